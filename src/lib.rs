@@ -1,0 +1,17 @@
+//! `kg` turns articles into knowledge graphs whose every edge keeps the sentence that proves it.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! * [`text`]: documents, blocks and sentences with byte spans;
+//! * [`extract`]: lexicon mentions and rule-based claims, a pure function of
+//!   (document, knowledge);
+//! * [`graph`]: the petgraph model, a merge of claims, and its JSON contract;
+//! * [`query`] and [`export`]: questions and file formats over a built graph.
+//!
+//! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
+//! `Evidence`, `Claim`).
+
+pub mod cli;
+pub mod graph;
+pub mod model;
+pub mod text;

@@ -1,0 +1,335 @@
+//! The domain vocabulary every stage shares: entities, relation kinds, evidence and claims.
+//!
+//! Extraction produces [`Claim`]s about [`Entity`]s; the graph merges claims into
+//! [`Relation`]s. Inside the code these are enums; they become strings only at the edges
+//! (JSON, TOML, command-line arguments) through their `serde`/[`FromStr`] forms, which are
+//! kebab-case (`member-of`, `dialogue-partner-of`, `country`).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What kind of thing an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntityKind {
+    /// A sovereign state or territory named as a political unit.
+    Country,
+    /// An intergovernmental body, ministry, university, institute, NGO, journal, ...
+    Organization,
+    /// A named person.
+    Person,
+    /// A named programme, policy, strategy or exercise.
+    Initiative,
+    /// A city, region or continent.
+    Place,
+    /// A summit, election or other dated happening.
+    Event,
+}
+
+impl EntityKind {
+    /// Every kind, in display order.
+    pub const ALL: [EntityKind; 6] = [
+        EntityKind::Country,
+        EntityKind::Organization,
+        EntityKind::Person,
+        EntityKind::Initiative,
+        EntityKind::Place,
+        EntityKind::Event,
+    ];
+
+    /// The kebab-case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Country => "country",
+            EntityKind::Organization => "organization",
+            EntityKind::Person => "person",
+            EntityKind::Initiative => "initiative",
+            EntityKind::Place => "place",
+            EntityKind::Event => "event",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a string that names no kind; it lists the names that are accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} '{given}' (expected one of: {expected})")]
+pub struct UnknownName {
+    /// "entity type" or "relation".
+    pub what: &'static str,
+    /// The string that was given.
+    pub given: String,
+    /// The accepted names, comma separated.
+    pub expected: String,
+}
+
+impl FromStr for EntityKind {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        let s = match s.as_str() {
+            "organisation" | "org" => "organization",
+            other => other,
+        };
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                what: "entity type",
+                given: s.to_string(),
+                expected: EntityKind::ALL.map(|k| k.as_str()).join(", "),
+            })
+    }
+}
+
+/// The kind of a relation between two entities, subject first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelationKind {
+    /// Stated to be a member, founding member, or to have joined.
+    MemberOf,
+    /// Observer state or observer status.
+    ObserverOf,
+    /// Dialogue partner or partner status.
+    DialoguePartnerOf,
+    /// Two people met or held talks (symmetric).
+    MetWith,
+    /// Heads a country, organization or initiative.
+    Leads,
+    /// A body or exercise that belongs to a larger one.
+    PartOf,
+    /// A country or city that hosted an event.
+    Hosted,
+    /// Works for, sits on the board of, or is otherwise attached to.
+    AffiliatedWith,
+    /// Studied or earned a degree at.
+    EducatedAt,
+    /// Cooperates or collaborates with (symmetric).
+    CooperatesWith,
+    /// Grew out of an earlier body.
+    EvolvedFrom,
+    /// Geographically inside.
+    LocatedIn,
+}
+
+impl RelationKind {
+    /// Every relation kind, in display order.
+    pub const ALL: [RelationKind; 12] = [
+        RelationKind::MemberOf,
+        RelationKind::ObserverOf,
+        RelationKind::DialoguePartnerOf,
+        RelationKind::MetWith,
+        RelationKind::Leads,
+        RelationKind::PartOf,
+        RelationKind::Hosted,
+        RelationKind::AffiliatedWith,
+        RelationKind::EducatedAt,
+        RelationKind::CooperatesWith,
+        RelationKind::EvolvedFrom,
+        RelationKind::LocatedIn,
+    ];
+
+    /// The kebab-case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::MemberOf => "member-of",
+            RelationKind::ObserverOf => "observer-of",
+            RelationKind::DialoguePartnerOf => "dialogue-partner-of",
+            RelationKind::MetWith => "met-with",
+            RelationKind::Leads => "leads",
+            RelationKind::PartOf => "part-of",
+            RelationKind::Hosted => "hosted",
+            RelationKind::AffiliatedWith => "affiliated-with",
+            RelationKind::EducatedAt => "educated-at",
+            RelationKind::CooperatesWith => "cooperates-with",
+            RelationKind::EvolvedFrom => "evolved-from",
+            RelationKind::LocatedIn => "located-in",
+        }
+    }
+
+    /// Symmetric relations are stored once, with the smaller entity id as the source.
+    pub fn is_symmetric(self) -> bool {
+        matches!(self, RelationKind::MetWith | RelationKind::CooperatesWith)
+    }
+}
+
+impl fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RelationKind {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        RelationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                what: "relation",
+                given: s.to_string(),
+                expected: RelationKind::ALL.map(|k| k.as_str()).join(", "),
+            })
+    }
+}
+
+/// How directly the text states a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// One sentence states the claim and names both entities.
+    Explicit,
+    /// The claim needs coreference or inference.
+    Implied,
+}
+
+/// An entity: one node of the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Stable readable slug, unique in a graph (`xi-jinping`).
+    pub id: String,
+    /// Canonical name.
+    pub label: String,
+    /// What it is.
+    #[serde(rename = "type")]
+    pub kind: EntityKind,
+    /// Other names it goes by in text, in lexicon order.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Wikidata item id (`Q148`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
+}
+
+/// Where a claim comes from: the sentence that states it and the rule that read it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Document name (file name relative to the input it was found under).
+    pub document: String,
+    /// The sentence, exactly the document's bytes `[start, end)`.
+    pub sentence: String,
+    /// Byte offset of the sentence in the original UTF-8 document.
+    pub start: usize,
+    /// Byte offset one past the sentence's end.
+    pub end: usize,
+    /// Id of the rule that produced the claim.
+    pub rule: String,
+    /// Whether the sentence states the claim outright or it was inferred.
+    #[serde(default = "default_tier")]
+    pub tier: Tier,
+}
+
+fn default_tier() -> Tier {
+    Tier::Explicit
+}
+
+/// One statement the text makes: `subject —relation→ object`, with its evidence.
+///
+/// Claims are what extraction returns for one document; the graph is a merge of claims.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Claim {
+    /// Entity id of the subject.
+    pub subject: String,
+    /// The relation.
+    pub relation: RelationKind,
+    /// Entity id of the object.
+    pub object: String,
+    /// The sentence that states it.
+    pub evidence: Evidence,
+}
+
+/// An edge of the graph: one (subject, relation, object) with all its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// The relation kind.
+    pub kind: RelationKind,
+    /// Every sentence that states it, sorted by document then offset.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Two claims that cannot both hold, kept side by side and reported, never resolved.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Entity id of the shared subject.
+    pub subject: String,
+    /// Entity id of the shared object.
+    pub object: String,
+    /// The two incompatible relations.
+    pub relations: [RelationKind; 2],
+    /// Why they are incompatible (from the conflict table).
+    pub reason: String,
+}
+
+/// Turns a name into a stable readable id: lowercase, words joined by `-`.
+///
+/// Letters of any script are kept, so CJK names get CJK ids.
+///
+/// ```
+/// assert_eq!(kg::model::slug("Xi Jinping"), "xi-jinping");
+/// assert_eq!(kg::model::slug("Chien-Fu Chen"), "chien-fu-chen");
+/// assert_eq!(kg::model::slug("Taiwan 2050 Educational Foundation"), "taiwan-2050-educational-foundation");
+/// assert_eq!(kg::model::slug("上海協力機構"), "上海協力機構");
+/// ```
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(ch.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_strings() {
+        for k in EntityKind::ALL {
+            assert_eq!(k.as_str().parse::<EntityKind>().unwrap(), k);
+        }
+        for r in RelationKind::ALL {
+            assert_eq!(r.as_str().parse::<RelationKind>().unwrap(), r);
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.as_str()));
+        }
+        assert_eq!(
+            "organisation".parse::<EntityKind>().unwrap(),
+            EntityKind::Organization
+        );
+        assert_eq!(
+            "member_of".parse::<RelationKind>().unwrap(),
+            RelationKind::MemberOf
+        );
+    }
+
+    #[test]
+    fn unknown_names_list_the_accepted_ones() {
+        let err = "planet".parse::<EntityKind>().unwrap_err();
+        assert!(err.to_string().contains("country, organization"));
+    }
+
+    #[test]
+    fn slug_strips_punctuation() {
+        assert_eq!(slug("“Shanghai Five”"), "shanghai-five");
+        assert_eq!(slug("U.S."), "u-s");
+        assert_eq!(slug("Türkiye"), "türkiye");
+    }
+}

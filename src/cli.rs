@@ -84,8 +84,10 @@ pub enum Command {
 }
 
 /// Arguments of `kg build`.
-#[derive(Debug, Args, Default)]
-#[command(after_help = "Examples:\n  kg build\n  kg build data/articles/ --out output\n  kg build a.txt b.md --lexicon extra.toml --rules extra-rules.toml --json")]
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  kg build\n  kg build data/articles/ --out output\n  kg build a.txt b.md --lexicon extra.toml --rules extra-rules.toml --json"
+)]
 pub struct BuildArgs {
     /// Article files or directories of .txt/.md files [default: data/articles]
     pub inputs: Vec<PathBuf>,

@@ -12,6 +12,9 @@
 //! `Evidence`, `Claim`).
 
 pub mod cli;
+pub mod extract;
 pub mod graph;
 pub mod model;
+pub mod pipeline;
+pub mod report;
 pub mod text;

@@ -1,7 +1,8 @@
 //! The `kg` binary: parse arguments, call the library, map errors to exit codes.
 
 use clap::{CommandFactory, Parser};
-use kg::cli::{Cli, Command, exit};
+use kg::cli::{BuildArgs, Cli, Command, exit};
+use kg::pipeline::BuildConfig;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,11 +22,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let color = cli.color.enabled();
-    match cli.command.unwrap_or(Command::Build(Default::default())) {
-        Command::Build(args) => {
-            let _ = (args, color);
-            anyhow::bail!("kg build is not wired yet")
-        }
+    // `kg` alone means `kg build` with its defaults.
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cli::parse_from(["kg", "build"])
+            .command
+            .expect("build parses"),
+    };
+    match command {
+        Command::Build(args) => build(args, color),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -33,6 +38,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
+    let config = BuildConfig {
+        inputs: args.inputs,
+        lexicons: args.lexicons,
+        rules: args.rules,
+        no_builtin: false,
+    };
+    let summary = kg::pipeline::build(&config, &args.out)?;
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else if !args.quiet {
+        kg::report::print_summary(&mut std::io::stderr().lock(), &summary, color)?;
+    }
+    Ok(exit::OK)
 }
 
 /// The error and its causes on one line, without repeating a cause the message already shows.
@@ -56,8 +79,18 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {
+    use kg::pipeline::BuildError;
     for cause in err.chain() {
-        if cause.is::<kg::text::TextError>() || cause.is::<kg::graph::GraphError>() {
+        if let Some(b) = cause.downcast_ref::<BuildError>() {
+            return match b {
+                BuildError::Write { .. } => exit::OUTPUT,
+                _ => exit::BAD_INPUT,
+            };
+        }
+        if cause.is::<kg::text::TextError>()
+            || cause.is::<kg::graph::GraphError>()
+            || cause.is::<kg::extract::KnowledgeError>()
+        {
             return exit::BAD_INPUT;
         }
     }

@@ -454,10 +454,15 @@ impl Ctx<'_> {
                 return;
             }
             let implied = context || s.form == Form::Coref || o.form == Form::Coref;
+            let (mut subject, mut object) = (lex.id(s.entity), lex.id(o.entity));
+            // Symmetric claims are stated once, smaller id first, as the graph stores them.
+            if rule.relation.is_symmetric() && subject > object {
+                std::mem::swap(&mut subject, &mut object);
+            }
             claims.insert(Claim {
-                subject: lex.id(s.entity).to_string(),
+                subject: subject.to_string(),
                 relation: rule.relation,
-                object: lex.id(o.entity).to_string(),
+                object: object.to_string(),
                 evidence: Evidence {
                     document: self.doc.name().to_string(),
                     sentence: self.text[sent.start..sent.end].to_string(),
@@ -594,4 +599,303 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         Tok::Word(w) => Some(w),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! One or more sentences per rule, written for these tests (not taken from the articles).
+    use super::*;
+
+    fn claims(text: &str) -> Vec<(String, &'static str, String, String)> {
+        let k = Knowledge::builtin();
+        let doc = Document::new("t.txt", text);
+        let ex = run(&doc, &k);
+        for c in &ex.claims {
+            assert_eq!(&text[c.evidence.start..c.evidence.end], c.evidence.sentence);
+        }
+        ex.claims
+            .into_iter()
+            .map(|c| (c.subject, c.relation.as_str(), c.object, c.evidence.rule))
+            .collect()
+    }
+
+    fn has(found: &[(String, &str, String, String)], s: &str, r: &str, o: &str) -> bool {
+        found.iter().any(|c| c.0 == s && c.1 == r && c.2 == o)
+    }
+
+    #[test]
+    fn comprising_takes_the_whole_list_including_a_bracketed_one() {
+        let found = claims(
+            "The bloc was the Shanghai Five, comprising India, Nepal, and two island states (Sri Lanka and Indonesia).",
+        );
+        for c in ["india", "nepal", "sri-lanka", "indonesia"] {
+            assert!(
+                has(&found, c, "member-of", "shanghai-five"),
+                "{c}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn joined_takes_the_sentence_subject_not_an_apposition() {
+        let found = claims("Mongolia, long wary of Russia and China, has joined the SCO.");
+        assert!(has(
+            &found,
+            "mongolia",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(!has(
+            &found,
+            "russia",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(!has(
+            &found,
+            "china",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+    }
+
+    #[test]
+    fn negation_cancels_a_trigger() {
+        assert!(claims("Nepal has not joined the SCO.").is_empty());
+        assert!(claims("India never met Xi Jinping.").is_empty());
+    }
+
+    #[test]
+    fn possessive_membership() {
+        let found = claims("Later, Iran and Belarus’s membership reshaped the SCO.");
+        assert!(has(
+            &found,
+            "iran",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(has(
+            &found,
+            "belarus",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(claims("The expansion of membership reshaped the SCO.").is_empty());
+    }
+
+    #[test]
+    fn observer_and_partner_lists_stop_at_the_next_trigger() {
+        let found = claims(
+            "The EU admits observer states (Armenia and Nepal) and dialogue partners (India, Iran, and Turkey).",
+        );
+        assert!(has(&found, "armenia", "observer-of", "european-union"));
+        assert!(has(&found, "nepal", "observer-of", "european-union"));
+        assert!(!has(&found, "india", "observer-of", "european-union"));
+        assert!(has(
+            &found,
+            "turkey",
+            "dialogue-partner-of",
+            "european-union"
+        ));
+    }
+
+    #[test]
+    fn apposition_is_not_a_list() {
+        let found = claims(
+            "Chien-Fu Chen is the Director, Graduate Institute of China Studies, Tamkang University, Taiwan.",
+        );
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "leads",
+            "graduate-institute-of-china-studies"
+        ));
+        assert!(!has(&found, "chien-fu-chen", "leads", "tamkang-university"));
+    }
+
+    #[test]
+    fn member_states_including_uses_demonyms_and_context() {
+        let found = claims(
+            "The SCO met in June. Leaders from member states, including Indian Prime Minister Putin and the Nepali President Xi, spoke.",
+        );
+        assert!(has(
+            &found,
+            "india",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(has(
+            &found,
+            "nepal",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+    }
+
+    #[test]
+    fn title_before_a_name_leads_the_country() {
+        let found = claims(
+            "Yesterday Russian President Xi Jinping and China’s Premier Vladimir Putin spoke.",
+        );
+        assert!(has(&found, "xi-jinping", "leads", "russia"));
+        assert!(has(&found, "vladimir-putin", "leads", "china"));
+    }
+
+    #[test]
+    fn meetings_between_and_verbs_are_symmetric_once() {
+        let found = claims("Talks between Putin and Xi Jinping went well. Then Xi met with Putin.");
+        let met: Vec<_> = found.iter().filter(|c| c.1 == "met-with").collect();
+        assert_eq!(met.len(), 2, "{found:?}"); // two sentences, one pair
+        assert!(
+            met.iter()
+                .all(|c| c.0 == "vladimir-putin" && c.2 == "xi-jinping")
+        );
+    }
+
+    #[test]
+    fn the_two_leaders_resolves_to_the_previous_pair_only() {
+        let found =
+            claims("Xi Jinping flew in to see Vladimir Putin. The two leaders met at noon.");
+        assert!(
+            found
+                .iter()
+                .any(|c| c.1 == "met-with" && c.3 == "meet.verb")
+        );
+        // three people before: ambiguous, no claim
+        let found =
+            claims("Xi Jinping, Chen and Vladimir Putin flew in. The two leaders met at noon.");
+        assert!(!found.iter().any(|c| c.1 == "met-with"));
+    }
+
+    #[test]
+    fn he_resolves_to_the_only_person_before() {
+        let found = claims("Chen moved to Ohio. He is the founder of the Citizen Congress Watch.");
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "leads",
+            "citizen-congress-watch"
+        ));
+    }
+
+    #[test]
+    fn led_by_and_possessive_initiative() {
+        let found = claims(
+            "The Eurasian Economic Union (EEU), led by Kazakhstan, met. India’s Belt and Road Initiative is new.",
+        );
+        assert!(has(
+            &found,
+            "kazakhstan",
+            "leads",
+            "eurasian-economic-union"
+        ));
+        assert!(has(&found, "india", "leads", "belt-and-road-initiative"));
+    }
+
+    #[test]
+    fn standing_director_is_affiliation_not_leadership() {
+        let found =
+            claims("Xi Jinping served as the Standing Director of the Citizen Congress Watch.");
+        assert!(has(
+            &found,
+            "xi-jinping",
+            "affiliated-with",
+            "citizen-congress-watch"
+        ));
+        assert!(!has(
+            &found,
+            "xi-jinping",
+            "leads",
+            "citizen-congress-watch"
+        ));
+    }
+
+    #[test]
+    fn japanese_titles_take_the_biography_subject() {
+        let found = claims(
+            "陳建甫は研究者である。台湾平和草の根連合の理事長(2008年~2013年)、台湾民主化基金会理事などを務めた。",
+        );
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "leads",
+            "taiwan-grassroots-alliance-for-peace"
+        ));
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "affiliated-with",
+            "taiwan-foundation-for-democracy"
+        ));
+        assert!(!has(
+            &found,
+            "chien-fu-chen",
+            "leads",
+            "taiwan-foundation-for-democracy"
+        ));
+    }
+
+    #[test]
+    fn inference_carries_members_to_the_successor() {
+        let found = claims("The SCO evolved from the Shanghai Five, comprising China and Russia.");
+        assert!(has(
+            &found,
+            "china",
+            "member-of",
+            "shanghai-cooperation-organization"
+        ));
+        let c = found
+            .iter()
+            .find(|c| c.0 == "russia" && c.2 == "shanghai-cooperation-organization")
+            .unwrap();
+        assert_eq!(c.3, "infer.members-carry-over");
+    }
+
+    #[test]
+    fn organizations_such_as_and_cooperation_through() {
+        let found = claims(
+            "India and Nepal work in international organizations such as the United Nations.",
+        );
+        assert!(has(&found, "india", "member-of", "united-nations"));
+        assert!(has(&found, "nepal", "member-of", "united-nations"));
+        let found =
+            claims("Armenia keeps ties with Iran through security cooperation through the CSTO.");
+        assert!(has(
+            &found,
+            "armenia",
+            "member-of",
+            "collective-security-treaty-organization"
+        ));
+    }
+
+    #[test]
+    fn structure_rules() {
+        let found = claims(
+            "The SCO’s Regional Anti-Terrorism Structure met in Beijing, China. It evolved from the Shanghai Five. Collaboration between the EU and ASEAN grew.",
+        );
+        assert!(has(
+            &found,
+            "regional-anti-terrorism-structure",
+            "part-of",
+            "shanghai-cooperation-organization"
+        ));
+        assert!(has(&found, "beijing", "located-in", "china"));
+        assert!(has(
+            &found,
+            "association-of-southeast-asian-nations",
+            "cooperates-with",
+            "european-union"
+        ));
+    }
+
+    #[test]
+    fn education() {
+        let found = claims("Chen earned a Ph.D. from the Ohio State University in 1999.");
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "educated-at",
+            "ohio-state-university"
+        ));
+    }
 }

@@ -17,6 +17,9 @@ pub(super) enum Number {
     Singular,
     /// "the two leaders".
     Plural,
+    /// "the bloc", "the bank": the nearest organization, preferring one whose name contains
+    /// the description's noun.
+    Organization,
 }
 
 /// How many sentences back a pronoun may look for its antecedent.
@@ -26,17 +29,37 @@ const WINDOW: usize = 3;
 ///
 /// `mentions` must be sorted by start; `is_person` tells which lexicon entities are people.
 /// Returns new mentions of form [`Form::Coref`], sorted.
-pub(super) fn resolve(
+pub(super) fn resolve<'a>(
+    text: &str,
     sentences: &[Sentence],
     mentions: &[Mention],
     phrases: &[(usize, usize, Number)],
     kind_of: impl Fn(usize) -> EntityKind,
+    label_of: impl Fn(usize) -> &'a str,
 ) -> Vec<Mention> {
     let mut resolved: Vec<Mention> = Vec::new();
     for &(start, end, number) in phrases {
         let Some(si) = sentence_of(sentences, start) else {
             continue;
         };
+        if number == Number::Organization {
+            let noun = text[start..end]
+                .rsplit(' ')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if let Some(entity) =
+                nearest_organization(sentences, mentions, si, start, &noun, &kind_of, &label_of)
+            {
+                resolved.push(Mention {
+                    start,
+                    end,
+                    entity,
+                    form: Form::Coref,
+                });
+            }
+            continue;
+        }
         let people_between = |from: usize, to: usize| -> Vec<usize> {
             let mut ids: Vec<usize> = Vec::new();
             let named = mentions.iter().filter(|m| m.form == Form::Name);
@@ -62,10 +85,7 @@ pub(super) fn resolve(
             }
             people = people_between(prev.start, prev.end);
         }
-        let wanted = match number {
-            Number::Singular => 1,
-            Number::Plural => 2,
-        };
+        let wanted = if number == Number::Plural { 2 } else { 1 };
         if people.len() == wanted {
             for entity in people {
                 resolved.push(Mention {
@@ -79,6 +99,33 @@ pub(super) fn resolve(
     }
     resolved.sort();
     resolved
+}
+
+/// The organization a description refers to: looking back from `start` over this and the
+/// previous few sentences, the nearest organization whose name contains `noun`, else the
+/// nearest organization.
+fn nearest_organization<'a>(
+    sentences: &[Sentence],
+    mentions: &[Mention],
+    si: usize,
+    start: usize,
+    noun: &str,
+    kind_of: &impl Fn(usize) -> EntityKind,
+    label_of: &impl Fn(usize) -> &'a str,
+) -> Option<usize> {
+    let from = sentences[si.saturating_sub(WINDOW * 2)].start;
+    let candidates: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.form == Form::Name && m.start >= from && m.end <= start)
+        .filter(|m| kind_of(m.entity) == EntityKind::Organization)
+        .collect();
+    let by_noun = candidates.iter().rev().find(|m| {
+        label_of(m.entity)
+            .to_lowercase()
+            .split(' ')
+            .any(|w| w == noun)
+    });
+    by_noun.or(candidates.last()).map(|m| m.entity)
 }
 
 /// Index of the sentence containing byte `offset`.
@@ -110,14 +157,20 @@ mod tests {
     }
 
     const KINDS: [EntityKind; 3] = [EntityKind::Person, EntityKind::Person, EntityKind::Country];
+    const TEXT: &str = "Xi met us. He left again.";
 
     #[test]
     fn singular_takes_the_only_person_of_the_previous_sentence() {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
         let mentions = [person(0, 0), person(5, 2)];
-        let got = resolve(&sentences, &mentions, &[(11, 13, Number::Singular)], |e| {
-            KINDS[e]
-        });
+        let got = resolve(
+            TEXT,
+            &sentences,
+            &mentions,
+            &[(11, 13, Number::Singular)],
+            |e| KINDS[e],
+            |_| "",
+        );
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].entity, got[0].form), (0, Form::Coref));
     }
@@ -127,14 +180,24 @@ mod tests {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
         let mentions = [person(0, 0), person(5, 1)];
         assert!(
-            resolve(&sentences, &mentions, &[(11, 13, Number::Singular)], |e| {
-                KINDS[e]
-            })
+            resolve(
+                TEXT,
+                &sentences,
+                &mentions,
+                &[(11, 13, Number::Singular)],
+                |e| KINDS[e],
+                |_| ""
+            )
             .is_empty()
         );
-        let both = resolve(&sentences, &mentions, &[(11, 13, Number::Plural)], |e| {
-            KINDS[e]
-        });
+        let both = resolve(
+            TEXT,
+            &sentences,
+            &mentions,
+            &[(11, 13, Number::Plural)],
+            |e| KINDS[e],
+            |_| "",
+        );
         assert_eq!(both.iter().map(|m| m.entity).collect::<Vec<_>>(), [0, 1]);
     }
 
@@ -143,9 +206,14 @@ mod tests {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 1)];
         let mentions = [person(0, 0)];
         assert!(
-            resolve(&sentences, &mentions, &[(11, 13, Number::Singular)], |e| {
-                KINDS[e]
-            })
+            resolve(
+                TEXT,
+                &sentences,
+                &mentions,
+                &[(11, 13, Number::Singular)],
+                |e| KINDS[e],
+                |_| ""
+            )
             .is_empty()
         );
     }

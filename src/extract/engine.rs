@@ -2,10 +2,12 @@
 
 use super::Extraction;
 use super::coref::{self, Number};
+use super::discover;
+use super::lexicon::LexiconEntry;
 use super::lexicon::{Lexicon, LexiconError};
-use super::matcher::{Form, Gazetteer, Mention, PhraseSet, is_cjk};
+use super::matcher::{Form, Gazetteer, Mention, PhraseSet, is_cjk, leftmost_longest};
 use super::rules::{Fallback, Find, FormName, Rule, RuleSet, RulesError, Slot, Take};
-use crate::model::{Claim, Entity, Evidence, RelationKind, Tier};
+use crate::model::{Claim, Entity, EntityKind, Evidence, RelationKind, Tier};
 use crate::text::{Document, Sentence};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -72,9 +74,30 @@ impl Knowledge {
                         .plural
                         .iter()
                         .map(|p| (p.clone(), Number::Plural, false)),
+                )
+                .chain(
+                    rules
+                        .coreference
+                        .organization
+                        .iter()
+                        .map(|p| (p.clone(), Number::Organization, false)),
                 ),
         );
-        let glue = rules.glue.iter().cloned().collect();
+        // Titles ("Prime Minister") are filler between a slot and its trigger or between the
+        // items of a list of people.
+        let glue = rules
+            .glue
+            .iter()
+            .cloned()
+            .chain(
+                rules
+                    .discovery
+                    .person_titles
+                    .iter()
+                    .flat_map(|t| t.split(' '))
+                    .map(|w| w.trim_end_matches('.').to_lowercase()),
+            )
+            .collect();
         Knowledge {
             lexicon,
             gazetteer,
@@ -133,11 +156,47 @@ struct Filled {
     from_context: bool,
 }
 
+/// The entities one document can refer to: the lexicon's, then the ones discovered in it.
+struct Entities<'a> {
+    lexicon: &'a Lexicon,
+    local: Vec<LexiconEntry>,
+}
+
+impl Entities<'_> {
+    fn entry(&self, i: usize) -> &LexiconEntry {
+        match i.checked_sub(self.lexicon.len()) {
+            Some(j) => &self.local[j],
+            None => self.lexicon.entry(i),
+        }
+    }
+
+    fn id(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        match i.checked_sub(self.lexicon.len()) {
+            Some(j) => std::borrow::Cow::Owned(crate::model::slug(&self.local[j].name)),
+            None => std::borrow::Cow::Borrowed(self.lexicon.id(i)),
+        }
+    }
+
+    fn kind(&self, i: usize) -> EntityKind {
+        self.entry(i).kind
+    }
+}
+
+/// A claim between entity indices, before ids are looked up.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct RawClaim {
+    subject: usize,
+    relation: RelationKind,
+    object: usize,
+    evidence: Evidence,
+}
+
 /// Per-document state shared by all rule applications.
 struct Ctx<'a> {
     text: &'a str,
     doc: &'a Document,
     k: &'a Knowledge,
+    ents: Entities<'a>,
     sentences: &'a [Sentence],
     mentions: Vec<Mention>,
     triggers: Vec<(usize, usize, usize)>,
@@ -145,7 +204,34 @@ struct Ctx<'a> {
 
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let text = doc.text();
-    let names = k.gazetteer.find(text);
+    let known = k.gazetteer.find(text);
+    let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
+    let local = PhraseSet::new(
+        found
+            .patterns
+            .iter()
+            .map(|(p, ix, cs)| (p.clone(), (*ix, Form::Name), *cs)),
+    );
+    // Lexicon and discovered names compete for the same text: longest first, the lexicon
+    // winning ties.
+    let mut all: Vec<(usize, usize, (usize, Form))> = known
+        .iter()
+        .map(|m| (m.start, m.end, (m.entity, m.form)))
+        .collect();
+    all.extend(local.find(text));
+    let names: Vec<Mention> = leftmost_longest(all)
+        .into_iter()
+        .map(|(start, end, (entity, form))| Mention {
+            start,
+            end,
+            entity,
+            form,
+        })
+        .collect();
+    let ents = Entities {
+        lexicon: &k.lexicon,
+        local: found.entries,
+    };
     // A trigger or pronoun inside a name ("President" in "Office of the President") is part of
     // the name, not a trigger.
     let inside_name = |s: usize, e: usize| {
@@ -164,31 +250,35 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         .into_iter()
         .filter(|&(s, e, _)| !inside_name(s, e))
         .collect();
-    let kind_of = |e: usize| k.lexicon.entry(e).kind;
-    let resolved = coref::resolve(doc.sentences(), &names, &phrases, kind_of);
+    let resolved = coref::resolve(
+        text,
+        doc.sentences(),
+        &names,
+        &phrases,
+        |e| ents.kind(e),
+        |e| ents.entry(e).name.as_str(),
+    );
     let mut mentions = names;
     mentions.extend(resolved);
     mentions.sort();
 
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         text,
         doc,
         k,
+        ents,
         sentences: doc.sentences(),
         mentions,
         triggers,
     };
     let mut claims = BTreeSet::new();
-    for &(ts, te, group) in &ctx.triggers {
-        let Some(si) = coref::sentence_of(ctx.sentences, ts) else {
-            continue;
-        };
-        if ctx.negated(si, ts) {
-            continue;
-        }
-        for &ri in &k.groups[group] {
-            ctx.apply(&k.rules.rules[ri], si, ts, te, &mut claims);
-        }
+    ctx.apply_all(&mut claims);
+    // "The Indian leader": the one person the document says leads India.
+    let leaders = ctx.leader_descriptions(&claims);
+    if !leaders.is_empty() {
+        ctx.mentions.extend(leaders);
+        ctx.mentions.sort();
+        ctx.apply_all(&mut claims);
     }
     infer(&k.rules, &mut claims);
 
@@ -198,16 +288,15 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         .filter(|m| m.form == Form::Name)
         .map(|m| m.entity)
         .collect();
-    let by_id: HashMap<&str, usize> = (0..k.lexicon.len()).map(|i| (k.lexicon.id(i), i)).collect();
     for c in &claims {
-        used.extend([by_id[c.subject.as_str()], by_id[c.object.as_str()]]);
+        used.extend([c.subject, c.object]);
     }
     let mut entities: Vec<Entity> = used
         .into_iter()
         .map(|i| {
-            let e = k.lexicon.entry(i);
+            let e = ctx.ents.entry(i);
             Entity {
-                id: k.lexicon.id(i).to_string(),
+                id: ctx.ents.id(i).into_owned(),
                 label: e.name.clone(),
                 kind: e.kind,
                 aliases: e.aliases.clone(),
@@ -216,14 +305,92 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         })
         .collect();
     entities.sort_by(|a, b| a.id.cmp(&b.id));
+    entities.dedup_by(|a, b| a.id == b.id);
+    let mut claims: Vec<Claim> = claims
+        .into_iter()
+        .map(|c| {
+            let (mut subject, mut object) = (ctx.ents.id(c.subject), ctx.ents.id(c.object));
+            // Symmetric claims are stated once, smaller id first, as the graph stores them.
+            if c.relation.is_symmetric() && subject > object {
+                std::mem::swap(&mut subject, &mut object);
+            }
+            Claim {
+                subject: subject.into_owned(),
+                relation: c.relation,
+                object: object.into_owned(),
+                evidence: c.evidence,
+            }
+        })
+        .filter(|c| c.subject != c.object)
+        .collect();
+    claims.sort();
+    claims.dedup();
     Extraction {
         document: doc.name().to_string(),
         entities,
-        claims: claims.into_iter().collect(),
+        claims,
     }
 }
 
 impl Ctx<'_> {
+    fn apply_all(&self, claims: &mut BTreeSet<RawClaim>) {
+        for &(ts, te, group) in &self.triggers {
+            let Some(si) = coref::sentence_of(self.sentences, ts) else {
+                continue;
+            };
+            if self.negated(si, ts) {
+                continue;
+            }
+            for &ri in &self.k.groups[group] {
+                self.apply(&self.k.rules.rules[ri], si, ts, te, claims);
+            }
+        }
+    }
+
+    /// Mentions for "the Indian leader" / "the Chinese President" (not followed by a name):
+    /// the one person this document says leads that country.
+    fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> Vec<Mention> {
+        let mut out = Vec::new();
+        for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
+            let before = self.text[..m.start].to_lowercase();
+            if !before.ends_with("the ") {
+                continue;
+            }
+            let after = &self.text[m.end..];
+            let Some(noun) = LEADER_NOUNS.iter().find(|n| {
+                after.len() > n.len() + 1
+                    && after[1..].to_lowercase().starts_with(*n)
+                    && after.starts_with(' ')
+            }) else {
+                continue;
+            };
+            let rest = &after[1 + noun.len()..];
+            // "the Iranian President Masoud Pezeshkian" names the person: not a description.
+            let named = rest
+                .strip_prefix(' ')
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase);
+            if named || rest.starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let leaders: BTreeSet<usize> = claims
+                .iter()
+                .filter(|c| c.relation == RelationKind::Leads && c.object == m.entity)
+                .filter(|c| self.ents.kind(c.subject) == EntityKind::Person)
+                .map(|c| c.subject)
+                .collect();
+            if leaders.len() == 1 {
+                out.push(Mention {
+                    start: m.start - 4,
+                    end: m.end + 1 + noun.len(),
+                    entity: *leaders.first().unwrap(),
+                    form: Form::Coref,
+                });
+            }
+        }
+        out
+    }
+
     fn sentence_mentions(&self, si: usize) -> &[Mention] {
         let s = self.sentences[si];
         let a = self.mentions.partition_point(|m| m.start < s.start);
@@ -237,7 +404,7 @@ impl Ctx<'_> {
             Form::Demonym => FormName::Demonym,
             Form::Coref => FormName::Coref,
         };
-        slot.forms.contains(&form) && slot.kinds.contains(&self.k.lexicon.entry(m.entity).kind)
+        slot.forms.contains(&form) && slot.kinds.contains(&self.ents.kind(m.entity))
     }
 
     /// True when a negation word sits among the few words before the trigger.
@@ -257,8 +424,25 @@ impl Ctx<'_> {
         })
     }
 
-    /// Non-filler words in a gap, ignoring anything in brackets.
-    fn gap_words(&self, gap: &str) -> usize {
+    /// Non-filler words in `text[from..to]`: not counting filler words, numbers, anything
+    /// in brackets, or the text of other mentions ("former *Brazilian* President").
+    fn gap_words(&self, from: usize, to: usize) -> usize {
+        let first = self.mentions.partition_point(|m| m.end <= from);
+        let mut count = 0;
+        let mut at = from;
+        for m in self.mentions[first..].iter().take_while(|m| m.start < to) {
+            if m.start > at {
+                count += self.plain_gap_words(&self.text[at..m.start]);
+            }
+            at = at.max(m.end);
+        }
+        if at < to {
+            count += self.plain_gap_words(&self.text[at..to]);
+        }
+        count
+    }
+
+    fn plain_gap_words(&self, gap: &str) -> usize {
         let mut depth = 0usize;
         let mut count = 0;
         for tok in tokens(gap) {
@@ -295,7 +479,7 @@ impl Ctx<'_> {
         let conj = toks.iter().any(
             |t| matches!(t, Tok::Word(w) if CONJUNCTIONS.contains(&w.to_lowercase().as_str())),
         ) || gap.contains(['&', '、']);
-        let words = self.gap_words(gap);
+        let words = self.gap_words(from, to);
         let separated = conj || gap.contains([',', '(', ')', '（', '）']);
         if words == 0 && (separated || gap.trim().is_empty()) {
             return (true, conj);
@@ -319,17 +503,22 @@ impl Ctx<'_> {
     ) -> Vec<Mention> {
         let mut out = vec![ms[first]];
         let mut any_conj = false;
+        let mut cur = ms[first];
         let mut i = first;
         loop {
-            let next = if forward { i + 1 } else { i.wrapping_sub(1) };
-            let Some(m) = ms.get(next) else { break };
+            i = if forward { i + 1 } else { i.wrapping_sub(1) };
+            let Some(m) = ms.get(i) else { break };
             if (forward && m.end > limit) || (!forward && m.start < limit) {
                 break;
             }
             if !self.allowed(slot, m) {
+                // "Xi Jinping and *Indian* Prime Minister Narendra Modi": adjectives and
+                // titles inside a list of people do not end it.
+                if m.form == Form::Demonym {
+                    continue;
+                }
                 break;
             }
-            let cur = ms[i];
             let (go, conj) = if forward {
                 self.list_gap(cur.end, m.start)
             } else {
@@ -340,7 +529,7 @@ impl Ctx<'_> {
             }
             any_conj |= conj;
             out.push(*m);
-            i = next;
+            cur = *m;
         }
         if !any_conj {
             let head = out[0].entity;
@@ -355,7 +544,7 @@ impl Ctx<'_> {
         let ms = self.sentence_mentions(si);
         let gap_ok = |from: usize, to: usize| {
             slot.max_gap
-                .is_none_or(|max| from <= to && self.gap_words(&self.text[from..to]) <= max)
+                .is_none_or(|max| from <= to && self.gap_words(from, to) <= max)
         };
         let found = match slot.find {
             Find::After => {
@@ -435,7 +624,7 @@ impl Ctx<'_> {
         None
     }
 
-    fn apply(&self, rule: &Rule, si: usize, ts: usize, te: usize, claims: &mut BTreeSet<Claim>) {
+    fn apply(&self, rule: &Rule, si: usize, ts: usize, te: usize, claims: &mut BTreeSet<RawClaim>) {
         let Some(subject) = self.fill(&rule.subject, si, ts, te) else {
             return;
         };
@@ -448,21 +637,15 @@ impl Ctx<'_> {
             None => None,
         };
         let sent = self.sentences[si];
-        let lex = &self.k.lexicon;
         let mut emit = |s: &Mention, o: &Mention, context: bool| {
             if s.entity == o.entity {
                 return;
             }
             let implied = context || s.form == Form::Coref || o.form == Form::Coref;
-            let (mut subject, mut object) = (lex.id(s.entity), lex.id(o.entity));
-            // Symmetric claims are stated once, smaller id first, as the graph stores them.
-            if rule.relation.is_symmetric() && subject > object {
-                std::mem::swap(&mut subject, &mut object);
-            }
-            claims.insert(Claim {
-                subject: subject.to_string(),
+            claims.insert(RawClaim {
+                subject: s.entity,
                 relation: rule.relation,
-                object: object.to_string(),
+                object: o.entity,
                 evidence: Evidence {
                     document: self.doc.name().to_string(),
                     sentence: self.text[sent.start..sent.end].to_string(),
@@ -496,28 +679,26 @@ impl Ctx<'_> {
 }
 
 /// Applies inference rules until nothing new appears (bounded, rules are few).
-fn infer(rules: &RuleSet, claims: &mut BTreeSet<Claim>) {
+fn infer(rules: &RuleSet, claims: &mut BTreeSet<RawClaim>) {
     for _round in 0..4 {
-        let known: HashSet<(String, RelationKind, String)> = claims
+        let known: HashSet<(usize, RelationKind, usize)> = claims
             .iter()
-            .map(|c| (c.subject.clone(), c.relation, c.object.clone()))
+            .map(|c| (c.subject, c.relation, c.object))
             .collect();
         let mut new = Vec::new();
         for inf in &rules.inferences {
             let [p, q] = &inf.when;
             for a in claims.iter().filter(|c| c.relation == p.relation) {
                 for b in claims.iter().filter(|c| c.relation == q.relation) {
-                    let mut env: HashMap<&str, &str> = HashMap::new();
+                    let mut env: HashMap<&str, usize> = HashMap::new();
                     let ok = [
-                        (&p.subject, &a.subject),
-                        (&p.object, &a.object),
-                        (&q.subject, &b.subject),
-                        (&q.object, &b.object),
+                        (&p.subject, a.subject),
+                        (&p.object, a.object),
+                        (&q.subject, b.subject),
+                        (&q.object, b.object),
                     ]
                     .into_iter()
-                    .all(|(var, val)| {
-                        *env.entry(var.as_str()).or_insert(val.as_str()) == val.as_str()
-                    });
+                    .all(|(var, val)| *env.entry(var.as_str()).or_insert(val) == val);
                     if !ok {
                         continue;
                     }
@@ -525,15 +706,14 @@ fn infer(rules: &RuleSet, claims: &mut BTreeSet<Claim>) {
                         env[inf.then.subject.as_str()],
                         env[inf.then.object.as_str()],
                     );
-                    if s == o || known.contains(&(s.to_string(), inf.then.relation, o.to_string()))
-                    {
+                    if s == o || known.contains(&(s, inf.then.relation, o)) {
                         continue;
                     }
                     for premise in [a, b] {
-                        new.push(Claim {
-                            subject: s.to_string(),
+                        new.push(RawClaim {
+                            subject: s,
                             relation: inf.then.relation,
-                            object: o.to_string(),
+                            object: o,
                             evidence: Evidence {
                                 rule: inf.id.clone(),
                                 tier: Tier::Implied,
@@ -550,6 +730,16 @@ fn infer(rules: &RuleSet, claims: &mut BTreeSet<Claim>) {
         claims.extend(new);
     }
 }
+
+/// Nouns of "the Indian leader", "the Chinese President".
+const LEADER_NOUNS: &[&str] = &[
+    "leader",
+    "president",
+    "prime minister",
+    "premier",
+    "chancellor",
+    "head of state",
+];
 
 const CONJUNCTIONS: &[&str] = &["and", "or", "及", "と", "plus"];
 

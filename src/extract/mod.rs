@@ -19,6 +19,7 @@
 //! ```
 
 mod coref;
+mod discover;
 mod engine;
 pub mod lexicon;
 pub mod matcher;

@@ -219,6 +219,9 @@ pub struct Coreference {
     /// Phrases that refer to the two people of the nearest sentence naming two ("the two leaders").
     #[serde(default)]
     pub plural: Vec<String>,
+    /// Descriptions of the nearest organization ("the bloc"; "the bank" prefers a *Bank*).
+    #[serde(default)]
+    pub organization: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -228,9 +231,51 @@ struct WordList {
     words: Vec<String>,
 }
 
+/// Word lists that drive the discovery of unknown entities (see `extract::discover`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discovery {
+    /// Titles that precede a person's name ("President", "Prime Minister", "Dr.").
+    #[serde(default)]
+    pub person_titles: Vec<String>,
+    /// Lowercase words inside names ("da", "bin", "van").
+    #[serde(default)]
+    pub name_particles: Vec<String>,
+    /// Words that end names ("Jr.", "III").
+    #[serde(default)]
+    pub name_suffixes: Vec<String>,
+    /// Lowercase words inside organization names ("of", "for", "and").
+    #[serde(default)]
+    pub connectors: Vec<String>,
+    /// Head nouns of organizations ("Bank", "Institute").
+    #[serde(default)]
+    pub organization_suffixes: Vec<String>,
+    /// Head nouns of initiatives ("Initiative", "Agreement").
+    #[serde(default)]
+    pub initiative_suffixes: Vec<String>,
+    /// Head nouns of events ("Summit").
+    #[serde(default)]
+    pub event_suffixes: Vec<String>,
+}
+
+impl Discovery {
+    fn extend(&mut self, other: Discovery) {
+        self.person_titles.extend(other.person_titles);
+        self.name_particles.extend(other.name_particles);
+        self.name_suffixes.extend(other.name_suffixes);
+        self.connectors.extend(other.connectors);
+        self.organization_suffixes
+            .extend(other.organization_suffixes);
+        self.initiative_suffixes.extend(other.initiative_suffixes);
+        self.event_suffixes.extend(other.event_suffixes);
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
+    #[serde(default)]
+    discovery: Discovery,
     #[serde(default)]
     rule: Vec<Rule>,
     #[serde(default)]
@@ -256,6 +301,8 @@ pub struct RuleSet {
     pub glue: Vec<String>,
     /// Negation words (lowercase).
     pub negation: Vec<String>,
+    /// Discovery word lists.
+    pub discovery: Discovery,
 }
 
 impl RuleSet {
@@ -354,7 +401,11 @@ impl RuleSet {
                 then,
             });
         }
+        self.discovery.extend(file.discovery);
         self.coreference.singular.extend(file.coreference.singular);
+        self.coreference
+            .organization
+            .extend(file.coreference.organization);
         self.coreference.plural.extend(file.coreference.plural);
         self.glue
             .extend(file.glue.words.into_iter().map(|w| w.to_lowercase()));

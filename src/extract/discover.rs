@@ -211,10 +211,12 @@ pub(super) fn discover(
                         .any(|m| m.form == Form::Demonym && m.start <= w.start && w.end <= m.end)
                 })
                 .count();
-            if let Some(kind) = head {
-                if b - a >= 2 && described >= 2 && covered(start, end).is_none() {
-                    shaped.push((text[start..end].to_string(), kind, None));
-                }
+            if let Some(kind) = head
+                && b - a >= 2
+                && described >= 2
+                && covered(start, end).is_none()
+            {
+                shaped.push((text[start..end].to_string(), kind, None));
             }
         }
     }

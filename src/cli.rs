@@ -97,6 +97,12 @@ pub struct BuildArgs {
     /// Extra rules file(s), added to the built-in rules (repeatable).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    /// Merges file(s) of `same-as` / `distinct-from` entity pairs (repeatable).
+    #[arg(long = "merges", value_name = "FILE")]
+    pub merges: Vec<PathBuf>,
+    /// Use only the built-in world knowledge and general rules (no data/lexicon.toml).
+    #[arg(long)]
+    pub builtin_only: bool,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,

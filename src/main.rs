@@ -45,7 +45,8 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         inputs: args.inputs,
         lexicons: args.lexicons,
         rules: args.rules,
-        no_builtin: false,
+        merges: args.merges,
+        builtin_only: args.builtin_only,
     };
     let summary = kg::pipeline::build(&config, &args.out)?;
     if args.json {

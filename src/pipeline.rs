@@ -6,12 +6,15 @@
 //! output directory and renamed into place only when every one of them is complete.
 
 use crate::extract::{Extraction, Knowledge, KnowledgeError, extract};
-use crate::graph::{ConflictTable, GraphError, KnowledgeGraph};
+use crate::graph::{
+    ConflictTable, GraphError, KnowledgeGraph, MergeOverrides, MergeRecord, Merger,
+};
 use crate::model::{EntityKind, RelationKind};
 use crate::text::{TextError, load_inputs};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,9 +30,15 @@ pub struct BuildConfig {
     pub lexicons: Vec<PathBuf>,
     /// Extra rules files, added to the built-in ones.
     pub rules: Vec<PathBuf>,
-    /// Skip the compiled-in domain lexicon and rules (user files only).
-    pub no_builtin: bool,
+    /// Merges files (`same-as` / `distinct-from` pairs), applied over `data/merges.toml`.
+    pub merges: Vec<PathBuf>,
+    /// Use only the built-in world knowledge and general rules: no domain lexicon
+    /// (`data/lexicon.toml`). This is how extraction on unseen articles is judged.
+    pub builtin_only: bool,
 }
+
+/// The compiled-in merges file.
+pub const DEFAULT_MERGES: (&str, &str) = ("data/merges.toml", include_str!("../data/merges.toml"));
 
 /// Errors of the build.
 #[derive(Debug, thiserror::Error)]
@@ -67,37 +76,54 @@ pub struct Summary {
     pub evidence: usize,
     /// Conflicts reported.
     pub conflicts: usize,
+    /// Entries of the merge log.
+    pub merges: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
 }
 
-/// Reads the inputs and builds the merged graph (nothing is written).
-pub fn build_graph(config: &BuildConfig) -> Result<KnowledgeGraph, BuildError> {
+/// Reads the inputs and builds the merged graph and its merge log (nothing is written).
+pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRecord>), BuildError> {
     let inputs = if config.inputs.is_empty() {
         vec![PathBuf::from(DEFAULT_INPUT)]
     } else {
         config.inputs.clone()
     };
     let docs = load_inputs(&inputs)?;
-    let knowledge = Knowledge::from_files(&config.lexicons, &config.rules, !config.no_builtin)?;
+    let knowledge = Knowledge::from_files(&config.lexicons, &config.rules, !config.builtin_only)?;
+    let overrides = load_overrides(&config.merges)?;
     let extractions: Vec<Extraction> = docs.par_iter().map(|d| extract(d, &knowledge)).collect();
-    merge(&extractions)
+    merge(&extractions, overrides)
 }
 
-/// Merges per-document extractions, in the order given, into one graph with conflicts.
-pub fn merge(extractions: &[Extraction]) -> Result<KnowledgeGraph, BuildError> {
-    let mut graph = KnowledgeGraph::new();
-    for ex in extractions {
-        graph.add_document(&ex.document);
-        for e in &ex.entities {
-            graph.add_entity(e.clone());
-        }
-        for c in &ex.claims {
-            graph.add_claim(c)?;
-        }
+fn load_overrides(files: &[PathBuf]) -> Result<MergeOverrides, BuildError> {
+    let mut all = MergeOverrides::from_toml(DEFAULT_MERGES.0, DEFAULT_MERGES.1)?;
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|source| GraphError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let more = MergeOverrides::from_toml(&path.display().to_string(), &text)?;
+        all.same_as.extend(more.same_as);
+        all.distinct_from.extend(more.distinct_from);
     }
+    Ok(all)
+}
+
+/// Merges per-document extractions, in the order given, into one graph with conflicts,
+/// and returns the merge log.
+pub fn merge(
+    extractions: &[Extraction],
+    overrides: MergeOverrides,
+) -> Result<(KnowledgeGraph, Vec<MergeRecord>), BuildError> {
+    let mut merger = Merger::new(overrides);
+    for ex in extractions {
+        let surfaces: HashMap<String, Vec<String>> = ex.surfaces.clone().into_iter().collect();
+        merger.add_document(&ex.document, &ex.entities, &ex.claims, &surfaces)?;
+    }
+    let (mut graph, log) = merger.finish();
     graph.detect_conflicts(&ConflictTable::builtin());
-    Ok(graph)
+    Ok((graph, log))
 }
 
 /// Counts of a graph.
@@ -118,20 +144,32 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
         relations,
         evidence,
         conflicts: graph.conflicts().len(),
+        merges: 0,
         files,
     }
 }
 
 /// The files `kg build` writes, as (file name, contents).
-pub fn render_outputs(graph: &KnowledgeGraph) -> Vec<(&'static str, Vec<u8>)> {
-    vec![("graph.json", graph.to_json_string().into_bytes())]
+pub fn render_outputs(
+    graph: &KnowledgeGraph,
+    merges: &[MergeRecord],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut log = serde_json::to_string_pretty(&serde_json::json!({ "merges": merges }))
+        .expect("merge log serialises");
+    log.push('\n');
+    vec![
+        ("graph.json", graph.to_json_string().into_bytes()),
+        ("merges.json", log.into_bytes()),
+    ]
 }
 
 /// Builds and writes `graph.json` (and the other outputs) into `out`.
 pub fn build(config: &BuildConfig, out: &Path) -> Result<Summary, BuildError> {
-    let graph = build_graph(config)?;
-    let files = write_all(out, &render_outputs(&graph))?;
-    Ok(summarize(&graph, files))
+    let (graph, merges) = build_graph(config)?;
+    let files = write_all(out, &render_outputs(&graph, &merges))?;
+    let mut summary = summarize(&graph, files);
+    summary.merges = merges.len();
+    Ok(summary)
 }
 
 /// Writes every file to a temporary name first; renames them into place only when all are

@@ -13,8 +13,8 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, color: bool) -> io::Resul
     let relations: usize = s.relations.values().sum();
     writeln!(
         out,
-        "{b}kg build{r}: {} document(s), {entities} entities, {relations} relations ({} evidence), {} conflict(s)",
-        s.documents, s.evidence, s.conflicts
+        "{b}kg build{r}: {} document(s), {entities} entities, {relations} relations ({} evidence), {} conflict(s), {} merge(s)",
+        s.documents, s.evidence, s.conflicts, s.merges
     )?;
     let width = s
         .entities

@@ -325,10 +325,22 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         .collect();
     claims.sort();
     claims.dedup();
+    let mut surfaces: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for m in ctx.mentions.iter().filter(|m| m.form == Form::Name) {
+        let names = surfaces
+            .entry(ctx.ents.id(m.entity).into_owned())
+            .or_default();
+        let name = &text[m.start..m.end];
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    surfaces.values_mut().for_each(|v| v.sort());
     Extraction {
         document: doc.name().to_string(),
         entities,
         claims,
+        surfaces,
     }
 }
 

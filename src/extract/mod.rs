@@ -42,6 +42,8 @@ pub struct Extraction {
     pub entities: Vec<Entity>,
     /// Claims, sorted and without duplicates.
     pub claims: Vec<Claim>,
+    /// For each entity id, the distinct names the document used for it, sorted.
+    pub surfaces: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Extracts entities and claims from one document.

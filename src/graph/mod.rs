@@ -25,8 +25,10 @@
 
 mod conflicts;
 pub mod json;
+pub mod merge;
 
 pub use conflicts::{ConflictRule, ConflictTable};
+pub use merge::{MergeOverrides, MergeRecord, Merger};
 
 use crate::model::{Claim, Conflict, Entity, Evidence, Relation, RelationKind};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};

@@ -26,6 +26,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let _ = (args, color);
             anyhow::bail!("kg build is not wired yet")
         }
+        Command::Eval(args) => {
+            let gold = kg::eval::Gold::load(&args.gold)?;
+            let graph = kg::eval::load_graph(&args.graph)?;
+            let report = kg::eval::score(&gold, &graph);
+            let text = if args.json {
+                report.to_json(args.verbose)
+            } else {
+                report.to_text(args.verbose)
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(exit::OK)
+        }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -57,7 +71,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<kg::text::TextError>() || cause.is::<kg::graph::GraphError>() {
+        if cause.is::<kg::text::TextError>()
+            || cause.is::<kg::graph::GraphError>()
+            || cause.is::<kg::eval::EvalError>()
+        {
             return exit::BAD_INPUT;
         }
     }

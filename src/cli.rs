@@ -25,6 +25,7 @@ Examples:
   kg build                                  # data/articles/ -> output/graph.json, graph.dot
   kg build article.txt --out /tmp/g         # one article into another folder
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
+  kg eval gold.json                         # score output/graph.json against a gold file
   kg completions bash > ~/.local/share/bash-completion/completions/kg
 
 Exit codes:
@@ -75,6 +76,8 @@ impl ColorChoice {
 pub enum Command {
     /// Extract entities and relations from articles and write the graph.
     Build(BuildArgs),
+    /// Score a graph against a gold annotation (entity and relation precision/recall/F1).
+    Eval(EvalArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -112,4 +115,33 @@ pub struct BuildArgs {
     /// Do not print progress or the summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Arguments of `kg eval`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Scores like the reference scorer score.py: the same matching rules, report and JSON.
+The last line of the report is the summary:
+  entity_f1=0.000 relation_p=0.000 relation_r=0.000 relation_f1=0.000
+
+Examples:
+  kg eval tests/fixtures/eval/sco-summit.gold.json
+  kg eval gold.json other-tool-graph.json --verbose
+  kg eval gold.json output/graph.json --json | jq .relation.by_tier
+
+Exit codes: 0 scored, 3 unreadable or malformed gold or graph file")]
+pub struct EvalArgs {
+    /// Gold annotation (JSON: entities with name/type/aliases, relations with
+    /// subject/relation/object/tier/evidence).
+    pub gold: PathBuf,
+    /// Graph to score: any JSON object with nodes (id, label, type, aliases) and edges
+    /// (source, target, relation).
+    #[arg(default_value = "output/graph.json")]
+    pub graph: PathBuf,
+    /// Also list false positives and misses (misses with their gold evidence).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print the metrics as JSON (the keys of `score.py --json`).
+    #[arg(long)]
+    pub json: bool,
 }

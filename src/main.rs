@@ -31,6 +31,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     match command {
         Command::Build(args) => build(args, color),
+        Command::Eval(args) => {
+            let gold = kg::eval::Gold::load(&args.gold)?;
+            let graph = kg::eval::load_graph(&args.graph)?;
+            let report = kg::eval::score(&gold, &graph);
+            let text = if args.json {
+                report.to_json(args.verbose)
+            } else {
+                report.to_text(args.verbose)
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(exit::OK)
+        }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -91,6 +105,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.is::<kg::text::TextError>()
             || cause.is::<kg::graph::GraphError>()
             || cause.is::<kg::extract::KnowledgeError>()
+            || cause.is::<kg::eval::EvalError>()
         {
             return exit::BAD_INPUT;
         }

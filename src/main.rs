@@ -26,6 +26,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let _ = (args, color);
             anyhow::bail!("kg build is not wired yet")
         }
+        Command::Export(args) => {
+            kg::export::run(&args)?;
+            Ok(exit::OK)
+        }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -57,6 +61,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<kg::export::ExportError>() {
+            return e.exit_code();
+        }
         if cause.is::<kg::text::TextError>() || cause.is::<kg::graph::GraphError>() {
             return exit::BAD_INPUT;
         }

@@ -197,6 +197,13 @@ fn plain(text: &str) -> Id {
     Id::Plain(text.to_string())
 }
 
+/// A tooltip value. Graphviz expands `\G`, `\E`, ... in tooltips a second time, after
+/// `\\` has been undone, so no escaping keeps a backslash there; tooltips show the
+/// look-alike U+29F5 instead (labels keep the real one).
+pub fn tooltip(text: &str) -> Id {
+    q(&text.replace('\\', "\u{29F5}"))
+}
+
 fn attr(key: &str, value: Id) -> Attribute {
     Attribute(plain(key), value)
 }
@@ -222,7 +229,7 @@ fn entity_node(e: &Entity, style: &DotStyle) -> Node {
         attr("shape", plain(shape)),
         attr("fillcolor", q(fill)),
         attr("color", q(border)),
-        attr("tooltip", q(&entity_tooltip(e))),
+        attr("tooltip", tooltip(&entity_tooltip(e))),
     ];
     if e.kind == EntityKind::Organization {
         attributes.push(attr("style", q("filled,rounded")));
@@ -367,9 +374,9 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
             ),
             None => format!("{} {} {}", e.source.label, kind, e.target.label),
         };
-        attrs.push(attr("tooltip", q(&tip)));
+        attrs.push(attr("tooltip", tooltip(&tip)));
         if label_edges {
-            attrs.push(attr("labeltooltip", q(&tip)));
+            attrs.push(attr("labeltooltip", tooltip(&tip)));
         }
         if kind.is_symmetric() {
             attrs.push(attr("dir", plain("none")));

@@ -241,8 +241,8 @@ fn builtin_svg(graph: &KnowledgeGraph, style: &DotStyle) -> String {
     use layout::topo::layout::VisualGraph;
     use std::collections::HashMap;
 
-    // One font size only: layout-rs keeps font classes in a HashMap and would print several
-    // in random order.
+    // One font size for nodes and edges: layout-rs keeps font classes in a HashMap and
+    // prints several in random order.
     const FONT: usize = 13;
     let mut vg = VisualGraph::new(Orientation::LeftToRight);
     let mut handles = HashMap::new();
@@ -280,7 +280,7 @@ fn builtin_svg(graph: &KnowledgeGraph, style: &DotStyle) -> String {
             _ => LineStyleKind::Normal,
         };
         let width = if line == "bold" { 2 } else { 1 };
-        let look = StyleAttr::new(color(hex), width, None, 0, FONT - 3);
+        let look = StyleAttr::new(color(hex), width, None, 0, FONT);
         let end = if kind.is_symmetric() {
             LineEndKind::None
         } else {

@@ -101,6 +101,9 @@ fn collect(stmts: &[Stmt], out: &mut Parsed) {
             Stmt::Node(n) => {
                 out.0.insert(text_of(&n.id.0), attrs(&n.attributes));
             }
+            // Invisible edges only shape the layout.
+            Stmt::Edge(e)
+                if attrs(&e.attributes).get("style").map(String::as_str) == Some("invis") => {}
             Stmt::Edge(e) => match &e.ty {
                 EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) => {
                     out.1

@@ -17,7 +17,7 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Which edges carry their relation name as a visible label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -298,6 +298,16 @@ fn legend(
     ))
 }
 
+/// Invisible edges that chain `ids` into rows (about as many rows as columns), so that
+/// unconnected nodes form a block instead of one long column.
+fn grid_rows(ids: &[&str]) -> Vec<Stmt> {
+    let cols = (ids.len() as f64).sqrt().ceil().max(1.0) as usize;
+    ids.chunks(cols)
+        .flat_map(|row| row.windows(2))
+        .map(|pair| edge_stmt(pair[0], pair[1], vec![attr("style", plain("invis"))]))
+        .collect()
+}
+
 /// Builds the DOT syntax tree of `graph` drawn with `style`.
 pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
     let nodes = graph.sorted_nodes();
@@ -332,18 +342,34 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
         ])),
     ];
 
+    // Nodes without edges would all land on the first rank, one tall column; they are
+    // laid out in a grid of rows instead, in their own box (or inside their type's box).
+    let linked: HashSet<&str> = edges
+        .iter()
+        .flat_map(|e| [e.source.id.as_str(), e.target.id.as_str()])
+        .collect();
     let mut kinds: BTreeMap<EntityKind, usize> = BTreeMap::new();
-    let mut by_kind: BTreeMap<EntityKind, Vec<Stmt>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<EntityKind, (Vec<Stmt>, Vec<&str>)> = BTreeMap::new();
+    let mut unlinked: (Vec<Stmt>, Vec<&str>) = (vec![], vec![]);
     for &ix in &nodes {
         let e = graph.entity(ix);
         *kinds.entry(e.kind).or_default() += 1;
         let stmt = Stmt::Node(entity_node(e, style));
-        match style.cluster_by {
-            Some(ClusterBy::Type) => by_kind.entry(e.kind).or_default().push(stmt),
-            None => stmts.push(stmt),
+        let is_linked = linked.contains(e.id.as_str());
+        let bucket = match style.cluster_by {
+            Some(ClusterBy::Type) => by_kind.entry(e.kind).or_default(),
+            None if is_linked => {
+                stmts.push(stmt);
+                continue;
+            }
+            None => &mut unlinked,
+        };
+        bucket.0.push(stmt);
+        if !is_linked {
+            bucket.1.push(e.id.as_str());
         }
     }
-    for (kind, members) in by_kind {
+    for (kind, (members, isolated)) in by_kind {
         let (_, border, _) = kind_style(kind);
         let mut body = vec![
             Stmt::Attribute(attr("label", q(kind.as_str()))),
@@ -351,8 +377,26 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
             Stmt::Attribute(attr("color", q(border))),
         ];
         body.extend(members);
+        body.extend(grid_rows(&isolated));
         stmts.push(Stmt::Subgraph(Subgraph {
             id: q(&format!("cluster_type_{kind}")),
+            stmts: body,
+        }));
+    }
+    if !unlinked.0.is_empty() {
+        let mut body = vec![
+            Stmt::Attribute(attr(
+                "label",
+                q(&format!("no relation found ({})", unlinked.0.len())),
+            )),
+            Stmt::Attribute(attr("style", q("rounded,dashed"))),
+            Stmt::Attribute(attr("color", q("#bbbbbb"))),
+            Stmt::Attribute(attr("fontcolor", q("#777777"))),
+        ];
+        body.extend(unlinked.0);
+        body.extend(grid_rows(&unlinked.1));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: plain("cluster_unlinked"),
             stmts: body,
         }));
     }
@@ -442,6 +486,70 @@ mod tests {
             assert_eq!(unquote(&quote(text)).as_deref(), Some(text), "{text:?}");
         }
         assert_eq!(unquote("no quotes"), None);
+    }
+
+    fn graph(nodes: usize, edges: &[(usize, usize)]) -> KnowledgeGraph {
+        use crate::model::{Evidence, Tier};
+        let mut g = KnowledgeGraph::new();
+        for i in 0..nodes {
+            g.add_entity(Entity {
+                id: format!("e{i:02}"),
+                label: format!("E {i}"),
+                kind: EntityKind::Organization,
+                aliases: vec![],
+                wikidata: None,
+            });
+        }
+        let ev = Evidence {
+            document: "d".into(),
+            sentence: "s".into(),
+            start: 0,
+            end: 1,
+            rule: "r".into(),
+            tier: Tier::Explicit,
+        };
+        for (a, b) in edges {
+            g.add_relation(
+                &format!("e{a:02}"),
+                RelationKind::MemberOf,
+                &format!("e{b:02}"),
+                &[ev.clone()],
+            )
+            .unwrap();
+        }
+        g
+    }
+
+    #[test]
+    fn auto_edge_labels_stop_above_the_limit() {
+        let pairs: Vec<_> = (0..12)
+            .flat_map(|a| (a + 1..12).map(move |b| (a, b)))
+            .collect();
+        let label = "label=\"member-of\"";
+        let small = graph(12, &pairs[..60]);
+        assert_eq!(
+            to_dot(&small, &DotStyle::default()).matches(label).count(),
+            60
+        );
+        let big = graph(12, &pairs[..61]);
+        assert_eq!(to_dot(&big, &DotStyle::default()).matches(label).count(), 0);
+        let all = DotStyle {
+            edge_labels: EdgeLabels::All,
+            ..DotStyle::default()
+        };
+        assert_eq!(to_dot(&big, &all).matches(label).count(), 61);
+    }
+
+    #[test]
+    fn unlinked_nodes_form_a_grid_in_their_own_box() {
+        let g = graph(6, &[(0, 1)]);
+        let dot = to_dot(&g, &DotStyle::default());
+        assert!(dot.contains("subgraph cluster_unlinked"), "{dot}");
+        assert!(dot.contains("no relation found (4)"));
+        // Four loose nodes: two rows of two, one invisible edge per row.
+        assert!(dot.contains("\"e02\" -> \"e03\" [style=invis]"), "{dot}");
+        assert!(dot.contains("\"e04\" -> \"e05\" [style=invis]"), "{dot}");
+        assert!(!dot.contains("\"e03\" -> \"e04\""));
     }
 
     #[test]

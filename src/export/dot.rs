@@ -513,7 +513,7 @@ mod tests {
                 &format!("e{a:02}"),
                 RelationKind::MemberOf,
                 &format!("e{b:02}"),
-                &[ev.clone()],
+                std::slice::from_ref(&ev),
             )
             .unwrap();
         }

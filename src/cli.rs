@@ -26,6 +26,7 @@ Examples:
   kg build article.txt --out /tmp/g         # one article into another folder
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
   kg eval gold.json                         # score output/graph.json against a gold file
+  kg export --format svg --out graph.svg    # draw output/graph.json
   kg completions bash > ~/.local/share/bash-completion/completions/kg
 
 Exit codes:
@@ -78,6 +79,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Score a graph against a gold annotation (entity and relation precision/recall/F1).
     Eval(EvalArgs),
+    /// Write the graph in another format (dot, svg, png, mermaid, json, ...).
+    Export(ExportArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -144,4 +147,40 @@ pub struct EvalArgs {
     /// Print the metrics as JSON (the keys of `score.py --json`).
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `kg export`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  kg export --format dot > graph.dot
+  kg export --format svg --out graph.svg
+  kg export --format png --out graph.png --layout neato --edge-labels none
+  kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
+  kg export --format mermaid --graph other/graph.json --cluster-by type")]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, short, value_enum)]
+    pub format: crate::export::Format,
+    /// Output file (a directory for csv) [default: standard output]
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The graph to export.
+    #[arg(long, value_name = "FILE", default_value = "output/graph.json")]
+    pub graph: PathBuf,
+    /// Graphviz layout engine for svg/png [default: dot up to 300 nodes, neato up to 3000,
+    /// sfdp above]
+    #[arg(long, value_enum)]
+    pub layout: Option<crate::export::render::LayoutEngine>,
+    /// Who draws svg/png: Graphviz, or the builtin pure-Rust layout (SVG only).
+    #[arg(long, value_enum, default_value_t = crate::export::render::Renderer::Graphviz)]
+    pub renderer: crate::export::render::Renderer,
+    /// Relation labels on edges: auto (only when the graph has at most 60 edges), all, none.
+    #[arg(long, value_enum, default_value_t = crate::export::dot::EdgeLabels::Auto)]
+    pub edge_labels: crate::export::dot::EdgeLabels,
+    /// Group nodes into boxes (dot, svg, png).
+    #[arg(long, value_enum)]
+    pub cluster_by: Option<crate::export::dot::ClusterBy>,
+    /// Leave out the legend (dot, svg, png).
+    #[arg(long)]
+    pub no_legend: bool,
 }

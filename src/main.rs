@@ -45,6 +45,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out.flush()?;
             Ok(exit::OK)
         }
+        Command::Export(args) => {
+            kg::export::run(&args)?;
+            Ok(exit::OK)
+        }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -96,6 +100,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn exit_code(err: &anyhow::Error) -> u8 {
     use kg::pipeline::BuildError;
     for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<kg::export::ExportError>() {
+            return e.exit_code();
+        }
         if let Some(b) = cause.downcast_ref::<BuildError>() {
             return match b {
                 BuildError::Write { .. } => exit::OUTPUT,

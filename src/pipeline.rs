@@ -157,10 +157,29 @@ pub fn render_outputs(
     let mut log = serde_json::to_string_pretty(&serde_json::json!({ "merges": merges }))
         .expect("merge log serialises");
     log.push('\n');
-    vec![
+    let style = crate::export::dot::DotStyle::default();
+    let mut files = vec![
         ("graph.json", graph.to_json_string().into_bytes()),
+        (
+            "graph.dot",
+            crate::export::dot::to_dot(graph, &style).into_bytes(),
+        ),
         ("merges.json", log.into_bytes()),
-    ]
+    ];
+    // A picture when Graphviz is installed; without it the build still succeeds (the
+    // summary says how to get one).
+    if crate::export::render::graphviz_available() {
+        let options = crate::export::render::RenderOptions {
+            style,
+            ..Default::default()
+        };
+        if let Ok(svg) =
+            crate::export::render::render(graph, crate::export::render::ImageFormat::Svg, &options)
+        {
+            files.push(("graph.svg", svg));
+        }
+    }
+    files
 }
 
 /// Builds and writes `graph.json` (and the other outputs) into `out`.

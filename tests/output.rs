@@ -14,6 +14,11 @@ fn committed_output_matches_a_fresh_build() {
         .success();
     for entry in std::fs::read_dir(out.path()).unwrap() {
         let name = entry.unwrap().file_name();
+        // The picture depends on the installed Graphviz version; it is checked by the export
+        // tests, not byte for byte here.
+        if name == "graph.svg" {
+            continue;
+        }
         let fresh = std::fs::read(out.path().join(&name)).unwrap();
         let committed = std::fs::read(std::path::Path::new("output").join(&name))
             .unwrap_or_else(|_| panic!("output/{} is not committed", name.to_string_lossy()));

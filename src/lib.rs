@@ -14,4 +14,5 @@
 pub mod cli;
 pub mod graph;
 pub mod model;
+pub mod query;
 pub mod text;

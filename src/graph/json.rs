@@ -123,7 +123,10 @@ impl KnowledgeGraph {
             for end in [&edge.source, &edge.target] {
                 if g.node(end).is_none() {
                     return Err(GraphError::UnknownEntity {
-                        context: format!("{name}: edge {i} ({} {} {})", edge.source, edge.relation, edge.target),
+                        context: format!(
+                            "{name}: edge {i} ({} {} {})",
+                            edge.source, edge.relation, edge.target
+                        ),
                         id: end.to_string(),
                     });
                 }
@@ -173,7 +176,11 @@ mod tests {
         let mut g = KnowledgeGraph::new();
         g.add_document("a.txt");
         for (id, label, kind) in [
-            ("sco", "Shanghai Cooperation Organization", EntityKind::Organization),
+            (
+                "sco",
+                "Shanghai Cooperation Organization",
+                EntityKind::Organization,
+            ),
             ("iran", "Iran", EntityKind::Country),
         ] {
             g.add_entity(Entity {
@@ -216,8 +223,13 @@ mod tests {
 
     #[test]
     fn edge_to_missing_node_is_refused() {
-        let text = sample().to_json_string().replace("\"source\": \"iran\"", "\"source\": \"ghost\"");
+        let text = sample()
+            .to_json_string()
+            .replace("\"source\": \"iran\"", "\"source\": \"ghost\"");
         let err = KnowledgeGraph::from_json_str(&text, "g.json").unwrap_err();
-        assert!(err.to_string().contains("unknown entity id 'ghost'"), "{err}");
+        assert!(
+            err.to_string().contains("unknown entity id 'ghost'"),
+            "{err}"
+        );
     }
 }

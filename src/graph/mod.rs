@@ -214,7 +214,12 @@ impl KnowledgeGraph {
     }
 
     /// The edge `subject —relation→ object`, if any (symmetric relations in either order).
-    pub fn find_edge(&self, subject: &str, relation: RelationKind, object: &str) -> Option<&Relation> {
+    pub fn find_edge(
+        &self,
+        subject: &str,
+        relation: RelationKind,
+        object: &str,
+    ) -> Option<&Relation> {
         let (mut s, mut o) = (self.node(subject)?, self.node(object)?);
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
@@ -246,7 +251,9 @@ impl KnowledgeGraph {
 
     /// Entities sorted by id.
     pub fn entities(&self) -> impl Iterator<Item = &Entity> + '_ {
-        self.sorted_nodes().into_iter().map(move |ix| &self.graph[ix])
+        self.sorted_nodes()
+            .into_iter()
+            .map(move |ix| &self.graph[ix])
     }
 
     /// Edges as `(source, relation, target)`, sorted by source id, relation, target id.
@@ -322,7 +329,10 @@ mod tests {
         }
         assert_eq!(g.edge_count(), 1);
         let rel = g.find_edge("iran", RelationKind::MemberOf, "sco").unwrap();
-        assert_eq!(rel.evidence.iter().map(|e| e.start).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(
+            rel.evidence.iter().map(|e| e.start).collect::<Vec<_>>(),
+            [1, 5]
+        );
         assert!(g.find_edge("sco", RelationKind::MemberOf, "iran").is_none());
     }
 

@@ -19,5 +19,6 @@ pub mod extract;
 pub mod graph;
 pub mod model;
 pub mod pipeline;
+pub mod query;
 pub mod report;
 pub mod text;

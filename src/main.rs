@@ -49,6 +49,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             kg::export::run(&args)?;
             Ok(exit::OK)
         }
+        Command::Path(args) => Ok(kg::query::commands::path(&args, color)?),
+        Command::Neighbors(args) => Ok(kg::query::commands::neighbors(&args, color)?),
+        Command::Show(args) => Ok(kg::query::commands::show(&args, color)?),
+        Command::Stats(args) => Ok(kg::query::commands::stats_cmd(&args, color)?),
+        Command::Rank(args) => Ok(kg::query::commands::rank(&args, color)?),
+        Command::Communities(args) => Ok(kg::query::commands::communities(&args, color)?),
+        Command::Match(args) => Ok(kg::query::commands::match_cmd(&args, color)?),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -115,6 +122,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             || cause.is::<kg::eval::EvalError>()
         {
             return exit::BAD_INPUT;
+        }
+        if let Some(q) = cause.downcast_ref::<kg::query::QueryError>() {
+            return q.exit_code();
         }
     }
     exit::OUTPUT

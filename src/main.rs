@@ -46,16 +46,39 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Command::Export(args) => {
+            let default = std::path::Path::new(kg::query::DEFAULT_GRAPH);
+            ensure_default_graph(Some(args.graph.as_path()).filter(|g| *g != default))?;
             kg::export::run(&args)?;
             Ok(exit::OK)
         }
-        Command::Path(args) => Ok(kg::query::commands::path(&args, color)?),
-        Command::Neighbors(args) => Ok(kg::query::commands::neighbors(&args, color)?),
-        Command::Show(args) => Ok(kg::query::commands::show(&args, color)?),
-        Command::Stats(args) => Ok(kg::query::commands::stats_cmd(&args, color)?),
-        Command::Rank(args) => Ok(kg::query::commands::rank(&args, color)?),
-        Command::Communities(args) => Ok(kg::query::commands::communities(&args, color)?),
-        Command::Match(args) => Ok(kg::query::commands::match_cmd(&args, color)?),
+        Command::Path(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::path(&args, color)?)
+        }
+        Command::Neighbors(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::neighbors(&args, color)?)
+        }
+        Command::Show(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::show(&args, color)?)
+        }
+        Command::Stats(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::stats_cmd(&args, color)?)
+        }
+        Command::Rank(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::rank(&args, color)?)
+        }
+        Command::Communities(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::communities(&args, color)?)
+        }
+        Command::Match(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::match_cmd(&args, color)?)
+        }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "kg", &mut out);
@@ -82,6 +105,24 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         kg::report::print_summary(&mut std::io::stderr().lock(), &summary, color)?;
     }
     Ok(exit::OK)
+}
+
+/// Query and export commands read `output/graph.json` by default; when it is missing and
+/// the bundled articles are here, build it first (and say so) instead of failing.
+fn ensure_default_graph(given: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let default = std::path::Path::new(kg::query::DEFAULT_GRAPH);
+    let input = std::path::Path::new(kg::pipeline::DEFAULT_INPUT);
+    if given.is_some() || default.exists() || !input.is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "kg: {} not found; building it from {} first",
+        default.display(),
+        input.display()
+    );
+    let out = default.parent().unwrap_or(std::path::Path::new("."));
+    kg::pipeline::build(&BuildConfig::default(), out)?;
+    Ok(())
 }
 
 /// The error and its causes on one line, without repeating a cause the message already shows.

@@ -465,6 +465,9 @@ fn handmade_prediction_scores_as_expected() {
         r.relation.unmapped_pred, 2,
         "Atlantis edges; Nowhere/Atlantis met-with twice"
     );
+    // The whole report, so a change shows even where python3 is missing.
+    insta::assert_snapshot!("handmade_sco_verbose", r.to_text(true));
+    insta::assert_snapshot!("handmade_sco_json", r.to_json(true));
 }
 
 #[test]

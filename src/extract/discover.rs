@@ -186,12 +186,20 @@ pub(super) fn discover(
                 .filter(|acr| is_acronym(acr));
             let head = head_kind(phrase_words, config);
             if let Some(acr) = acronym {
-                if let Some(m) = known.iter().find(|m| m.end == end && m.form == Form::Name) {
+                if let Some(m) = covered(start, end) {
                     found.patterns.push((acr.to_string(), m.entity, true));
                     continue;
                 }
-                // The longest tail of the phrase that the acronym abbreviates.
-                let tail = (0..b - a).find(|&t| abbreviates(acr, &phrase_words[t..]));
+                // The longest tail of the phrase that the acronym abbreviates; "Center of
+                // New Southbound Policy (NSPBRI)" keeps its head noun.
+                let of_head = b - a > 2
+                    && phrase_words[1].text == "of"
+                    && abbreviates(acr, &phrase_words[2..]);
+                let tail = if of_head {
+                    Some(0)
+                } else {
+                    (0..b - a).find(|&t| abbreviates(acr, &phrase_words[t..]))
+                };
                 if let Some(t) = tail {
                     let words = &phrase_words[t..];
                     let s0 = words[0].start;
@@ -373,13 +381,32 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
                 break;
             }
         }
+        // "President of Taiwan Grassroots Alliance": a leading title is not part of the name.
+        while i < j {
+            let Some(n) = title_at(ws, i, config).or_else(|| head_title(ws[i].text, config)) else {
+                break;
+            };
+            let after = i + n;
+            if after < j && config.connectors.iter().any(|c| c == ws[after].text) {
+                i = after + 1;
+            } else {
+                break;
+            }
+        }
         // A possessive splits the phrase: "A Alliance and China’s Ministry of B" gives
         // "A Alliance" and "Ministry of B".
         let mut a = i;
         for k in i..j {
             let w = ws[k];
             if text[w.end..].starts_with(['’', '\'']) {
-                push_trimmed(&mut out, ws, a, k, config);
+                // "the Arctic Council's chair" ends the name with the possessive word;
+                // "A Alliance and China’s Ministry" does not take China into A's name.
+                if k > a && config.connectors.iter().any(|c| c == ws[k - 1].text) {
+                    push_trimmed(&mut out, ws, a, k, config);
+                    push_trimmed(&mut out, ws, k, k + 1, config);
+                } else {
+                    push_trimmed(&mut out, ws, a, k + 1, config);
+                }
                 a = k + 1;
             }
         }
@@ -387,6 +414,11 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
         i = j;
     }
     out
+}
+
+/// Titles of heads of organizations that may open a capitalised phrase ("Chair of ...").
+fn head_title(word: &str, config: &Config) -> Option<usize> {
+    config.head_titles.iter().any(|t| t == word).then_some(1)
 }
 
 /// Adds the word range `a..b` without trailing connectors, if anything is left.
@@ -554,6 +586,13 @@ aliases = ["ASEAN"]
             )),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn acronym_of_the_complement_keeps_the_head_noun() {
+        let got = run("She runs the Center of Maritime Law and Policy (MLP) now.");
+        assert_eq!(got[0].0, "Center of Maritime Law and Policy");
+        assert_eq!(got[0].1, EntityKind::Organization);
     }
 
     #[test]

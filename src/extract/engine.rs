@@ -114,25 +114,22 @@ impl Knowledge {
         Knowledge::new(Lexicon::builtin(), RuleSet::builtin())
     }
 
-    /// The built-in knowledge (unless `builtin` is false) plus user files, in order.
+    /// The built-in world knowledge and rules, the domain lexicon unless `domain` is false,
+    /// then user files in order.
     pub fn from_files(
         lexicons: &[PathBuf],
         rules: &[PathBuf],
-        builtin: bool,
+        domain: bool,
     ) -> Result<Self, KnowledgeError> {
-        let mut lex = if builtin {
+        let mut lex = if domain {
             Lexicon::builtin()
         } else {
-            Lexicon::new()
+            Lexicon::world()
         };
         for path in lexicons {
             lex.add_file(path)?;
         }
-        let mut set = if builtin {
-            RuleSet::builtin()
-        } else {
-            RuleSet::default()
-        };
+        let mut set = RuleSet::builtin();
         for path in rules {
             set.add_file(path)?;
         }
@@ -1099,5 +1096,151 @@ mod tests {
             "educated-at",
             "ohio-state-university"
         ));
+    }
+
+    #[test]
+    fn gapped_joins_share_the_verb() {
+        let found =
+            claims("Nepal joined the EU in 2004, Armenia in 2007, and Iran and Mongolia in 2013.");
+        for c in ["nepal", "armenia", "iran", "mongolia"] {
+            assert!(
+                has(&found, c, "member-of", "european-union"),
+                "{c}: {found:?}"
+            );
+        }
+        assert!(
+            claims("Nepal joined the EU's talks with Iran.")
+                .iter()
+                .all(|c| c.0 != "iran")
+        );
+    }
+
+    #[test]
+    fn an_organization_admits_members() {
+        let found = claims(
+            "The Arctic Council, which has admitted Nepal, Armenia and Mongolia as members, met.",
+        );
+        for c in ["nepal", "armenia", "mongolia"] {
+            assert!(
+                has(&found, c, "member-of", "arctic-council"),
+                "{c}: {found:?}"
+            );
+        }
+        let found = claims(
+            "NATO added Sweden in 2024, and it welcomed two more members: Finland and Norway.",
+        );
+        for c in ["sweden", "finland", "norway"] {
+            assert!(
+                has(&found, c, "member-of", "north-atlantic-treaty-organization"),
+                "{c}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn founders_of_an_organization_are_members_but_people_lead_it() {
+        let found = claims(
+            "The Arctic Council was founded in Ottawa in 1996 by Canada, Norway and Iceland.",
+        );
+        assert!(
+            has(&found, "norway", "member-of", "arctic-council"),
+            "{found:?}"
+        );
+        let found = claims("The Fjord Heritage Foundation was founded by Dr. Ingrid Solberg.");
+        assert!(
+            has(
+                &found,
+                "ingrid-solberg",
+                "leads",
+                "fjord-heritage-foundation"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn partner_and_observer_status_named_by_the_organization() {
+        let found = claims("By 2026 Chile and Peru had accepted NATO partner status.");
+        assert!(has(
+            &found,
+            "chile",
+            "dialogue-partner-of",
+            "north-atlantic-treaty-organization"
+        ));
+        assert!(has(
+            &found,
+            "peru",
+            "dialogue-partner-of",
+            "north-atlantic-treaty-organization"
+        ));
+        let found = claims("Fiji won ASEAN observer status.");
+        assert!(has(
+            &found,
+            "fiji",
+            "observer-of",
+            "association-of-southeast-asian-nations"
+        ));
+        // An offer is not a status.
+        assert!(claims("Chile was offered NATO partner status.").is_empty());
+    }
+
+    #[test]
+    fn chairs_and_organization_titles() {
+        let found = claims(
+            "Norway, which chaired the Arctic Council in 2024, met. UN Secretary-General Ban Ki-moon spoke.",
+        );
+        assert!(
+            has(&found, "norway", "leads", "arctic-council"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "ban-ki-moon", "leads", "united-nations"),
+            "{found:?}"
+        );
+        let found = claims(
+            "Prime Minister Jonas Gahr Store, as holder of the Arctic Council's rotating chairmanship, spoke.",
+        );
+        assert!(
+            has(&found, "jonas-gahr-store", "leads", "arctic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn represented_by_a_leader() {
+        let found = claims(
+            "Chile was represented by President Gabriel Boric, and Peru by Prime Minister Ana Torres.",
+        );
+        assert!(has(&found, "gabriel-boric", "leads", "chile"), "{found:?}");
+        assert!(has(&found, "ana-torres", "leads", "peru"), "{found:?}");
+    }
+
+    #[test]
+    fn meetings_across_titles_and_pronouns() {
+        let found = claims(
+            "Chilean President Gabriel Boric and Peruvian Prime Minister Ana Torres held their first bilateral talks.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "gabriel-boric"),
+            "{found:?}"
+        );
+        let found = claims(
+            "Prime Minister Ana Torres arrived late, and she held separate talks with President Gabriel Boric and with the Chilean President Rosa Vidal.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "gabriel-boric"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "rosa-vidal"),
+            "{found:?}"
+        );
+        let found = claims(
+            "Peruvian Prime Minister Ana Torres spoke. The Peruvian leader later met President Gabriel Boric.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "gabriel-boric"),
+            "{found:?}"
+        );
     }
 }

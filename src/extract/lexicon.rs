@@ -21,9 +21,26 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// The built-in lexicon files, compiled in: `(name, text)`.
-pub const BUILTIN_LEXICONS: &[(&str, &str)] =
-    &[("data/lexicon.toml", include_str!("../../data/lexicon.toml"))];
+/// World knowledge, compiled in: countries and territories, intergovernmental
+/// organizations, well-known initiatives (`data/builtin/`, sources in `data/README.md`).
+pub const WORLD_LEXICONS: &[(&str, &str)] = &[
+    (
+        "data/builtin/countries.toml",
+        include_str!("../../data/builtin/countries.toml"),
+    ),
+    (
+        "data/builtin/organizations.toml",
+        include_str!("../../data/builtin/organizations.toml"),
+    ),
+    (
+        "data/builtin/initiatives.toml",
+        include_str!("../../data/builtin/initiatives.toml"),
+    ),
+];
+
+/// The domain lexicon of the bundled articles, compiled in (`data/lexicon.toml`).
+pub const DOMAIN_LEXICON: (&str, &str) =
+    ("data/lexicon.toml", include_str!("../../data/lexicon.toml"));
 
 /// Errors reading a lexicon.
 #[derive(Debug, thiserror::Error)]
@@ -115,12 +132,20 @@ impl Lexicon {
         Self::default()
     }
 
-    /// The compiled-in lexicon.
-    pub fn builtin() -> Self {
+    /// The compiled-in world knowledge only (what `--builtin-only` uses).
+    pub fn world() -> Self {
         let mut lex = Lexicon::new();
-        for (name, text) in BUILTIN_LEXICONS {
+        for (name, text) in WORLD_LEXICONS {
             lex.add_toml(name, text).expect("built-in lexicon parses");
         }
+        lex
+    }
+
+    /// The compiled-in world knowledge plus the domain lexicon.
+    pub fn builtin() -> Self {
+        let mut lex = Lexicon::world();
+        lex.add_toml(DOMAIN_LEXICON.0, DOMAIN_LEXICON.1)
+            .expect("domain lexicon parses");
         lex
     }
 

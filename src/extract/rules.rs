@@ -238,6 +238,10 @@ pub struct Discovery {
     /// Titles that precede a person's name ("President", "Prime Minister", "Dr.").
     #[serde(default)]
     pub person_titles: Vec<String>,
+    /// Single-word titles of heads of organizations ("Chair", "Director"), never part of a
+    /// name that follows them with "of".
+    #[serde(default)]
+    pub head_titles: Vec<String>,
     /// Lowercase words inside names ("da", "bin", "van").
     #[serde(default)]
     pub name_particles: Vec<String>,
@@ -261,6 +265,7 @@ pub struct Discovery {
 impl Discovery {
     fn extend(&mut self, other: Discovery) {
         self.person_titles.extend(other.person_titles);
+        self.head_titles.extend(other.head_titles);
         self.name_particles.extend(other.name_particles);
         self.name_suffixes.extend(other.name_suffixes);
         self.connectors.extend(other.connectors);

@@ -126,6 +126,9 @@ pub struct BuildArgs {
     /// Use only the built-in world knowledge and general rules (no data/lexicon.toml).
     #[arg(long)]
     pub builtin_only: bool,
+    /// Leave out edges whose confidence (0 to 1) is below this.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -135,6 +138,16 @@ pub struct BuildArgs {
     /// Do not print progress or the summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Parses a probability between 0 and 1.
+pub fn probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is not between 0 and 1"))
+    }
 }
 
 /// Arguments of `kg eval`.

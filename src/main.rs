@@ -95,6 +95,7 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         rules: args.rules,
         merges: args.merges,
         builtin_only: args.builtin_only,
+        min_confidence: args.min_confidence,
     };
     let summary = kg::pipeline::build(&config, &args.out)?;
     if args.json {

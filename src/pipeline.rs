@@ -35,6 +35,8 @@ pub struct BuildConfig {
     /// Use only the built-in world knowledge and general rules: no domain lexicon
     /// (`data/lexicon.toml`). This is how extraction on unseen articles is judged.
     pub builtin_only: bool,
+    /// Drop edges whose confidence is below this (0 to 1).
+    pub min_confidence: Option<f64>,
 }
 
 /// The compiled-in merges file.
@@ -93,7 +95,12 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
     let knowledge = Knowledge::from_files(&config.lexicons, &config.rules, !config.builtin_only)?;
     let overrides = load_overrides(&config.merges)?;
     let extractions: Vec<Extraction> = docs.par_iter().map(|d| extract(d, &knowledge)).collect();
-    merge(&extractions, overrides)
+    let (mut graph, log) = merge(&extractions, overrides)?;
+    if let Some(min) = config.min_confidence {
+        graph.retain_confident(min);
+        graph.detect_conflicts(&ConflictTable::builtin());
+    }
+    Ok((graph, log))
 }
 
 fn load_overrides(files: &[PathBuf]) -> Result<MergeOverrides, BuildError> {

@@ -59,6 +59,8 @@ fn build(s: &Spec) -> KnowledgeGraph {
                 end: i + 1,
                 rule: "r".into(),
                 tier: Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
             })
             .collect();
         g.add_relation(&format!("n{a:02}"), RELS[r], &format!("n{b:02}"), &evidence)

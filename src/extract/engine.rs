@@ -7,7 +7,8 @@ use super::lexicon::LexiconEntry;
 use super::lexicon::{Lexicon, LexiconError};
 use super::matcher::{Form, Gazetteer, Mention, PhraseSet, is_cjk, leftmost_longest};
 use super::rules::{Fallback, Find, FormName, Rule, RuleSet, RulesError, Slot, Take};
-use crate::model::{Claim, Entity, EntityKind, Evidence, RelationKind, Tier};
+use super::temporal;
+use crate::model::{Claim, Confidence, Entity, EntityKind, Evidence, RelationKind, Tier, When};
 use crate::text::{Document, Sentence};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -633,6 +634,76 @@ impl Ctx<'_> {
         None
     }
 
+    /// The date that qualifies a claim: the first one after the claim's last mention (and
+    /// after any items listed with it: "Laos and Myanmar in 1997"), up to the next mention of
+    /// a participant's kind ("Brunei joined ASEAN in 1984, Vietnam in 1995"); else the one
+    /// nearest the trigger before that ("Since 2019 Chen has chaired ..."). Dates inside names ("Taiwan 2050
+    /// Educational Foundation") and dates that follow another entity ("Tamkang University
+    /// (2006-2008)") belong to something else.
+    fn when(&self, si: usize, s: &Mention, o: &Mention, ts: usize, te: usize) -> Option<When> {
+        let sent = self.sentences[si];
+        let text = &self.text[sent.start..sent.end];
+        let dates = temporal::dates(text);
+        if dates.is_empty() {
+            return None;
+        }
+        let ms = self.sentence_mentions(si);
+        let inside = |m: &Mention| m.start >= sent.start && m.end <= sent.end;
+        let parts: Vec<&Mention> = [s, o].into_iter().filter(|m| inside(m)).collect();
+        let anchor = parts.iter().map(|m| m.end).chain([te]).max().unwrap_or(te);
+        let kinds = [self.ents.kind(s.entity), self.ents.kind(o.entity)];
+        let mut joined: Vec<&Mention> = Vec::new();
+        let mut limit = sent.end;
+        let mut prev_end = anchor;
+        for m in ms.iter().filter(|m| m.start >= anchor) {
+            if m.entity == s.entity
+                || m.entity == o.entity
+                || !kinds.contains(&self.ents.kind(m.entity))
+            {
+                continue;
+            }
+            let gap = self.text[prev_end..m.start].trim();
+            if matches!(gap, "," | "and" | ", and" | "or" | "&" | "、") {
+                joined.push(m);
+                prev_end = m.end;
+            } else {
+                limit = m.start;
+                break;
+            }
+        }
+        let abs = |d: &temporal::DateExpr| (sent.start + d.start, sent.start + d.end);
+        let usable = |d: &&temporal::DateExpr| {
+            let (ds, de) = abs(d);
+            let in_name = ms.iter().any(|m| m.start < de && ds < m.end);
+            let before = self.text[..ds].trim_end_matches([' ', '(', '（']);
+            let owner = ms.iter().find(|m| m.end == before.len());
+            let foreign = owner.is_some_and(|m| {
+                !parts.iter().any(|p| p.start == m.start)
+                    && !joined.iter().any(|j| j.start == m.start)
+            });
+            !in_name && !foreign
+        };
+        dates
+            .iter()
+            .filter(usable)
+            .find(|d| abs(d).0 >= anchor && abs(d).1 <= limit)
+            .or_else(|| {
+                dates
+                    .iter()
+                    .filter(usable)
+                    .filter(|d| abs(d).1 <= anchor)
+                    .min_by_key(|d| {
+                        let (ds, de) = abs(d);
+                        if ds >= te {
+                            ds - te
+                        } else {
+                            ts.saturating_sub(de)
+                        }
+                    })
+            })
+            .map(|d| d.when.clone())
+    }
+
     fn apply(&self, rule: &Rule, si: usize, ts: usize, te: usize, claims: &mut BTreeSet<RawClaim>) {
         let Some(subject) = self.fill(&rule.subject, si, ts, te) else {
             return;
@@ -651,6 +722,16 @@ impl Ctx<'_> {
                 return;
             }
             let implied = context || s.form == Form::Coref || o.form == Form::Coref;
+            let tier = if implied { Tier::Implied } else { rule.tier };
+            let prior = rule.confidence.map_or(
+                match rule.tier {
+                    Tier::Explicit => 0.9,
+                    Tier::Implied => 0.7,
+                },
+                Confidence::get,
+            );
+            let confidence = Confidence::new(if implied { prior * 0.85 } else { prior });
+            let when = self.when(si, s, o, ts, te);
             claims.insert(RawClaim {
                 subject: s.entity,
                 relation: rule.relation,
@@ -661,7 +742,9 @@ impl Ctx<'_> {
                     start: sent.start,
                     end: sent.end,
                     rule: rule.id.get_ref().clone(),
-                    tier: if implied { Tier::Implied } else { rule.tier },
+                    tier,
+                    confidence,
+                    when,
                 },
             });
         };
@@ -726,6 +809,10 @@ fn infer(rules: &RuleSet, claims: &mut BTreeSet<RawClaim>) {
                             evidence: Evidence {
                                 rule: inf.id.clone(),
                                 tier: Tier::Implied,
+                                confidence: Confidence::new(
+                                    0.6 * premise.evidence.confidence.get(),
+                                ),
+                                when: None,
                                 ..premise.evidence.clone()
                             },
                         });
@@ -1096,6 +1183,52 @@ mod tests {
             "educated-at",
             "ohio-state-university"
         ));
+    }
+
+    fn dated(text: &str) -> Vec<(String, String, Option<When>)> {
+        let k = Knowledge::builtin();
+        let doc = Document::new("t.txt", text);
+        run(&doc, &k)
+            .claims
+            .into_iter()
+            .map(|c| (c.subject, c.object, c.evidence.when))
+            .collect()
+    }
+
+    #[test]
+    fn dates_qualify_the_claims_of_their_clause() {
+        let point = |p: &str| {
+            Some(When {
+                point: Some(p.into()),
+                ..Default::default()
+            })
+        };
+        let got =
+            dated("Nepal joined the EU in 2004, Armenia and Iran in 2007, and Mongolia in 2013.");
+        let of = |c: &str| got.iter().find(|g| g.0 == c).unwrap().2.clone();
+        assert_eq!(of("nepal"), point("2004"));
+        assert_eq!(of("armenia"), point("2007"));
+        assert_eq!(of("iran"), point("2007"));
+        assert_eq!(of("mongolia"), point("2013"));
+        let got =
+            dated("Since March 2019 Chen has been the Director of the Citizen Congress Watch.");
+        assert_eq!(
+            got[0].2,
+            Some(When {
+                start: Some("2019".into()),
+                ..Default::default()
+            })
+        );
+        let got =
+            dated("Chen was the Chair of the Taiwan 2050 Educational Foundation (2014-2019).");
+        assert_eq!(
+            got[0].2,
+            Some(When {
+                start: Some("2014".into()),
+                end: Some("2019".into()),
+                point: None
+            })
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod engine;
 pub mod lexicon;
 pub mod matcher;
 pub mod rules;
+pub mod temporal;
 
 pub use engine::{Knowledge, KnowledgeError};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};

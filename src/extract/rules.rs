@@ -160,6 +160,9 @@ pub struct Rule {
     /// Explicit or implied.
     #[serde(default = "explicit")]
     pub tier: Tier,
+    /// Prior confidence of one claim it makes (default 0.9 explicit, 0.7 implied).
+    #[serde(default)]
+    pub confidence: Option<crate::model::Confidence>,
     /// Trigger phrases.
     pub triggers: Vec<String>,
     /// Match triggers only as written.

@@ -4,8 +4,9 @@
 //! {"directed": true, "multigraph": false,
 //!  "meta": {"generator": "kg <version>", "documents": ["sco-summit.txt"]},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "edges": [{"source", "target", "relation",
-//!             "evidence": [{"document", "sentence", "start", "end", "rule", "tier"}]}],
+//!  "edges": [{"source", "target", "relation", "confidence",
+//!             "evidence": [{"document", "sentence", "start", "end", "rule", "tier",
+//!                           "confidence", "when"?: {"start"?, "end"?, "point"?}}]}],
 //!  "conflicts": [{"subject", "object", "relations": [a, b], "reason"}]}
 //! ```
 //!
@@ -14,7 +15,7 @@
 //! with `node_link_graph(data, edges="edges")`. The JSON Schema is `schema/graph.schema.json`.
 
 use super::{GraphError, KnowledgeGraph};
-use crate::model::{Conflict, Entity, Evidence, RelationKind};
+use crate::model::{Confidence, Conflict, Entity, Evidence, RelationKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -37,6 +38,9 @@ pub struct EdgeRecord<'a> {
     pub target: Cow<'a, str>,
     /// Relation name.
     pub relation: RelationKind,
+    /// Confidence in the edge from all its evidence (recomputed when a file is loaded).
+    #[serde(default)]
+    pub confidence: Confidence,
     /// Supporting sentences.
     #[serde(default)]
     pub evidence: Cow<'a, [Evidence]>,
@@ -89,6 +93,7 @@ impl KnowledgeGraph {
                     source: Cow::Borrowed(e.source.id.as_str()),
                     target: Cow::Borrowed(e.target.id.as_str()),
                     relation: e.relation.kind,
+                    confidence: e.relation.confidence(),
                     evidence: Cow::Borrowed(&e.relation.evidence),
                 })
                 .collect(),
@@ -202,6 +207,8 @@ mod tests {
                 end: 20,
                 rule: "r".into(),
                 tier: Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
             }],
         )
         .unwrap();

@@ -55,6 +55,10 @@ pub struct DotStyle {
     pub wrap_width: usize,
     /// Draw a legend of the entity types and relations present.
     pub legend: bool,
+    /// Put nodes without edges in a box, in rows. Only the layered `dot` layout keeps
+    /// such a box apart (force-directed layouts draw it around everything), so the
+    /// renderer turns this off for them.
+    pub group_unlinked: bool,
 }
 
 impl Default for DotStyle {
@@ -65,6 +69,7 @@ impl Default for DotStyle {
             cluster_by: None,
             wrap_width: 18,
             legend: true,
+            group_unlinked: true,
         }
     }
 }
@@ -409,7 +414,7 @@ fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
     for ix in graph.sorted_nodes() {
         let e = graph.entity(ix);
         *kinds.entry(e.kind).or_default() += 1;
-        let is_linked = pg.neighbors_undirected(ix).next().is_some();
+        let is_linked = !style.group_unlinked || pg.neighbors_undirected(ix).next().is_some();
         let bucket = match style.cluster_by {
             Some(ClusterBy::Type) => by_kind.entry(e.kind).or_default(),
             None if is_linked => {
@@ -698,6 +703,15 @@ mod tests {
         assert!(dot.contains("\"e02\" -> \"e03\" [style=invis]"), "{dot}");
         assert!(dot.contains("\"e04\" -> \"e05\" [style=invis]"), "{dot}");
         assert!(!dot.contains("\"e03\" -> \"e04\""));
+        let loose = DotStyle {
+            group_unlinked: false,
+            ..DotStyle::default()
+        };
+        let dot = to_dot(&g, &loose);
+        assert!(
+            !dot.contains("cluster_unlinked") && !dot.contains("invis"),
+            "{dot}"
+        );
     }
 
     #[test]

@@ -197,7 +197,7 @@ pub struct GraphArgs {
   kg export --format svg --out graph.svg
   kg export --format png --out graph.png --layout neato --edge-labels none
   kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
-  kg export --format mermaid --graph other/graph.json --cluster-by type")]
+  kg export --format dot --graph other/graph.json --cluster-by type")]
 pub struct ExportArgs {
     /// Output format.
     #[arg(long, short, value_enum)]

@@ -11,13 +11,17 @@
 //! clusters per entity type. Output depends only on the graph and the style: nodes go by
 //! entity id, edges by (source, relation, target).
 
+use crate::graph::EdgeView;
 use crate::graph::KnowledgeGraph;
 use crate::model::{Entity, EntityKind, RelationKind};
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
-use std::collections::{BTreeMap, HashSet};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 /// Which edges carry their relation name as a visible label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -51,6 +55,10 @@ pub struct DotStyle {
     pub wrap_width: usize,
     /// Draw a legend of the entity types and relations present.
     pub legend: bool,
+    /// Put nodes without edges in a box, in rows. Only the layered `dot` layout keeps
+    /// such a box apart (force-directed layouts draw it around everything), so the
+    /// renderer turns this off for them.
+    pub group_unlinked: bool,
 }
 
 impl Default for DotStyle {
@@ -61,6 +69,7 @@ impl Default for DotStyle {
             cluster_by: None,
             wrap_width: 18,
             legend: true,
+            group_unlinked: true,
         }
     }
 }
@@ -106,6 +115,13 @@ pub fn relation_style(kind: RelationKind) -> (&'static str, &'static str) {
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
+    // Most names need no escaping: copy them whole. 0xC2 leads the C1 controls.
+    let special = |b: &u8| matches!(b, 0..=0x1f | b'"' | b'&' | b'\\' | 0x7f | 0xc2);
+    if !text.as_bytes().iter().any(special) {
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     for (i, ch) in text.char_indices() {
         match ch {
             '"' => out.push_str("\\\""),
@@ -201,7 +217,11 @@ fn plain(text: &str) -> Id {
 /// `\\` has been undone, so no escaping keeps a backslash there; tooltips show the
 /// look-alike U+29F5 instead (labels keep the real one).
 pub fn tooltip(text: &str) -> Id {
-    q(&text.replace('\\', "\u{29F5}"))
+    if text.contains('\\') {
+        q(&text.replace('\\', "\u{29F5}"))
+    } else {
+        q(text)
+    }
 }
 
 fn attr(key: &str, value: Id) -> Attribute {
@@ -308,18 +328,21 @@ fn grid_rows(ids: &[&str]) -> Vec<Stmt> {
         .collect()
 }
 
-/// Builds the DOT syntax tree of `graph` drawn with `style`.
-pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
-    let nodes = graph.sorted_nodes();
-    let edges = graph.sorted_edges();
-    let label_edges = match style.edge_labels {
-        EdgeLabels::All => true,
-        EdgeLabels::None => false,
-        EdgeLabels::Auto => edges.len() <= style.auto_label_limit,
-    };
+/// The parts of a drawing, in output order: graph-wide attributes, top-level nodes,
+/// clusters, edges, legend. [`to_dot_graph`] puts them into one tree; [`write_dot`] prints
+/// them statement by statement, the long runs of nodes and edges in parallel.
+struct Parts<'g> {
+    header: Vec<Stmt>,
+    top_nodes: Vec<&'g Entity>,
+    clusters: Vec<Stmt>,
+    edges: Vec<EdgeView<'g>>,
+    legend: Option<Stmt>,
+    label_edges: bool,
+}
 
+fn header() -> Vec<Stmt> {
     let font = q("Helvetica,Arial,Noto Sans CJK SC,sans-serif");
-    let mut stmts = vec![
+    vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             attr("rankdir", plain("LR")),
             attr("fontname", font.clone()),
@@ -340,35 +363,72 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
             attr("fontsize", plain("9")),
             attr("arrowsize", plain("0.7")),
         ])),
-    ];
+    ]
+}
+
+/// Edges sorted by (source id, relation, target id), like
+/// [`KnowledgeGraph::sorted_edges`], but comparing the ids' ranks instead of the strings
+/// and in parallel: keys are unique, so the unstable sort is deterministic.
+fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
+    let g = graph.petgraph();
+    let mut rank = vec![0u32; g.node_bound()];
+    for (r, ix) in graph.sorted_nodes().into_iter().enumerate() {
+        rank[ix.index()] = r as u32;
+    }
+    let mut keyed: Vec<((u32, RelationKind, u32), EdgeView<'_>)> = g
+        .edge_references()
+        .map(|e| {
+            let key = (
+                rank[e.source().index()],
+                e.weight().kind,
+                rank[e.target().index()],
+            );
+            let view = EdgeView {
+                index: e.id(),
+                source: &g[e.source()],
+                target: &g[e.target()],
+                relation: e.weight(),
+            };
+            (key, view)
+        })
+        .collect();
+    keyed.par_sort_unstable_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, view)| view).collect()
+}
+
+fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
+    let edges = sorted_edges(graph);
+    let label_edges = match style.edge_labels {
+        EdgeLabels::All => true,
+        EdgeLabels::None => false,
+        EdgeLabels::Auto => edges.len() <= style.auto_label_limit,
+    };
+    let pg = graph.petgraph();
 
     // Nodes without edges would all land on the first rank, one tall column; they are
     // laid out in a grid of rows instead, in their own box (or inside their type's box).
-    let linked: HashSet<&str> = edges
-        .iter()
-        .flat_map(|e| [e.source.id.as_str(), e.target.id.as_str()])
-        .collect();
     let mut kinds: BTreeMap<EntityKind, usize> = BTreeMap::new();
+    let mut top_nodes = vec![];
     let mut by_kind: BTreeMap<EntityKind, (Vec<Stmt>, Vec<&str>)> = BTreeMap::new();
     let mut unlinked: (Vec<Stmt>, Vec<&str>) = (vec![], vec![]);
-    for &ix in &nodes {
+    for ix in graph.sorted_nodes() {
         let e = graph.entity(ix);
         *kinds.entry(e.kind).or_default() += 1;
-        let stmt = Stmt::Node(entity_node(e, style));
-        let is_linked = linked.contains(e.id.as_str());
+        let is_linked = !style.group_unlinked || pg.neighbors_undirected(ix).next().is_some();
         let bucket = match style.cluster_by {
             Some(ClusterBy::Type) => by_kind.entry(e.kind).or_default(),
             None if is_linked => {
-                stmts.push(stmt);
+                top_nodes.push(e);
                 continue;
             }
             None => &mut unlinked,
         };
-        bucket.0.push(stmt);
+        bucket.0.push(Stmt::Node(entity_node(e, style)));
         if !is_linked {
             bucket.1.push(e.id.as_str());
         }
     }
+    let mut clusters = vec![];
     for (kind, (members, isolated)) in by_kind {
         let (_, border, _) = kind_style(kind);
         let mut body = vec![
@@ -378,7 +438,7 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
         ];
         body.extend(members);
         body.extend(grid_rows(&isolated));
-        stmts.push(Stmt::Subgraph(Subgraph {
+        clusters.push(Stmt::Subgraph(Subgraph {
             id: q(&format!("cluster_type_{kind}")),
             stmts: body,
         }));
@@ -395,7 +455,7 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
         ];
         body.extend(unlinked.0);
         body.extend(grid_rows(&unlinked.1));
-        stmts.push(Stmt::Subgraph(Subgraph {
+        clusters.push(Stmt::Subgraph(Subgraph {
             id: plain("cluster_unlinked"),
             stmts: body,
         }));
@@ -403,40 +463,131 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
 
     let mut relations: BTreeMap<RelationKind, usize> = BTreeMap::new();
     for e in &edges {
-        let kind = e.relation.kind;
-        *relations.entry(kind).or_default() += 1;
-        let (color, line) = relation_style(kind);
-        let mut attrs = vec![attr("color", q(color)), attr("style", plain(line))];
-        if label_edges {
-            attrs.push(attr("label", q(kind.as_str())));
-            attrs.push(attr("fontcolor", q(color)));
-        }
-        let tip = match e.relation.evidence.first() {
-            Some(ev) => format!(
-                "{} {} {}: {}",
-                e.source.label, kind, e.target.label, ev.sentence
-            ),
-            None => format!("{} {} {}", e.source.label, kind, e.target.label),
-        };
-        attrs.push(attr("tooltip", tooltip(&tip)));
-        if label_edges {
-            attrs.push(attr("labeltooltip", tooltip(&tip)));
-        }
-        if kind.is_symmetric() {
-            attrs.push(attr("dir", plain("none")));
-        }
-        stmts.push(edge_stmt(&e.source.id, &e.target.id, attrs));
+        *relations.entry(e.relation.kind).or_default() += 1;
     }
-
-    if style.legend && !kinds.is_empty() {
-        stmts.push(legend(graph, &kinds, &relations));
+    let legend = (style.legend && !kinds.is_empty()).then(|| legend(graph, &kinds, &relations));
+    Parts {
+        header: header(),
+        top_nodes,
+        clusters,
+        edges,
+        legend,
+        label_edges,
     }
+}
 
+fn relation_edge(e: &EdgeView<'_>, label_edges: bool) -> Stmt {
+    let kind = e.relation.kind;
+    let (color, line) = relation_style(kind);
+    let mut attrs = vec![attr("color", q(color)), attr("style", plain(line))];
+    if label_edges {
+        attrs.push(attr("label", q(kind.as_str())));
+        attrs.push(attr("fontcolor", q(color)));
+    }
+    let tip = match e.relation.evidence.first() {
+        Some(ev) => format!(
+            "{} {} {}: {}",
+            e.source.label, kind, e.target.label, ev.sentence
+        ),
+        None => format!("{} {} {}", e.source.label, kind, e.target.label),
+    };
+    attrs.push(attr("tooltip", tooltip(&tip)));
+    if label_edges {
+        attrs.push(attr("labeltooltip", tooltip(&tip)));
+    }
+    if kind.is_symmetric() {
+        attrs.push(attr("dir", plain("none")));
+    }
+    edge_stmt(&e.source.id, &e.target.id, attrs)
+}
+
+/// Builds the DOT syntax tree of `graph` drawn with `style`.
+pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
+    let p = parts(graph, style);
+    let mut stmts = p.header;
+    stmts.extend(
+        p.top_nodes
+            .iter()
+            .map(|e| Stmt::Node(entity_node(e, style))),
+    );
+    stmts.extend(p.clusters);
+    stmts.extend(p.edges.iter().map(|e| relation_edge(e, p.label_edges)));
+    stmts.extend(p.legend);
     Graph::DiGraph {
-        id: plain("kg"),
+        id: plain(GRAPH_ID),
         strict: false,
         stmts,
     }
+}
+
+const GRAPH_ID: &str = "kg";
+
+/// A printer context for statements inside `digraph kg { ... }`.
+///
+/// graphviz-rust keeps the edge operator (`->` or `--`) in a private flag that only
+/// printing a whole graph sets, and that print also indents the statements; printing an
+/// empty digraph once leaves the context exactly as it is inside one. The test
+/// `streamed_dot_equals_printed_tree` holds this to the printer's own output.
+fn statement_context() -> PrinterContext {
+    let mut ctx = PrinterContext::default();
+    let empty = Graph::DiGraph {
+        id: plain(GRAPH_ID),
+        strict: false,
+        stmts: vec![],
+    };
+    let _ = empty.print(&mut ctx);
+    ctx
+}
+
+/// Prints statements made from `items` in parallel chunks, in order, to `out`.
+fn print_many<T: Sync>(
+    items: &[T],
+    make: impl Fn(&T) -> Stmt + Sync,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    const CHUNK: usize = 2048;
+    // Bounded batches keep memory flat on huge graphs while both cores stay busy.
+    for batch in items.chunks(CHUNK * 16) {
+        let texts: Vec<String> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut ctx = statement_context();
+                let mut text = String::with_capacity(chunk.len() * 160);
+                for item in chunk {
+                    text.push('\n');
+                    text.push_str(&make(item).print(&mut ctx));
+                }
+                text
+            })
+            .collect();
+        for t in texts {
+            out.write_all(t.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the DOT text of `graph` to `out`, byte for byte what [`to_dot`] returns,
+/// printing statement by statement so a large graph never exists twice in memory.
+pub fn write_dot(graph: &KnowledgeGraph, style: &DotStyle, out: &mut dyn Write) -> io::Result<()> {
+    let p = parts(graph, style);
+    let mut ctx = statement_context();
+    let singles = |stmts: &[Stmt], ctx: &mut PrinterContext, out: &mut dyn Write| {
+        stmts.iter().try_for_each(|s| {
+            out.write_all(b"\n")?;
+            out.write_all(s.print(ctx).as_bytes())
+        })
+    };
+    // The frame mirrors graphviz-rust's `Graph` printer: "digraph ID {" NL body NL "}".
+    write!(out, "digraph {GRAPH_ID} {{")?;
+    singles(&p.header, &mut ctx, out)?;
+    print_many(&p.top_nodes, |e| Stmt::Node(entity_node(e, style)), out)?;
+    singles(&p.clusters, &mut ctx, out)?;
+    print_many(&p.edges, |e| relation_edge(e, p.label_edges), out)?;
+    if let Some(legend) = &p.legend {
+        singles(std::slice::from_ref(legend), &mut ctx, out)?;
+    }
+    out.write_all(b"\n}\n")
 }
 
 /// Prints a DOT syntax tree the way `kg` writes it (two-space indent, newline-terminated).
@@ -449,7 +600,9 @@ pub fn print(graph: &Graph) -> String {
 
 /// The DOT text of `graph` drawn with `style`: what `kg build` writes as `graph.dot`.
 pub fn to_dot(graph: &KnowledgeGraph, style: &DotStyle) -> String {
-    print(&to_dot_graph(graph, style))
+    let mut buf = Vec::new();
+    write_dot(graph, style, &mut buf).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("DOT text is UTF-8")
 }
 
 #[cfg(test)]
@@ -552,6 +705,43 @@ mod tests {
         assert!(dot.contains("\"e02\" -> \"e03\" [style=invis]"), "{dot}");
         assert!(dot.contains("\"e04\" -> \"e05\" [style=invis]"), "{dot}");
         assert!(!dot.contains("\"e03\" -> \"e04\""));
+        let loose = DotStyle {
+            group_unlinked: false,
+            ..DotStyle::default()
+        };
+        let dot = to_dot(&g, &loose);
+        assert!(
+            !dot.contains("cluster_unlinked") && !dot.contains("invis"),
+            "{dot}"
+        );
+    }
+
+    #[test]
+    fn streamed_dot_equals_printed_tree() {
+        let pairs: Vec<_> = (0..40)
+            .map(|a| (a, (a * 7 + 3) % 50))
+            .filter(|(a, b)| a != b)
+            .collect();
+        let g = graph(50, &pairs);
+        for style in [
+            DotStyle::default(),
+            DotStyle {
+                cluster_by: Some(ClusterBy::Type),
+                edge_labels: EdgeLabels::None,
+                ..DotStyle::default()
+            },
+            DotStyle {
+                legend: false,
+                ..DotStyle::default()
+            },
+        ] {
+            assert_eq!(to_dot(&g, &style), print(&to_dot_graph(&g, &style)));
+        }
+        let empty = KnowledgeGraph::new();
+        assert_eq!(
+            to_dot(&empty, &DotStyle::default()),
+            print(&to_dot_graph(&empty, &DotStyle::default()))
+        );
     }
 
     #[test]

@@ -254,10 +254,13 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportErro
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kg-export-")
-        .tempfile_in(parent_dir(path))
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kg-export-");
+    // tempfile creates private (0600) files; an export is an ordinary file, so ask for
+    // what `File::create` gives (0666 less the umask).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(parent_dir(path)).map_err(err)?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
         .map_err(err)?;
@@ -276,10 +279,11 @@ pub fn write_dir_atomically(
         source,
     };
     let parent = parent_dir(path);
-    let tmp = tempfile::Builder::new()
-        .prefix(".kg-export-")
-        .tempdir_in(parent)
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kg-export-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let tmp = builder.tempdir_in(parent).map_err(err)?;
     fill(tmp.path())?;
     let staged = tmp.keep();
     if path.is_dir() {
@@ -363,6 +367,24 @@ mod tests {
         write_file_atomically(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_get_ordinary_permissions_not_tempfiles_private_ones() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let ours = dir.path().join("ours");
+        write_file_atomically(&ours, b"x").unwrap();
+        assert_eq!(mode(&ours), mode(&plain));
+        let plain_dir = dir.path().join("plain_dir");
+        std::fs::create_dir(&plain_dir).unwrap();
+        let our_dir = dir.path().join("our_dir");
+        write_dir_atomically(&our_dir, |_| Ok(())).unwrap();
+        assert_eq!(mode(&our_dir), mode(&plain_dir));
     }
 
     #[test]

@@ -180,7 +180,11 @@ fn render_graphviz(
         // Crisp text on screens without a huge file.
         args.push(CommandArg::Custom("-Gdpi=110".to_string()));
     }
-    let dot = to_dot(graph, &options.style);
+    let style = DotStyle {
+        group_unlinked: options.style.group_unlinked && layout == LayoutEngine::Dot,
+        ..options.style.clone()
+    };
+    let dot = to_dot(graph, &style);
     graphviz_rust::exec_dot(dot, args).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => RenderError::GraphvizMissing,
         _ => RenderError::Graphviz {

@@ -12,6 +12,7 @@
 //! `Evidence`, `Claim`).
 
 pub mod cli;
+pub mod export;
 pub mod graph;
 pub mod model;
 pub mod text;

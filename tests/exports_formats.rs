@@ -145,7 +145,12 @@ fn small_graph() -> KnowledgeGraph {
 }
 
 /// A fact of the hostile graph: (subject, relation, object, [(HOSTILE index, start)]).
-type Fact = (&'static str, RelationKind, &'static str, &'static [(usize, usize)]);
+type Fact = (
+    &'static str,
+    RelationKind,
+    &'static str,
+    &'static [(usize, usize)],
+);
 
 /// Two members, no parallel edges: a plain `DiGraph` for NetworkX.
 fn simple_graph() -> KnowledgeGraph {
@@ -430,9 +435,8 @@ print(json.dumps({"nodes": nodes, "edges": edges, "multigraph": G.is_multigraph(
 
 #[test]
 fn networkx_reads_graphml_gexf_nodelink_and_cytoscape_back() {
-    let python = match common::python_with(&[("networkx", "networkx")]) {
-        Ok(p) => p,
-        Err(why) => return common::skip("networkx", &why),
+    let Some(python) = common::python_or_skip("networkx", &[("networkx", "networkx")]) else {
+        return;
     };
     for (name, g) in [
         ("simple", simple_graph()),
@@ -688,9 +692,8 @@ print(json.dumps({"observers": sorted(run(q1)), "texts": sorted(set(run(q2))), "
 
 #[test]
 fn rdflib_parses_every_rdf_format_and_sparql_lists_the_observers() {
-    let python = match common::python_with(&[("rdflib", "rdflib")]) {
-        Ok(p) => p,
-        Err(why) => return common::skip("rdflib", &why),
+    let Some(python) = common::python_or_skip("rdflib", &[("rdflib", "rdflib")]) else {
+        return;
     };
     for g in [small_graph(), hostile_graph(), sco_graph()] {
         let dir = tempfile::tempdir().unwrap();
@@ -757,13 +760,7 @@ print(json.dumps({"observers": sorted(observers), "nodes": nodes, "edges": edges
 "#;
 
 fn kuzu_python() -> Option<std::path::PathBuf> {
-    match common::python_with(&[("kuzu", "kuzu")]) {
-        Ok(p) => Some(p),
-        Err(why) => {
-            common::skip("kuzu", &why);
-            None
-        }
-    }
+    common::python_or_skip("kuzu", &[("kuzu", "kuzu")])
 }
 
 fn sorted(mut v: Vec<Value>) -> Vec<Value> {

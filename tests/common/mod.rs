@@ -25,7 +25,10 @@ pub fn skip(check: &str, why: &str) {
     if consumers_required() {
         panic!("consumer check '{check}' cannot run (KG_REQUIRE_CONSUMERS=1): {why}");
     }
-    eprintln!("\n!!!!!!!! SKIPPED consumer check '{check}': {why} !!!!!!!!\n");
+    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests, and a
+    // skip must be seen.
+    let line = format!("\n!!!!!!!! SKIPPED consumer check '{check}': {why} !!!!!!!!\n\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
 }
 
 /// Where reusable consumer installs live: `target/consumers`.
@@ -90,6 +93,11 @@ pub fn python_with(packages: &[(&str, &str)]) -> Result<PathBuf, String> {
         run(Command::new(&python).arg("-c").arg(&probe))?;
     }
     Ok(python)
+}
+
+/// [`python_with`], or [`skip`] (named `check`) and `None` when the venv can't be set up.
+pub fn python_or_skip(check: &str, packages: &[(&str, &str)]) -> Option<PathBuf> {
+    python_with(packages).map_err(|why| skip(check, &why)).ok()
 }
 
 /// Runs a Python script with arguments and returns its stdout; panics with its stderr on

@@ -208,11 +208,13 @@ pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, 
     std::fs::create_dir_all(dir).map_err(err(dir))?;
     let mut staged = Vec::new();
     for (name, bytes) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(err(dir))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // tempfile makes private (0600) files; outputs are ordinary files.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder.tempfile_in(dir).map_err(err(dir))?;
         tmp.write_all(bytes).map_err(err(tmp.path()))?;
         tmp.as_file().sync_all().map_err(err(tmp.path()))?;
         staged.push((tmp, dir.join(name)));

@@ -230,6 +230,22 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         lexicon: &k.lexicon,
         local: found.entries,
     };
+    // A lexicon may spell a person with a title ("Chancellor Greta Nkosi"); the title is a
+    // trigger, so the mention starts after it.
+    let mut names = names;
+    for m in names
+        .iter_mut()
+        .filter(|m| ents.kind(m.entity) == EntityKind::Person)
+    {
+        let mention = &text[m.start..m.end];
+        if let Some(t) = k.rules.discovery.person_titles.iter().find(|t| {
+            mention.len() > t.len() + 1
+                && mention.starts_with(t.as_str())
+                && mention[t.len()..].starts_with(' ')
+        }) {
+            m.start += t.len() + 1;
+        }
+    }
     // A trigger or pronoun inside a name ("President" in "Office of the President") is part of
     // the name, not a trigger.
     let inside_name = |s: usize, e: usize| {
@@ -472,11 +488,17 @@ impl Ctx<'_> {
         count
     }
 
+    /// Whether a trigger of real words lies in `from..to`. Triggers made only of filler —
+    /// punctuation (","), possessives ("’s", "の") and titles ("President") — do not count:
+    /// they sit inside lists and between a slot and its trigger all the time.
     fn trigger_inside(&self, from: usize, to: usize) -> bool {
-        // Punctuation triggers (",") do not interrupt a list.
-        self.triggers.iter().any(|&(s, e, _)| {
-            s >= from && e <= to && self.text[s..e].chars().any(char::is_alphanumeric)
-        })
+        let first = self.triggers.partition_point(|&(s, _, _)| s < from);
+        self.triggers[first..]
+            .iter()
+            .take_while(|&&(s, _, _)| s < to)
+            .any(|&(s, e, _)| {
+                e <= to && words(&self.text[s..e]).any(|w| !self.k.glue.contains(&w.to_lowercase()))
+            })
     }
 
     /// Can a list go on from one item to the next across `gap`? Returns (continues, conjunction).
@@ -552,15 +574,30 @@ impl Ctx<'_> {
     fn fill(&self, slot: &Slot, si: usize, ts: usize, te: usize) -> Option<Filled> {
         let sent = self.sentences[si];
         let ms = self.sentence_mentions(si);
+        // A near slot does not reach across another trigger: in "welcomed its observer
+        // states (A, B)" the countries belong to "observer states", not to "welcomed".
         let gap_ok = |from: usize, to: usize| {
-            slot.max_gap
-                .is_none_or(|max| from <= to && self.gap_words(from, to) <= max)
+            slot.max_gap.is_none_or(|max| {
+                from <= to && self.gap_words(from, to) <= max && !self.trigger_inside(from, to)
+            })
+        };
+        // "President Samuel Tanaka *of* Cabo Verde": the words right before the mention.
+        let preceded = |i: usize| {
+            if slot.preceded_by.is_empty() {
+                return true;
+            }
+            let from = if i > 0 { ms[i - 1].end.max(te) } else { te };
+            let words = self.text[from.min(ms[i].start)..ms[i].start]
+                .trim()
+                .to_lowercase();
+            slot.preceded_by.iter().any(|p| *p == words)
         };
         let found = match slot.find {
             Find::After => {
                 let first = ms
                     .iter()
-                    .position(|m| m.start >= te && self.allowed(slot, m));
+                    .position(|m| m.start >= te && self.allowed(slot, m))
+                    .filter(|&i| preceded(i));
                 match (first, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(te, ms[i].start) => None,
@@ -1373,6 +1410,61 @@ mod tests {
         );
         assert!(
             has(&found, "ana-torres", "met-with", "gabriel-boric"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn heads_of_state_named_with_their_country_but_not_deputies() {
+        let found = claims(
+            "President Samuel Tanaka of Chile said so. Vice President Ana Torres of Peru agreed.",
+        );
+        assert!(has(&found, "samuel-tanaka", "leads", "chile"), "{found:?}");
+        assert!(!has(&found, "ana-torres", "leads", "peru"), "{found:?}");
+        assert!(
+            has(&found, "ana-torres", "affiliated-with", "peru"),
+            "{found:?}"
+        );
+        let found = claims(
+            "Egypt was represented by President Abdel Fattah el-Sisi and Chile by Prime Minister Ana Torres.",
+        );
+        assert!(
+            !has(&found, "abdel-fattah-el-sisi", "leads", "chile"),
+            "{found:?}"
+        );
+        assert!(has(&found, "ana-torres", "leads", "chile"), "{found:?}");
+    }
+
+    #[test]
+    fn membership_phrasings() {
+        let found = claims(
+            "Member states of the Andean Water Council, including Peru and Chile, endorsed it.",
+        );
+        assert!(
+            has(&found, "peru", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
+        let found = claims("The Andean Water Council brings together Peru, Chile and Bolivia.");
+        assert!(
+            has(&found, "bolivia", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
+        // Members of an initiative, too.
+        let found = claims("Peru and Chile are members of the Pacific Harvest Initiative.");
+        assert!(
+            has(&found, "chile", "member-of", "pacific-harvest-initiative"),
+            "{found:?}"
+        );
+        // Observers welcomed are not members.
+        let found = claims(
+            "The Andean Water Council welcomed its observer states (Peru, Chile) to the session.",
+        );
+        assert!(
+            !has(&found, "peru", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "peru", "observer-of", "andean-water-council"),
             "{found:?}"
         );
     }

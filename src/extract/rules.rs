@@ -20,7 +20,8 @@
 //! sentences of the paragraph); `take` = `nearest` | `list` (a coordinated list "A, B and C")
 //! | `all`; `kinds` = entity types; `forms` = any of `name`, `demonym`, `coref` (default
 //! `name` and `coref`); `max_gap` = most non-filler words between trigger and slot;
-//! `fallback = "context"` looks in earlier sentences when the sentence has no candidate.
+//! `fallback = "context"` looks in earlier sentences when the sentence has no candidate;
+//! `preceded_by = ["of"]` requires those words right before the mention.
 //! Symmetric relations may omit `object`: every pair of subjects is related.
 //!
 //! Files may also hold `[[inference]]` rules over the claims of one document
@@ -147,6 +148,10 @@ pub struct Slot {
     /// Where to look when the sentence has no candidate.
     #[serde(default)]
     pub fallback: Option<Fallback>,
+    /// The words that must stand right before the slot's mention (after the previous
+    /// mention or the trigger), e.g. `["of", "of the"]` for "President X *of* Chile".
+    #[serde(default)]
+    pub preceded_by: Vec<String>,
 }
 
 /// A relation rule.

@@ -369,7 +369,7 @@ fn header() -> Vec<Stmt> {
 /// Edges sorted by (source id, relation, target id), like
 /// [`KnowledgeGraph::sorted_edges`], but comparing the ids' ranks instead of the strings
 /// and in parallel: keys are unique, so the unstable sort is deterministic.
-fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
+pub(crate) fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
     let g = graph.petgraph();
     let mut rank = vec![0u32; g.node_bound()];
     for (r, ix) in graph.sorted_nodes().into_iter().enumerate() {
@@ -600,7 +600,8 @@ pub fn print(graph: &Graph) -> String {
 
 /// The DOT text of `graph` drawn with `style`: what `kg build` writes as `graph.dot`.
 pub fn to_dot(graph: &KnowledgeGraph, style: &DotStyle) -> String {
-    let mut buf = Vec::new();
+    // Roughly the bytes a node and an edge take, so the buffer rarely has to grow.
+    let mut buf = Vec::with_capacity(1024 + 200 * graph.node_count() + 240 * graph.edge_count());
     write_dot(graph, style, &mut buf).expect("writing to memory cannot fail");
     String::from_utf8(buf).expect("DOT text is UTF-8")
 }

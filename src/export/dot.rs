@@ -661,6 +661,8 @@ mod tests {
             end: 1,
             rule: "r".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         };
         for (a, b) in edges {
             g.add_relation(

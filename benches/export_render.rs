@@ -47,6 +47,8 @@ fn synthetic(nodes: usize, edges: usize) -> KnowledgeGraph {
             start: 0,
             rule: "bench".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         };
         let (s, t) = (format!("entity-{a:07}"), format!("entity-{b:07}"));
         if g.find_edge(&s, kind, &t).is_none() {

@@ -224,6 +224,10 @@ pub struct ExportArgs {
     /// Leave out the legend (dot, svg, png).
     #[arg(long)]
     pub no_legend: bool,
+    /// Key of the edge list in node-link JSON: `edges` (NetworkX >= 3.6) or `links` (D3,
+    /// older NetworkX).
+    #[arg(long, value_name = "KEY", default_value = "edges", value_parser = ["edges", "links"])]
+    pub links_key: String,
 }
 
 /// Saving a query result as a subgraph.

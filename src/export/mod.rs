@@ -8,10 +8,27 @@
 //! * [`dot`]: styled Graphviz DOT (also `kg build`'s `graph.dot`);
 //! * [`render`]: SVG and PNG pictures through Graphviz or a pure-Rust layout;
 //! * [`mermaid`]: Mermaid flowcharts for Markdown;
-//! * `json`: the `graph.json` contract of [`crate::graph::json`].
+//! * `json`: the `graph.json` contract of [`crate::graph::json`];
+//! * [`nodelink`]: NetworkX / D3 node-link JSON;
+//! * [`cytoscape`]: Cytoscape.js elements JSON;
+//! * [`graphml`]: GraphML with typed keys (NetworkX, Gephi, yEd);
+//! * [`gexf`]: GEXF 1.3 with viz colour and size (Gephi, NetworkX);
+//! * [`csv`]: `neo4j-admin database import` CSV files (a directory);
+//! * [`cypher`]: a Cypher `MERGE` script;
+//! * [`rdf`]: Turtle, N-Triples and JSON-LD over schema.org plus the `kg` vocabulary.
+//!
+//! [`fields`] holds what the data formats share: the attribute set and escaping helpers.
 
+pub mod csv;
+pub mod cypher;
+pub mod cytoscape;
 pub mod dot;
+pub mod fields;
+pub mod gexf;
+pub mod graphml;
 pub mod mermaid;
+pub mod nodelink;
+pub mod rdf;
 pub mod render;
 
 use crate::cli::ExportArgs;
@@ -140,8 +157,6 @@ impl FromStr for Format {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The format is known but not built into this binary yet.
-    #[error("export format '{0}' is not available in this build")]
-    NotAvailable(Format),
     /// The input graph could not be read.
     #[error(transparent)]
     Input(#[from] GraphError),
@@ -182,10 +197,29 @@ impl ExportError {
 }
 
 /// How to export: the drawing options (the data formats ignore them).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// Styling, layout and renderer of dot, svg and png.
     pub render: RenderOptions,
+    /// The key of the edge list in node-link JSON: `edges` (NetworkX ≥ 3.6) or `links`
+    /// (older NetworkX, D3).
+    pub links_key: String,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            render: RenderOptions::default(),
+            links_key: "edges".to_string(),
+        }
+    }
+}
+
+/// Runs a writer of a data format into a buffer.
+fn buffer(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(&mut out).expect("writing to memory cannot fail");
+    out
 }
 
 /// The bytes of a single-file format.
@@ -201,15 +235,14 @@ pub fn to_bytes(
         Format::Svg => render::render(graph, ImageFormat::Svg, &options.render)?,
         Format::Png => render::render(graph, ImageFormat::Png, &options.render)?,
         Format::Csv => return Err(ExportError::NeedsDirectory(format)),
-        // Data formats, written by their own modules; wired in at merge.
-        Format::NodeLink
-        | Format::Cytoscape
-        | Format::Graphml
-        | Format::Gexf
-        | Format::Cypher
-        | Format::Turtle
-        | Format::Ntriples
-        | Format::Jsonld => return Err(ExportError::NotAvailable(format)),
+        Format::NodeLink => buffer(|w| nodelink::write_with(graph, w, &options.links_key)),
+        Format::Cytoscape => buffer(|w| cytoscape::write(graph, w)),
+        Format::Graphml => buffer(|w| graphml::write(graph, w)),
+        Format::Gexf => buffer(|w| gexf::write(graph, w)),
+        Format::Cypher => buffer(|w| cypher::write(graph, w)),
+        Format::Turtle => buffer(|w| rdf::write_turtle(graph, w)),
+        Format::Ntriples => buffer(|w| rdf::write_ntriples(graph, w)),
+        Format::Jsonld => buffer(|w| rdf::write_jsonld(graph, w)),
     })
 }
 
@@ -242,7 +275,12 @@ pub fn export(
     out_path: &Path,
 ) -> Result<(), ExportError> {
     if format.is_directory() {
-        return write_dir_atomically(out_path, |_dir| Err(ExportError::NotAvailable(format)));
+        return write_dir_atomically(out_path, |dir| {
+            csv::write_dir(graph, dir).map_err(|source| ExportError::Write {
+                path: out_path.to_path_buf(),
+                source,
+            })
+        });
     }
     if format == Format::Dot {
         return write_file_atomically_with(out_path, |out| {
@@ -338,6 +376,7 @@ pub fn run(args: &ExportArgs) -> Result<(), ExportError> {
             layout: args.layout,
             renderer: args.renderer,
         },
+        links_key: args.links_key.clone(),
     };
     match &args.out {
         Some(path) => {
@@ -428,19 +467,9 @@ mod tests {
         .unwrap();
         assert!(out.join("new.csv").exists() && !out.join("old.csv").exists());
         // A failing fill leaves the previous directory untouched and no temp dirs behind.
-        let e = write_dir_atomically(&out, |_| Err(ExportError::NotAvailable(Format::Csv)));
+        let e = write_dir_atomically(&out, |_| Err(ExportError::NeedsDirectory(Format::Csv)));
         assert!(e.is_err());
         assert!(out.join("new.csv").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn data_formats_not_yet_wired_say_so() {
-        let g = KnowledgeGraph::new();
-        let e = to_bytes(&g, Format::Graphml, &ExportOptions::default()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "export format 'graphml' is not available in this build"
-        );
     }
 }

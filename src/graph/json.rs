@@ -1,10 +1,10 @@
 //! `graph.json`, the contract other tools and our tests rely on.
 //!
 //! ```text
-//! {"directed": true, "multigraph": false,
+//! {"directed": true, "multigraph": true,
 //!  "meta": {"generator": "kg <version>", "documents": ["sco-summit.txt"]},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "edges": [{"source", "target", "relation", "confidence",
+//!  "edges": [{"source", "target", "key", "relation", "confidence",
 //!             "evidence": [{"document", "sentence", "start", "end", "rule", "tier",
 //!                           "confidence", "when"?: {"start"?, "end"?, "point"?}}]}],
 //!  "conflicts": [{"subject", "object", "relations": [a, b], "reason"}]}
@@ -36,6 +36,9 @@ pub struct EdgeRecord<'a> {
     pub source: Cow<'a, str>,
     /// Object node id.
     pub target: Cow<'a, str>,
+    /// The edge key NetworkX uses in a multigraph: the relation name.
+    #[serde(default, skip_deserializing)]
+    pub key: Option<RelationKind>,
     /// Relation name.
     pub relation: RelationKind,
     /// Confidence in the edge from all its evidence (recomputed when a file is loaded).
@@ -52,7 +55,8 @@ pub struct GraphFile<'a> {
     /// Always true: relations have a subject and an object.
     #[serde(default = "yes")]
     pub directed: bool,
-    /// Always false: one edge per (subject, relation, object), evidence merged.
+    /// Always true: two entities may be linked by several relations (one edge per
+    /// (subject, relation, object), evidence merged); each edge's `key` is its relation.
     #[serde(default)]
     pub multigraph: bool,
     /// Generator and sources.
@@ -80,7 +84,7 @@ impl KnowledgeGraph {
     pub fn to_file(&self) -> GraphFile<'_> {
         GraphFile {
             directed: true,
-            multigraph: false,
+            multigraph: true,
             meta: Meta {
                 generator: generator(),
                 documents: self.documents().to_vec(),
@@ -92,6 +96,7 @@ impl KnowledgeGraph {
                 .map(|e| EdgeRecord {
                     source: Cow::Borrowed(e.source.id.as_str()),
                     target: Cow::Borrowed(e.target.id.as_str()),
+                    key: Some(e.relation.kind),
                     relation: e.relation.kind,
                     confidence: e.relation.confidence(),
                     evidence: Cow::Borrowed(&e.relation.evidence),

@@ -110,8 +110,9 @@ pub fn relation_style(kind: RelationKind) -> (&'static str, &'static str) {
 /// attributes as escStrings (`\n`, `\l`, `\N`, `\\`) and decodes `&name;` entities in
 /// labels, so a faithful value needs all three treated:
 /// `\` → `\\`, `"` → `\"`, newline → `\n`, carriage return → `\r`, and `&` → `&amp;` when
-/// it starts something that reads as an entity (`&amp;`, `&#38;`). Other control characters
-/// cannot appear in the SVG Graphviz writes (XML 1.0 forbids them) and become U+FFFD.
+/// it starts something that reads as an entity (`&amp;`, `&#38;`). A tab becomes a space
+/// and other control characters, which the SVG Graphviz writes could not carry (XML 1.0
+/// forbids them), become U+FFFD; those are the only changes [`unquote`] cannot undo.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');

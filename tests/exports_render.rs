@@ -280,6 +280,21 @@ fn cli_png_is_a_png_and_svg_is_well_formed() {
             }
         }
     }
+    // A forced layout engine is used whatever the size.
+    for layout in ["neato", "sfdp", "circo"] {
+        let out = Command::cargo_bin("kg")
+            .unwrap()
+            .args(["export", "-f", "svg", "--layout", layout, "--graph"])
+            .arg(fixture("small.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{layout}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parse_svg(std::str::from_utf8(&out.stdout).unwrap());
+    }
     // Binary PNG to a pipe (not a terminal) is allowed.
     let out = Command::cargo_bin("kg")
         .unwrap()

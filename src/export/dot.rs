@@ -110,8 +110,9 @@ pub fn relation_style(kind: RelationKind) -> (&'static str, &'static str) {
 /// attributes as escStrings (`\n`, `\l`, `\N`, `\\`) and decodes `&name;` entities in
 /// labels, so a faithful value needs all three treated:
 /// `\` → `\\`, `"` → `\"`, newline → `\n`, carriage return → `\r`, and `&` → `&amp;` when
-/// it starts something that reads as an entity (`&amp;`, `&#38;`). Other control characters
-/// cannot appear in the SVG Graphviz writes (XML 1.0 forbids them) and become U+FFFD.
+/// it starts something that reads as an entity (`&amp;`, `&#38;`). A tab becomes a space
+/// and other control characters, which the SVG Graphviz writes could not carry (XML 1.0
+/// forbids them), become U+FFFD; those are the only changes [`unquote`] cannot undo.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -369,7 +370,7 @@ fn header() -> Vec<Stmt> {
 /// Edges sorted by (source id, relation, target id), like
 /// [`KnowledgeGraph::sorted_edges`], but comparing the ids' ranks instead of the strings
 /// and in parallel: keys are unique, so the unstable sort is deterministic.
-fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
+pub(crate) fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
     let g = graph.petgraph();
     let mut rank = vec![0u32; g.node_bound()];
     for (r, ix) in graph.sorted_nodes().into_iter().enumerate() {
@@ -600,7 +601,8 @@ pub fn print(graph: &Graph) -> String {
 
 /// The DOT text of `graph` drawn with `style`: what `kg build` writes as `graph.dot`.
 pub fn to_dot(graph: &KnowledgeGraph, style: &DotStyle) -> String {
-    let mut buf = Vec::new();
+    // Roughly the bytes a node and an edge take, so the buffer rarely has to grow.
+    let mut buf = Vec::with_capacity(1024 + 200 * graph.node_count() + 240 * graph.edge_count());
     write_dot(graph, style, &mut buf).expect("writing to memory cannot fail");
     String::from_utf8(buf).expect("DOT text is UTF-8")
 }

@@ -7,10 +7,11 @@
 //! One `classDef` per entity type and one `linkStyle` per relation carry the same colours
 //! as the DOT drawing.
 
-use crate::export::dot::{kind_style, relation_style};
+use crate::export::dot::{kind_style, relation_style, sorted_edges};
 use crate::graph::KnowledgeGraph;
 use crate::model::{EntityKind, RelationKind};
-use std::collections::{BTreeMap, HashMap};
+use petgraph::visit::NodeIndexable;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Escapes text for a double-quoted Mermaid label.
@@ -20,6 +21,28 @@ use std::fmt::Write as _;
 /// breaks become `<br/>`, Mermaid's own line break in labels.
 pub fn escape_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let special = |b: &u8| {
+        matches!(
+            b,
+            0..=0x1f
+                | b'"'
+                | b'#'
+                | b'%'
+                | b'&'
+                | b'<'
+                | b'>'
+                | b'`'
+                | b'|'
+                | b'{'
+                | b'}'
+                | 0x7f
+                | 0xc2
+        )
+    };
+    if !text.as_bytes().iter().any(special) {
+        out.push_str(text);
+        return out;
+    }
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         match ch {
@@ -67,35 +90,38 @@ fn dash(line: &str) -> &'static str {
 /// The Mermaid flowchart of `graph`, newline-terminated.
 pub fn to_mermaid(graph: &KnowledgeGraph) -> String {
     let mut out = String::from("flowchart LR\n");
-    let mut ids: HashMap<&str, String> = HashMap::new();
-    let mut kinds: BTreeMap<EntityKind, ()> = BTreeMap::new();
-    for (n, e) in graph.entities().enumerate() {
-        let id = format!("n{n}");
+    let pg = graph.petgraph();
+    // Node index -> position in entity-id order, the number in the generated id.
+    let mut number = vec![0usize; pg.node_bound()];
+    let mut kinds: BTreeSet<EntityKind> = BTreeSet::new();
+    for (n, ix) in graph.sorted_nodes().into_iter().enumerate() {
+        let e = graph.entity(ix);
+        number[ix.index()] = n;
         let (open, close) = shape(e.kind);
         let _ = writeln!(
             out,
-            "    {id}{open}\"{}\"{close}:::{}",
+            "    n{n}{open}\"{}\"{close}:::{}",
             escape_label(&e.label),
             e.kind
         );
-        kinds.insert(e.kind, ());
-        ids.insert(e.id.as_str(), id);
+        kinds.insert(e.kind);
     }
     let mut by_relation: BTreeMap<RelationKind, Vec<usize>> = BTreeMap::new();
-    for (n, e) in graph.sorted_edges().iter().enumerate() {
+    for (n, e) in sorted_edges(graph).iter().enumerate() {
         let kind = e.relation.kind;
         let arrow = if kind.is_symmetric() { "---" } else { "-->" };
+        let (source, target) = pg.edge_endpoints(e.index).expect("edge of this graph");
         let _ = writeln!(
             out,
-            "    {} {arrow}|\"{}\"| {}",
-            ids[e.source.id.as_str()],
+            "    n{} {arrow}|\"{}\"| n{}",
+            number[source.index()],
             escape_label(kind.as_str()),
-            ids[e.target.id.as_str()],
+            number[target.index()],
         );
         by_relation.entry(kind).or_default().push(n);
     }
-    for kind in kinds.keys() {
-        let (fill, border, _) = kind_style(*kind);
+    for kind in kinds {
+        let (fill, border, _) = kind_style(kind);
         let _ = writeln!(
             out,
             "    classDef {kind} fill:{fill},stroke:{border},color:#111"
@@ -103,13 +129,14 @@ pub fn to_mermaid(graph: &KnowledgeGraph) -> String {
     }
     for (kind, edges) in by_relation {
         let (color, line) = relation_style(kind);
-        let list: Vec<String> = edges.iter().map(usize::to_string).collect();
-        let _ = writeln!(
-            out,
-            "    linkStyle {} stroke:{color},color:{color}{}",
-            list.join(","),
-            dash(line)
-        );
+        out.push_str("    linkStyle ");
+        for (i, n) in edges.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{n}");
+        }
+        let _ = writeln!(out, " stroke:{color},color:{color}{}", dash(line));
     }
     out
 }

@@ -253,6 +253,13 @@ pub fn write_to(
     options: &ExportOptions,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
+    if format == Format::Dot {
+        // Streamed: a large graph's DOT text is never held whole in memory.
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+        return dot::write_dot(graph, &options.render.style, &mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(ExportError::Stdout);
+    }
     let bytes = to_bytes(graph, format, options)?;
     out.write_all(&bytes)
         .and_then(|()| out.flush())
@@ -275,6 +282,11 @@ pub fn export(
             })
         });
     }
+    if format == Format::Dot {
+        return write_file_atomically_with(out_path, |out| {
+            dot::write_dot(graph, &options.render.style, out)
+        });
+    }
     let bytes = to_bytes(graph, format, options)?;
     write_file_atomically(out_path, &bytes)
 }
@@ -288,6 +300,15 @@ fn parent_dir(path: &Path) -> &Path {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_file_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// Lets `fill` write a temporary file (buffered) in `path`'s directory, then renames it to
+/// `path`; on any error the temporary file is removed and `path` is left as it was.
+pub fn write_file_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
@@ -298,10 +319,10 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportErro
     // what `File::create` gives (0666 less the umask).
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(parent_dir(path)).map_err(err)?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.flush())
-        .map_err(err)?;
+    let tmp = builder.tempfile_in(parent_dir(path)).map_err(err)?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, tmp);
+    fill(&mut out).and_then(|()| out.flush()).map_err(err)?;
+    let tmp = out.into_inner().map_err(|e| err(e.into_error()))?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }

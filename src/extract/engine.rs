@@ -590,7 +590,7 @@ impl Ctx<'_> {
             let words = self.text[from.min(ms[i].start)..ms[i].start]
                 .trim()
                 .to_lowercase();
-            slot.preceded_by.iter().any(|p| *p == words)
+            slot.preceded_by.contains(&words)
         };
         let found = match slot.find {
             Find::After => {

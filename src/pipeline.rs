@@ -156,6 +156,10 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
     }
 }
 
+/// Above this many entities `kg build` writes no `graph.svg` (layout would dominate the
+/// build, and the picture would be unreadable).
+pub const SVG_MAX_NODES: usize = 500;
+
 /// The files `kg build` writes, as (file name, contents).
 pub fn render_outputs(
     graph: &KnowledgeGraph,
@@ -173,9 +177,9 @@ pub fn render_outputs(
         ),
         ("merges.json", log.into_bytes()),
     ];
-    // A picture when Graphviz is installed; without it the build still succeeds (the
-    // summary says how to get one).
-    if crate::export::render::graphviz_available() {
+    // A picture when Graphviz is installed and the graph is small enough to read (and to
+    // lay out in a moment); otherwise `kg export --format svg` draws it on demand.
+    if graph.node_count() <= SVG_MAX_NODES && crate::export::render::graphviz_available() {
         let options = crate::export::render::RenderOptions {
             style,
             ..Default::default()

@@ -105,10 +105,16 @@ pub(super) fn discover(
     let base = lexicon.len();
     let mut found = Found::default();
     let mut by_name: HashMap<String, usize> = HashMap::new();
+    // Lexicon mentions do not overlap and are sorted, so lookups are binary searches.
     let covered = |s: usize, e: usize| {
-        known
-            .iter()
-            .find(|m| m.start <= s && e <= m.end && m.form == Form::Name)
+        let i = known.partition_point(|m| m.start <= s);
+        known[..i]
+            .last()
+            .filter(|m| e <= m.end && m.form == Form::Name)
+    };
+    let overlapping = |s: usize, e: usize| {
+        let i = known.partition_point(|m| m.end <= s);
+        known[i..].iter().take_while(move |m| m.start < e)
     };
     let mut persons: Vec<(String, Vec<String>)> = Vec::new();
     let mut shaped: Vec<(String, EntityKind, Option<String>)> = Vec::new();
@@ -157,11 +163,8 @@ pub(super) fn discover(
                 {
                     end += 1;
                 }
-                let known_other = known.iter().any(|m| {
-                    m.start < end
-                        && start < m.end
-                        && lexicon.entry(m.entity).kind != EntityKind::Person
-                });
+                let known_other = overlapping(start, end)
+                    .any(|m| lexicon.entry(m.entity).kind != EntityKind::Person);
                 let known_person = covered(start, end).is_some();
                 if !known_other && !known_person {
                     let name = text[start..end].to_string();
@@ -213,11 +216,7 @@ pub(super) fn discover(
             // "Chinese Journal": an adjective and a head noun are a description, not a name.
             let described = phrase_words
                 .iter()
-                .filter(|w| {
-                    !known
-                        .iter()
-                        .any(|m| m.form == Form::Demonym && m.start <= w.start && w.end <= m.end)
-                })
+                .filter(|w| !overlapping(w.start, w.end).any(|m| m.form == Form::Demonym))
                 .count();
             if let Some(kind) = head
                 && b - a >= 2
@@ -344,15 +343,16 @@ fn push_alias(found: &mut Found, base: usize, ix: usize, alias: String) {
 /// Length in words of the longest title starting at word `i`, if any.
 fn title_at(ws: &[Word], i: usize, config: &Config) -> Option<usize> {
     config
-        .person_titles
+        .title_words
         .iter()
-        .filter_map(|t| {
-            let parts: Vec<&str> = t.split(' ').map(|p| p.trim_end_matches('.')).collect();
-            let n = parts.len();
-            let ok =
-                i + n <= ws.len() && ws[i..i + n].iter().zip(&parts).all(|(w, p)| w.text == *p);
-            ok.then_some(n)
+        .filter(|parts| {
+            i + parts.len() <= ws.len()
+                && ws[i..i + parts.len()]
+                    .iter()
+                    .zip(parts.iter())
+                    .all(|(w, p)| w.text == p)
         })
+        .map(Vec::len)
         .max()
 }
 

@@ -378,15 +378,20 @@ impl Ctx<'_> {
     fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> Vec<Mention> {
         let mut out = Vec::new();
         for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
-            let before = self.text[..m.start].to_lowercase();
-            if !before.ends_with("the ") {
+            let the = m
+                .start
+                .checked_sub(4)
+                .and_then(|s| self.text.get(s..m.start))
+                .is_some_and(|w| w.eq_ignore_ascii_case("the "));
+            if !the {
                 continue;
             }
             let after = &self.text[m.end..];
             let Some(noun) = LEADER_NOUNS.iter().find(|n| {
-                after.len() > n.len() + 1
-                    && after[1..].to_lowercase().starts_with(*n)
-                    && after.starts_with(' ')
+                after.starts_with(' ')
+                    && after
+                        .get(1..1 + n.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(n))
             }) else {
                 continue;
             };

@@ -268,6 +268,9 @@ pub struct Discovery {
     /// Head nouns of events ("Summit").
     #[serde(default)]
     pub event_suffixes: Vec<String>,
+    /// `person_titles` split into words without trailing dots ("Dr." → ["Dr"]), for matching.
+    #[serde(skip)]
+    pub title_words: Vec<Vec<String>>,
 }
 
 impl Discovery {
@@ -281,6 +284,15 @@ impl Discovery {
             .extend(other.organization_suffixes);
         self.initiative_suffixes.extend(other.initiative_suffixes);
         self.event_suffixes.extend(other.event_suffixes);
+        self.title_words = self
+            .person_titles
+            .iter()
+            .map(|t| {
+                t.split(' ')
+                    .map(|w| w.trim_end_matches('.').to_string())
+                    .collect()
+            })
+            .collect();
     }
 }
 

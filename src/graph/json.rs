@@ -131,7 +131,12 @@ impl KnowledgeGraph {
                     });
                 }
             }
-            g.add_relation(&edge.source, edge.relation, &edge.target, &edge.evidence)?;
+            g.add_relation_owned(
+                &edge.source,
+                edge.relation,
+                &edge.target,
+                edge.evidence.into_owned(),
+            )?;
         }
         g.set_conflicts(file.conflicts.into_owned());
         Ok(g)

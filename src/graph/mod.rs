@@ -133,6 +133,18 @@ impl KnowledgeGraph {
         object: &str,
         evidence: &[Evidence],
     ) -> Result<EdgeIndex, GraphError> {
+        self.add_relation_owned(subject, relation, object, evidence.to_vec())
+    }
+
+    /// [`add_relation`](Self::add_relation) taking the evidence by value, so loading a file
+    /// moves each sentence into the graph instead of copying it.
+    pub fn add_relation_owned(
+        &mut self,
+        subject: &str,
+        relation: RelationKind,
+        object: &str,
+        mut evidence: Vec<Evidence>,
+    ) -> Result<EdgeIndex, GraphError> {
         let lookup = |id: &str| {
             self.index
                 .get(id)
@@ -146,27 +158,29 @@ impl KnowledgeGraph {
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
         }
-        let ix = match self.edges.get(&(s, relation, o)) {
-            Some(&ix) => ix,
-            None => {
-                let ix = self.graph.add_edge(
-                    s,
-                    o,
-                    Relation {
-                        kind: relation,
-                        evidence: Vec::new(),
-                    },
-                );
-                self.edges.insert((s, relation, o), ix);
-                ix
+        if let Some(&ix) = self.edges.get(&(s, relation, o)) {
+            let list = &mut self.graph[ix].evidence;
+            for ev in evidence {
+                if let Err(pos) = list.binary_search(&ev) {
+                    list.insert(pos, ev);
+                }
             }
-        };
-        let list = &mut self.graph[ix].evidence;
-        for ev in evidence {
-            if let Err(pos) = list.binary_search(ev) {
-                list.insert(pos, ev.clone());
-            }
+            return Ok(ix);
         }
+        // Files list evidence sorted and unique already; only sort when they do not.
+        if !evidence.is_sorted_by(|a, b| a < b) {
+            evidence.sort();
+            evidence.dedup();
+        }
+        let ix = self.graph.add_edge(
+            s,
+            o,
+            Relation {
+                kind: relation,
+                evidence,
+            },
+        );
+        self.edges.insert((s, relation, o), ix);
         Ok(ix)
     }
 

@@ -208,7 +208,7 @@ impl KnowledgeGraph {
         subject: &str,
         relation: RelationKind,
         object: &str,
-        mut evidence: Vec<Evidence>,
+        evidence: Vec<Evidence>,
     ) -> Result<EdgeIndex, GraphError> {
         let lookup = |id: &str| {
             self.index

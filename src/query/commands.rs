@@ -357,7 +357,7 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
             fields.push(vec!["wikidata".into(), q.clone()]);
         }
         for f in &fields {
-            writeln!(out, "  {:<9}{}", f[0], f[1])?;
+            writeln!(out, "  {:<10}{}", f[0], f[1])?;
         }
         let mut current = None;
         for &(kind, outgoing, _, edge) in &rels {

@@ -644,7 +644,7 @@ pub struct Reached {
     pub via: Hop,
 }
 
-/// Nodes within `depth` hops of `center` (breadth first, each level in id order), with the
+/// Nodes within `depth` hops of `center` (breadth first, each node's neighbours in id order), with the
 /// step that reached each. `types` restricts which nodes are entered at all; `avoid` too.
 pub fn neighborhood(
     graph: &KnowledgeGraph,

@@ -75,7 +75,7 @@ pub enum GraphError {
     },
 }
 
-/// A fast non-cryptographic hasher (the FxHash mix) for the id and edge indexes: loading a
+/// A fast non-cryptographic hasher (the FxHash mix, avalanched) for the id and edge indexes: loading a
 /// large graph hashes every id twice per edge, and SipHash's flood resistance buys nothing
 /// for our own files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,7 +116,14 @@ impl std::hash::Hasher for FxHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply only carries entropy upwards, and hashbrown picks buckets from the low
+        // bits: ids sharing a tail ("person/p0001234") would collide. Avalanche them (the
+        // murmur3 finaliser).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 

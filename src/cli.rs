@@ -28,6 +28,8 @@ Examples:
   kg build                                  # data/articles/ -> output/graph.json, graph.dot
   kg build article.txt --out /tmp/g         # one article into another folder
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
+  kg eval gold.json                         # score output/graph.json against a gold file
+  kg export --format svg --out graph.svg    # draw output/graph.json
   kg completions bash > ~/.local/share/bash-completion/completions/kg
 
 Exit codes:
@@ -78,6 +80,10 @@ impl ColorChoice {
 pub enum Command {
     /// Extract entities and relations from articles and write the graph.
     Build(BuildArgs),
+    /// Score a graph against a gold annotation (entity and relation precision/recall/F1).
+    Eval(EvalArgs),
+    /// Write the graph in another format (dot, svg, png, mermaid, json, ...).
+    Export(ExportArgs),
     /// Shortest path(s) between two entities, with the evidence of every hop.
     Path(PathArgs),
     /// Entities within N hops of one entity.
@@ -101,7 +107,7 @@ pub enum Command {
 }
 
 /// Arguments of `kg build`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  kg build\n  kg build data/articles/ --out output\n  kg build a.txt b.md --lexicon extra.toml --rules extra-rules.toml --json"
 )]
@@ -114,6 +120,15 @@ pub struct BuildArgs {
     /// Extra rules file(s), added to the built-in rules (repeatable).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    /// Merges file(s) of `same-as` / `distinct-from` entity pairs (repeatable).
+    #[arg(long = "merges", value_name = "FILE")]
+    pub merges: Vec<PathBuf>,
+    /// Use only the built-in world knowledge and general rules (no data/lexicon.toml).
+    #[arg(long)]
+    pub builtin_only: bool,
+    /// Leave out edges whose confidence (0 to 1) is below this.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -123,6 +138,45 @@ pub struct BuildArgs {
     /// Do not print progress or the summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Parses a probability between 0 and 1.
+pub fn probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is not between 0 and 1"))
+    }
+}
+
+/// Arguments of `kg eval`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Scores like the reference scorer score.py: the same matching rules, report and JSON.
+The last line of the report is the summary:
+  entity_f1=0.000 relation_p=0.000 relation_r=0.000 relation_f1=0.000
+
+Examples:
+  kg eval tests/fixtures/eval/sco-summit.gold.json
+  kg eval gold.json other-tool-graph.json --verbose
+  kg eval gold.json output/graph.json --json | jq .relation.by_tier
+
+Exit codes: 0 scored, 3 unreadable or malformed gold or graph file")]
+pub struct EvalArgs {
+    /// Gold annotation (JSON: entities with name/type/aliases, relations with
+    /// subject/relation/object/tier/evidence).
+    pub gold: PathBuf,
+    /// Graph to score: any JSON object with nodes (id, label, type, aliases) and edges
+    /// (source, target, relation).
+    #[arg(default_value = "output/graph.json")]
+    pub graph: PathBuf,
+    /// Also list false positives and misses (misses with their gold evidence).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print the metrics as JSON (the keys of `score.py --json`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where query commands read the graph, and whether they print JSON.
@@ -136,12 +190,52 @@ pub struct GraphArgs {
     pub json: bool,
 }
 
+/// Arguments of `kg export`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  kg export --format dot > graph.dot
+  kg export --format svg --out graph.svg
+  kg export --format png --out graph.png --layout neato --edge-labels none
+  kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
+  kg export --format dot --graph other/graph.json --cluster-by type")]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, short, value_enum)]
+    pub format: crate::export::Format,
+    /// Output file (a directory for csv) [default: standard output]
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The graph to export.
+    #[arg(long, value_name = "FILE", default_value = "output/graph.json")]
+    pub graph: PathBuf,
+    /// Graphviz layout engine for svg/png [default: dot up to 300 nodes, neato up to 3000,
+    /// sfdp above]
+    #[arg(long, value_enum)]
+    pub layout: Option<crate::export::render::LayoutEngine>,
+    /// Who draws svg/png: Graphviz, or the builtin pure-Rust layout (SVG only).
+    #[arg(long, value_enum, default_value_t = crate::export::render::Renderer::Graphviz)]
+    pub renderer: crate::export::render::Renderer,
+    /// Relation labels on edges: auto (only when the graph has at most 60 edges), all, none.
+    #[arg(long, value_enum, default_value_t = crate::export::dot::EdgeLabels::Auto)]
+    pub edge_labels: crate::export::dot::EdgeLabels,
+    /// Group nodes into boxes (dot, svg, png).
+    #[arg(long, value_enum)]
+    pub cluster_by: Option<crate::export::dot::ClusterBy>,
+    /// Leave out the legend (dot, svg, png).
+    #[arg(long)]
+    pub no_legend: bool,
+    /// Key of the edge list in node-link JSON: `edges` (NetworkX >= 3.6) or `links` (D3,
+    /// older NetworkX).
+    #[arg(long, value_name = "KEY", default_value = "edges", value_parser = ["edges", "links"])]
+    pub links_key: String,
+}
+
 /// Saving a query result as a subgraph.
 #[derive(Debug, Args, Clone, Default)]
-pub struct ExportArgs {
+pub struct SaveArgs {
     /// Save the result as a subgraph in this format (needs --out).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "out")]
-    pub export: Option<ExportFormat>,
+    pub export: Option<SaveFormat>,
     /// File written by --export (atomically).
     #[arg(long, value_name = "FILE", requires = "export")]
     pub out: Option<PathBuf>,
@@ -149,7 +243,7 @@ pub struct ExportArgs {
 
 /// Formats of `--export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
+pub enum SaveFormat {
     /// The graph.json contract.
     Json,
     /// Graphviz DOT, with the result highlighted.
@@ -213,7 +307,7 @@ pub struct PathArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub export: ExportArgs,
+    pub export: SaveArgs,
 }
 
 /// Arguments of `kg neighbors`.
@@ -239,7 +333,7 @@ pub struct NeighborsArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub export: ExportArgs,
+    pub export: SaveArgs,
 }
 
 /// Arguments of `kg show`.
@@ -253,7 +347,7 @@ pub struct ShowArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub export: ExportArgs,
+    pub export: SaveArgs,
 }
 
 /// Arguments of `kg stats`.
@@ -285,7 +379,7 @@ pub struct RankArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub export: ExportArgs,
+    pub export: SaveArgs,
 }
 
 /// Arguments of `kg communities`.
@@ -316,5 +410,5 @@ pub struct MatchArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub export: ExportArgs,
+    pub export: SaveArgs,
 }

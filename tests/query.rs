@@ -373,7 +373,7 @@ fn neighbors_stats_rank_communities() {
 }
 
 #[test]
-fn export_json_writes_a_loadable_subgraph_and_dot_is_reported() {
+fn export_json_and_dot_write_loadable_subgraphs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("path.json");
     let out_arg = out.to_str().unwrap();
@@ -408,8 +408,13 @@ fn export_json_writes_a_loadable_subgraph_and_dot_is_reported() {
         dot.to_str().unwrap(),
     ])
     .assert()
-    .code(4)
-    .stderr(predicate::str::contains("dot export not available"));
+    .success();
+    let text = std::fs::read_to_string(&dot).unwrap();
+    let parsed = graphviz_rust::parse(&text).expect("the subgraph DOT parses");
+    let printed = graphviz_rust::printer::DotPrinter::print(&parsed, &mut Default::default());
+    // The path's two nodes and its edge are highlighted; other nodes are not drawn.
+    assert_eq!(text.matches("penwidth=3").count(), 3, "{printed}");
+    assert!(text.contains("\"xi-jinping\"") && text.contains("\"china\""));
 }
 
 #[test]
@@ -451,7 +456,26 @@ fn edge_to_missing_node_is_a_clear_error() {
 }
 
 #[test]
-fn missing_default_graph_says_to_build_first() {
+fn missing_default_graph_is_built_from_the_bundled_articles_or_explained() {
+    // With the bundled articles at hand, the graph is built first and the query answered.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("data/articles")).unwrap();
+    std::fs::copy(
+        "data/articles/sco-summit.txt",
+        root.path().join("data/articles/sco-summit.txt"),
+    )
+    .unwrap();
+    Command::cargo_bin("kg")
+        .unwrap()
+        .current_dir(root.path())
+        .args(["path", "Xi Jinping", "Kazakhstan"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "building it from data/articles first",
+        ));
+    assert!(root.path().join("output/graph.json").exists());
+    // Without articles, the error says what to do.
     let dir = tempfile::tempdir().unwrap();
     Command::cargo_bin("kg")
         .unwrap()

@@ -70,6 +70,8 @@ fn build_ordered(s: &Spec, reverse: bool) -> KnowledgeGraph {
                 end: i + 1,
                 rule: "r".into(),
                 tier: Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
             })
             .collect();
         g.add_relation(&format!("n{a:02}"), RELS[r], &format!("n{b:02}"), &evidence)

@@ -109,6 +109,8 @@ mod tests {
             end: 1,
             rule: "r".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         };
         g.add_relation(
             "iran",

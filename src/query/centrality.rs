@@ -428,6 +428,8 @@ mod tests {
             end: 1,
             rule: "r".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         };
         for (s, t) in [("a", "b"), ("b", "c"), ("c", "d")] {
             g.add_relation(s, RelationKind::MemberOf, t, std::slice::from_ref(&ev))

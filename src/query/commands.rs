@@ -11,8 +11,8 @@ use super::render::{Style, evidence_lines, hop_text, table};
 use super::resolve::Resolver;
 use super::{QueryError, Selection, load_graph, subgraph};
 use crate::cli::{
-    CommunitiesArgs, ExportArgs, ExportFormat, FilterArgs, MatchArgs, NeighborsArgs, PathArgs,
-    RankArgs, ShowArgs, StatsArgs, exit,
+    CommunitiesArgs, FilterArgs, MatchArgs, NeighborsArgs, PathArgs, RankArgs, SaveArgs,
+    SaveFormat, ShowArgs, StatsArgs, exit,
 };
 use crate::graph::KnowledgeGraph;
 use crate::model::Entity;
@@ -72,29 +72,68 @@ pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<(), QueryError
 }
 
 /// Saves the selection as a subgraph when `--export` was given.
-fn export(graph: &KnowledgeGraph, sel: &Selection, args: &ExportArgs) -> Result<(), QueryError> {
+fn export(graph: &KnowledgeGraph, sel: &Selection, args: &SaveArgs) -> Result<(), QueryError> {
     let (Some(format), Some(out)) = (args.export, args.out.as_deref()) else {
         return Ok(());
     };
     let sub = subgraph(graph, sel.nodes.iter().copied(), sel.edges.iter().copied());
     match format {
-        ExportFormat::Json => write_atomic(out, &sub.to_json_string()),
-        ExportFormat::Dot => export_dot(&sub, sel, out),
+        SaveFormat::Json => write_atomic(out, &sub.to_json_string()),
+        SaveFormat::Dot => export_dot(&sub, sel, out),
     }
 }
 
-/// DOT export of a query result, highlighting `sel.highlight_nodes` (entity ids) and
-/// `sel.highlight_edges` ((source id, relation, target id)).
-///
-/// LEAD: wire the DOT renderer here, e.g.
-/// `write_atomic(out, &crate::export::dot::to_dot(sub, &DotStyle { highlight_nodes, highlight_edges, .. }))`.
+/// DOT export of a query result, with `sel.highlight_nodes` (entity ids) and the edges of
+/// `sel.highlight_edges` drawn thick and red, and every edge labelled.
 pub fn export_dot(
     sub: &KnowledgeGraph,
     sel: &Selection,
     out: &std::path::Path,
 ) -> Result<(), QueryError> {
-    let _ = (sub, &sel.highlight_nodes, &sel.highlight_edges, out);
-    Err(QueryError::DotUnavailable)
+    use crate::export::dot::{DotStyle, EdgeLabels, print, to_dot_graph};
+    let style = DotStyle {
+        edge_labels: EdgeLabels::All,
+        ..DotStyle::default()
+    };
+    let mut graph = to_dot_graph(sub, &style);
+    if let graphviz_rust::dot_structures::Graph::DiGraph { stmts, .. } = &mut graph {
+        highlight(stmts, sel);
+    }
+    write_atomic(out, &print(&graph))
+}
+
+/// Thickens and reddens the highlighted nodes and edges of a DOT statement list.
+fn highlight(stmts: &mut [graphviz_rust::dot_structures::Stmt], sel: &Selection) {
+    use crate::export::dot::quote;
+    use graphviz_rust::dot_structures::{Attribute, EdgeTy, Id, Stmt, Vertex};
+    let is = |id: &Id, entity: &str| matches!(id, Id::Escaped(s) if *s == quote(entity));
+    let marks = || {
+        vec![
+            Attribute(Id::Plain("penwidth".into()), Id::Plain("3".into())),
+            Attribute(Id::Plain("color".into()), Id::Escaped(quote("#d62728"))),
+        ]
+    };
+    for stmt in stmts {
+        match stmt {
+            Stmt::Node(n) if sel.highlight_nodes.iter().any(|h| is(&n.id.0, h)) => {
+                n.attributes.extend(marks());
+            }
+            Stmt::Edge(e) => {
+                if let EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) = &e.ty {
+                    let hit = sel.highlight_edges.iter().any(|(s, _, t)| {
+                        (is(&a.0, s) && is(&b.0, t)) || (is(&a.0, t) && is(&b.0, s))
+                    });
+                    if hit {
+                        e.attributes
+                            .retain(|Attribute(k, _)| *k != Id::Plain("color".into()));
+                        e.attributes.extend(marks());
+                    }
+                }
+            }
+            Stmt::Subgraph(g) => highlight(&mut g.stmts, sel),
+            _ => {}
+        }
+    }
 }
 
 fn filter(

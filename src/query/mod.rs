@@ -85,9 +85,6 @@ pub enum QueryError {
     /// The graph file is unreadable or invalid.
     #[error(transparent)]
     Graph(#[from] GraphError),
-    /// `--export dot` before the DOT renderer is part of this build.
-    #[error("dot export not available in this build (use --export json)")]
-    DotUnavailable,
     /// An export file could not be written.
     #[error("cannot write {path}")]
     Write {
@@ -128,9 +125,7 @@ impl QueryError {
             | QueryError::Usage(_) => exit::USAGE,
             QueryError::NoPath { .. } | QueryError::NoResult(_) => exit::NO_RESULT,
             QueryError::MissingGraph { .. } | QueryError::Graph(_) => exit::BAD_INPUT,
-            QueryError::DotUnavailable | QueryError::Write { .. } | QueryError::Stdout(_) => {
-                exit::OUTPUT
-            }
+            QueryError::Write { .. } | QueryError::Stdout(_) => exit::OUTPUT,
         }
     }
 }
@@ -145,7 +140,6 @@ pub fn load_graph(path: Option<&std::path::Path>) -> Result<KnowledgeGraph, Quer
         None => {
             let p = PathBuf::from(DEFAULT_GRAPH);
             if !p.exists() {
-                // LEAD: run `kg::pipeline::build_default()` here instead of failing.
                 return Err(QueryError::MissingGraph {
                     path: DEFAULT_GRAPH.to_string(),
                 });

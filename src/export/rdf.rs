@@ -1,0 +1,271 @@
+//! RDF exports: Turtle, N-Triples and JSON-LD, serialised by oxttl and oxjsonld.
+//!
+//! # Vocabulary
+//!
+//! * Entities are `https://kg.example/entity/<id>` (the id percent-encoded). `kg.example`
+//!   sits under `.example`, a top-level domain reserved by RFC 2606, so it can never name
+//!   somebody else's resource; rebase it if the graph gets a real home.
+//! * Types are schema.org classes (`schema:Country`, `schema:Organization`, `schema:Person`,
+//!   `schema:Place`, `schema:Event`); initiatives, which schema.org has no class for, are
+//!   `kg:Initiative`. schema.org is written `http://schema.org/`, the IRI its own JSON-LD
+//!   context expands to.
+//! * `schema:identifier` is the entity id, `schema:name` the label, `schema:alternateName`
+//!   each alias, and `owl:sameAs <http://www.wikidata.org/entity/Q…>` the Wikidata item.
+//! * Relations use schema.org where it has the property (`member-of` → `schema:memberOf`,
+//!   `affiliated-with` → `schema:affiliation`, `educated-at` → `schema:alumniOf`,
+//!   `located-in` → `schema:containedInPlace`) and otherwise `https://kg.example/vocab#`
+//!   in lowerCamel (`kg:observerOf`, `kg:dialoguePartnerOf`, `kg:metWith`, …).
+//!
+//! # Evidence
+//!
+//! Each edge is also described by a classic RDF reification, which every RDF 1.1 parser
+//! reads (RDF-star / RDF 1.2 triple terms are not yet accepted by rdflib's default parsers):
+//!
+//! ```text
+//! _:s0 a rdf:Statement ; rdf:subject <…/iran> ; rdf:predicate kg:observerOf ;
+//!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:evidenceCount 1 ;
+//!      kg:evidence _:s0e0 .
+//! _:s0e0 a kg:Evidence ; kg:document "a.txt" ; kg:sentence "…" ; kg:start 10 ;
+//!      kg:end 60 ; kg:rule "observer.status" ; kg:tier "explicit" .
+//! ```
+//!
+//! Blank node labels are numbered in edge order, so the output is deterministic.
+
+use crate::graph::KnowledgeGraph;
+use crate::model::{EntityKind, RelationKind};
+use oxrdf::vocab::{rdf, xsd};
+use oxrdf::{BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, QuadRef, Term, Triple};
+use std::io::{self, Write};
+
+/// schema.org, as its JSON-LD context expands it.
+pub const SCHEMA: &str = "http://schema.org/";
+/// Our own vocabulary, for what schema.org lacks.
+pub const KG_VOCAB: &str = "https://kg.example/vocab#";
+/// Where entity IRIs live.
+pub const KG_ENTITY: &str = "https://kg.example/entity/";
+/// Wikidata entities.
+pub const WIKIDATA: &str = "http://www.wikidata.org/entity/";
+const OWL_SAME_AS: &str = "http://www.w3.org/2002/07/owl#sameAs";
+
+const PREFIXES: [(&str, &str); 7] = [
+    ("schema", SCHEMA),
+    ("kg", KG_VOCAB),
+    ("e", KG_ENTITY),
+    ("wd", WIKIDATA),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+];
+
+/// The IRI of an entity id: unreserved ASCII kept, every other byte percent-encoded.
+pub fn entity_iri(id: &str) -> NamedNode {
+    let mut iri = String::from(KG_ENTITY);
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            iri.push(b as char);
+        } else {
+            iri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    NamedNode::new_unchecked(iri)
+}
+
+/// The class of an entity kind.
+pub fn class_iri(kind: EntityKind) -> NamedNode {
+    let (ns, name) = match kind {
+        EntityKind::Country => (SCHEMA, "Country"),
+        EntityKind::Organization => (SCHEMA, "Organization"),
+        EntityKind::Person => (SCHEMA, "Person"),
+        EntityKind::Place => (SCHEMA, "Place"),
+        EntityKind::Event => (SCHEMA, "Event"),
+        EntityKind::Initiative => (KG_VOCAB, "Initiative"),
+    };
+    NamedNode::new_unchecked(format!("{ns}{name}"))
+}
+
+/// The predicate of a relation kind.
+pub fn predicate_iri(kind: RelationKind) -> NamedNode {
+    let schema = match kind {
+        RelationKind::MemberOf => Some("memberOf"),
+        RelationKind::AffiliatedWith => Some("affiliation"),
+        RelationKind::EducatedAt => Some("alumniOf"),
+        RelationKind::LocatedIn => Some("containedInPlace"),
+        _ => None,
+    };
+    match schema {
+        Some(name) => NamedNode::new_unchecked(format!("{SCHEMA}{name}")),
+        None => vocab(&super::fields::relation_camel(kind)),
+    }
+}
+
+fn vocab(name: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{KG_VOCAB}{name}"))
+}
+
+fn schema(name: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{SCHEMA}{name}"))
+}
+
+fn integer(n: usize) -> Literal {
+    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
+}
+
+/// Every triple of the graph, grouped by subject, in a fixed order.
+pub fn triples(graph: &KnowledgeGraph) -> Vec<Triple> {
+    let mut out = Vec::new();
+    let mut add = |s: &NamedOrBlankNode, p: NamedNode, o: Term| {
+        out.push(Triple::new(s.clone(), p, o));
+    };
+    for e in graph.entities() {
+        let s: NamedOrBlankNode = entity_iri(&e.id).into();
+        add(&s, rdf::TYPE.into_owned(), class_iri(e.kind).into());
+        add(
+            &s,
+            schema("identifier"),
+            Literal::from(e.id.as_str()).into(),
+        );
+        add(&s, schema("name"), Literal::from(e.label.as_str()).into());
+        for alias in &e.aliases {
+            add(
+                &s,
+                schema("alternateName"),
+                Literal::from(alias.as_str()).into(),
+            );
+        }
+        if let Some(q) = &e.wikidata {
+            add(
+                &s,
+                NamedNode::new_unchecked(OWL_SAME_AS),
+                NamedNode::new_unchecked(format!("{WIKIDATA}{q}")).into(),
+            );
+        }
+    }
+    for (i, e) in graph.sorted_edges().into_iter().enumerate() {
+        let (s, o) = (entity_iri(&e.source.id), entity_iri(&e.target.id));
+        let p = predicate_iri(e.relation.kind);
+        add(&s.clone().into(), p.clone(), o.clone().into());
+        let st: NamedOrBlankNode = BlankNode::new_unchecked(format!("s{i}")).into();
+        add(
+            &st,
+            rdf::TYPE.into_owned(),
+            rdf::STATEMENT.into_owned().into(),
+        );
+        add(&st, rdf::SUBJECT.into_owned(), s.into());
+        add(&st, rdf::PREDICATE.into_owned(), p.into());
+        add(&st, rdf::OBJECT.into_owned(), o.into());
+        add(
+            &st,
+            vocab("relation"),
+            Literal::from(e.relation.kind.as_str()).into(),
+        );
+        add(
+            &st,
+            vocab("evidenceCount"),
+            integer(e.relation.evidence.len()).into(),
+        );
+        let nodes: Vec<NamedOrBlankNode> = (0..e.relation.evidence.len())
+            .map(|j| BlankNode::new_unchecked(format!("s{i}e{j}")).into())
+            .collect();
+        for ev in &nodes {
+            add(&st, vocab("evidence"), ev.clone().into());
+        }
+        for (ev, node) in e.relation.evidence.iter().zip(&nodes) {
+            let tier = match ev.tier {
+                crate::model::Tier::Explicit => "explicit",
+                crate::model::Tier::Implied => "implied",
+            };
+            add(node, rdf::TYPE.into_owned(), vocab("Evidence").into());
+            add(
+                node,
+                vocab("document"),
+                Literal::from(ev.document.as_str()).into(),
+            );
+            add(
+                node,
+                vocab("sentence"),
+                Literal::from(ev.sentence.as_str()).into(),
+            );
+            add(node, vocab("start"), integer(ev.start).into());
+            add(node, vocab("end"), integer(ev.end).into());
+            add(node, vocab("rule"), Literal::from(ev.rule.as_str()).into());
+            add(node, vocab("tier"), Literal::from(tier).into());
+        }
+    }
+    out
+}
+
+fn prefix_error(e: oxrdf::IriParseError) -> io::Error {
+    io::Error::other(e)
+}
+
+/// Writes Turtle with the `schema`, `kg`, `e`, `wd`, `owl`, `rdf` and `xsd` prefixes.
+pub fn write_turtle(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let mut serializer = oxttl::TurtleSerializer::new();
+    for (name, iri) in PREFIXES {
+        serializer = serializer.with_prefix(name, iri).map_err(prefix_error)?;
+    }
+    let mut w = serializer.for_writer(io::BufWriter::with_capacity(1 << 16, out));
+    for t in triples(graph) {
+        w.serialize_triple(&t)?;
+    }
+    w.finish()?.flush()
+}
+
+/// Writes N-Triples, one triple per line.
+pub fn write_ntriples(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let mut w =
+        oxttl::NTriplesSerializer::new().for_writer(io::BufWriter::with_capacity(1 << 16, out));
+    for t in triples(graph) {
+        w.serialize_triple(&t)?;
+    }
+    w.finish().flush()
+}
+
+/// Writes JSON-LD (a `@context` of the prefixes and a `@graph` of node objects).
+pub fn write_jsonld(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let mut serializer = oxjsonld::JsonLdSerializer::new();
+    for (name, iri) in PREFIXES {
+        serializer = serializer.with_prefix(name, iri).map_err(prefix_error)?;
+    }
+    let mut w = serializer.for_writer(io::BufWriter::with_capacity(1 << 16, out));
+    for t in triples(graph) {
+        w.serialize_quad(QuadRef::new(
+            &t.subject,
+            &t.predicate,
+            &t.object,
+            GraphNameRef::DefaultGraph,
+        ))?;
+    }
+    let mut out = w.finish()?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_iris_percent_encode() {
+        assert_eq!(
+            entity_iri("iran").as_str(),
+            "https://kg.example/entity/iran"
+        );
+        assert_eq!(
+            entity_iri("a b/上").as_str(),
+            "https://kg.example/entity/a%20b%2F%E4%B8%8A"
+        );
+    }
+
+    #[test]
+    fn relations_map_to_schema_or_kg() {
+        assert_eq!(
+            predicate_iri(RelationKind::MemberOf).as_str(),
+            "http://schema.org/memberOf"
+        );
+        assert_eq!(
+            predicate_iri(RelationKind::ObserverOf).as_str(),
+            "https://kg.example/vocab#observerOf"
+        );
+    }
+}

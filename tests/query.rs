@@ -536,3 +536,52 @@ fn closed_pipe_is_not_an_error() {
     assert!(status.success(), "{status:?} {stderr}");
     assert_eq!(stderr, "");
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = kg(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn human_output_snapshots() {
+    insta::assert_snapshot!(
+        "path_k2",
+        stdout_of(&["path", "Xi Jinping", "Kazakhstan", "-k", "2"])
+    );
+    insta::assert_snapshot!("show_sco", stdout_of(&["show", "SCO"]));
+    insta::assert_snapshot!(
+        "neighbors_xi",
+        stdout_of(&["neighbors", "Xi", "--depth", "2"])
+    );
+    insta::assert_snapshot!(
+        "match_observers",
+        stdout_of(&["match", "(c:country)-[r:observer-of]->(o)"])
+    );
+    insta::assert_snapshot!(
+        "rank_pagerank",
+        stdout_of(&["rank", "--by", "pagerank", "--top", "5"])
+    );
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let plain = stdout_of(&["path", "Xi", "China"]);
+    assert!(!plain.contains('\x1b'));
+    let out = Command::cargo_bin("kg")
+        .unwrap()
+        .args([
+            "--color", "always", "path", "Xi", "China", "--graph", FIXTURE,
+        ])
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        coloured.contains("\x1b[1mXi Jinping\x1b[0m"),
+        "{coloured:?}"
+    );
+}

@@ -32,9 +32,11 @@ pub struct Meta {
 /// One edge as written in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EdgeRecord<'a> {
-    /// Subject node id.
+    /// Subject node id (borrowed from the text when it has no escapes).
+    #[serde(borrow)]
     pub source: Cow<'a, str>,
     /// Object node id.
+    #[serde(borrow)]
     pub target: Cow<'a, str>,
     /// The edge key NetworkX uses in a multigraph: the relation name.
     #[serde(default, skip_deserializing)]
@@ -64,6 +66,7 @@ pub struct GraphFile<'a> {
     /// Entities.
     pub nodes: Vec<Cow<'a, Entity>>,
     /// Relations.
+    #[serde(borrow)]
     pub edges: Vec<EdgeRecord<'a>>,
     /// Reported contradictions.
     #[serde(default)]
@@ -115,7 +118,7 @@ impl KnowledgeGraph {
 
     /// Builds a graph from a parsed file, checking that every edge names known nodes.
     pub fn from_file(file: GraphFile<'_>, name: &str) -> Result<Self, GraphError> {
-        let mut g = KnowledgeGraph::new();
+        let mut g = KnowledgeGraph::with_capacity(file.nodes.len(), file.edges.len());
         for doc in &file.meta.documents {
             g.add_document(doc);
         }
@@ -130,8 +133,10 @@ impl KnowledgeGraph {
             g.add_entity(node);
         }
         for (i, edge) in file.edges.into_iter().enumerate() {
-            for end in [&edge.source, &edge.target] {
-                if g.node(end).is_none() {
+            let mut ends = [None, None];
+            for (slot, end) in ends.iter_mut().zip([&edge.source, &edge.target]) {
+                *slot = g.node(end);
+                if slot.is_none() {
                     return Err(GraphError::UnknownEntity {
                         context: format!(
                             "{name}: edge {i} ({} {} {})",
@@ -141,7 +146,10 @@ impl KnowledgeGraph {
                     });
                 }
             }
-            g.add_relation(&edge.source, edge.relation, &edge.target, &edge.evidence)?;
+            let [Some(s), Some(o)] = ends else {
+                unreachable!("both ends were found")
+            };
+            g.add_relation_between(s, edge.relation, o, edge.evidence.into_owned());
         }
         g.set_conflicts(file.conflicts.into_owned());
         Ok(g)

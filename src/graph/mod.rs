@@ -78,12 +78,73 @@ pub enum GraphError {
     },
 }
 
+/// A fast non-cryptographic hasher (the FxHash mix, avalanched) for the id and edge indexes: loading a
+/// large graph hashes every id twice per edge, and SipHash's flood resistance buys nothing
+/// for our own files.
+#[derive(Debug, Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ rest.len() as u64);
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply only carries entropy upwards, and hashbrown picks buckets from the low
+        // bits: ids sharing a tail ("person/p0001234") would collide. Avalanche them (the
+        // murmur3 finaliser).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
 /// The entity–relation graph with evidence on every edge.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: StableDiGraph<Entity, Relation>,
-    index: HashMap<String, NodeIndex>,
-    edges: HashMap<(NodeIndex, RelationKind, NodeIndex), EdgeIndex>,
+    index: HashMap<String, NodeIndex, FxBuild>,
+    edges: HashMap<(NodeIndex, RelationKind, NodeIndex), EdgeIndex, FxBuild>,
     documents: Vec<String>,
     conflicts: Vec<Conflict>,
 }
@@ -92,6 +153,17 @@ impl KnowledgeGraph {
     /// An empty graph.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty graph with room for `nodes` entities and `edges` edges (used when loading).
+    pub fn with_capacity(nodes: usize, edges: usize) -> Self {
+        KnowledgeGraph {
+            graph: StableDiGraph::with_capacity(nodes, edges),
+            index: HashMap::with_capacity_and_hasher(nodes, FxBuild::default()),
+            edges: HashMap::with_capacity_and_hasher(edges, FxBuild::default()),
+            documents: Vec::new(),
+            conflicts: Vec::new(),
+        }
     }
 
     /// Adds an entity, or merges its aliases into the entity that already has its id.
@@ -136,6 +208,18 @@ impl KnowledgeGraph {
         object: &str,
         evidence: &[Evidence],
     ) -> Result<EdgeIndex, GraphError> {
+        self.add_relation_owned(subject, relation, object, evidence.to_vec())
+    }
+
+    /// [`add_relation`](Self::add_relation) taking the evidence by value, so loading a file
+    /// moves each sentence into the graph instead of copying it.
+    pub fn add_relation_owned(
+        &mut self,
+        subject: &str,
+        relation: RelationKind,
+        object: &str,
+        evidence: Vec<Evidence>,
+    ) -> Result<EdgeIndex, GraphError> {
         let lookup = |id: &str| {
             self.index
                 .get(id)
@@ -145,32 +229,45 @@ impl KnowledgeGraph {
                     id: id.to_string(),
                 })
         };
-        let (mut s, mut o) = (lookup(subject)?, lookup(object)?);
+        let (s, o) = (lookup(subject)?, lookup(object)?);
+        Ok(self.add_relation_between(s, relation, o, evidence))
+    }
+
+    /// [`add_relation_owned`](Self::add_relation_owned) between two nodes already looked up.
+    pub(crate) fn add_relation_between(
+        &mut self,
+        mut s: NodeIndex,
+        relation: RelationKind,
+        mut o: NodeIndex,
+        mut evidence: Vec<Evidence>,
+    ) -> EdgeIndex {
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
         }
-        let ix = match self.edges.get(&(s, relation, o)) {
-            Some(&ix) => ix,
-            None => {
-                let ix = self.graph.add_edge(
-                    s,
-                    o,
-                    Relation {
-                        kind: relation,
-                        evidence: Vec::new(),
-                    },
-                );
-                self.edges.insert((s, relation, o), ix);
-                ix
+        if let Some(&ix) = self.edges.get(&(s, relation, o)) {
+            let list = &mut self.graph[ix].evidence;
+            for ev in evidence {
+                if let Err(pos) = list.binary_search(&ev) {
+                    list.insert(pos, ev);
+                }
             }
-        };
-        let list = &mut self.graph[ix].evidence;
-        for ev in evidence {
-            if let Err(pos) = list.binary_search(ev) {
-                list.insert(pos, ev.clone());
-            }
+            return ix;
         }
-        Ok(ix)
+        // Files list evidence sorted and unique already; only sort when they do not.
+        if !evidence.is_sorted_by(|a, b| a < b) {
+            evidence.sort();
+            evidence.dedup();
+        }
+        let ix = self.graph.add_edge(
+            s,
+            o,
+            Relation {
+                kind: relation,
+                evidence,
+            },
+        );
+        self.edges.insert((s, relation, o), ix);
+        ix
     }
 
     /// Removes the edges whose confidence is below `min` (and recomputes nothing else:

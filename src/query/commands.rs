@@ -137,13 +137,11 @@ fn highlight(stmts: &mut [graphviz_rust::dot_structures::Stmt], sel: &Selection)
 }
 
 fn filter(
-    graph: &KnowledgeGraph,
     resolver: &Resolver<'_>,
     f: &FilterArgs,
     avoid: &[String],
     directed: bool,
 ) -> Result<Filter, QueryError> {
-    let _ = graph;
     let mut out = Filter {
         directed,
         relations: f.relations.clone(),
@@ -188,7 +186,7 @@ pub fn path(args: &PathArgs, color: bool) -> Result<u8, QueryError> {
     let resolver = Resolver::new(&graph);
     let from = resolver.resolve(&args.from)?;
     let to = resolver.resolve(&args.to)?;
-    let f = filter(&graph, &resolver, &args.filter, &args.avoid, args.directed)?;
+    let f = filter(&resolver, &args.filter, &args.avoid, args.directed)?;
     if f.avoid.contains(&from) || f.avoid.contains(&to) {
         return Err(QueryError::Usage(
             "--avoid names an endpoint of the path".into(),
@@ -279,7 +277,7 @@ pub fn neighbors(args: &NeighborsArgs, color: bool) -> Result<u8, QueryError> {
     let graph = load_graph(args.graph.graph.as_deref())?;
     let resolver = Resolver::new(&graph);
     let center = resolver.resolve(&args.name)?;
-    let f = filter(&graph, &resolver, &args.filter, &[], false)?;
+    let f = filter(&resolver, &args.filter, &[], false)?;
     let reached = paths::neighborhood(&graph, center, args.depth, args.direction, &f);
     let g = graph.petgraph();
     let mut sel = Selection::default();
@@ -319,6 +317,7 @@ pub fn neighbors(args: &NeighborsArgs, color: bool) -> Result<u8, QueryError> {
                 ]
             })
             .collect();
+        // Tables stay plain: escape codes would break the column alignment.
         let _ = color;
         table(&mut out, &["depth", "entity", "type", "via"], &rows)?;
     }
@@ -397,7 +396,7 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
             fields.push(vec!["wikidata".into(), q.clone()]);
         }
         for f in &fields {
-            writeln!(out, "  {:<9}{}", f[0], f[1])?;
+            writeln!(out, "  {:<10}{}", f[0], f[1])?;
         }
         let mut current = None;
         for &(kind, outgoing, _, edge) in &rels {
@@ -561,6 +560,7 @@ pub fn rank(args: &RankArgs, color: bool) -> Result<u8, QueryError> {
             &json!({"by": format!("{:?}", args.by).to_lowercase(), "ranking": list}),
         )?;
     } else {
+        // Tables stay plain: escape codes would break the column alignment.
         let _ = color;
         let rows: Vec<Vec<String>> = order
             .iter()
@@ -664,6 +664,7 @@ pub fn match_cmd(args: &MatchArgs, color: bool) -> Result<u8, QueryError> {
             .collect();
         write_json(&mut out, &json!({"columns": m.columns, "rows": rows}))?;
     } else if m.columns.is_empty() {
+        // Tables stay plain: escape codes would break the column alignment.
         let _ = color;
         writeln!(out, "{} match(es)", m.rows.len())?;
     } else {

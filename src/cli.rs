@@ -188,6 +188,9 @@ pub struct GraphArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Ignore edges whose confidence (0 to 1) is below this.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
 }
 
 /// Arguments of `kg export`.

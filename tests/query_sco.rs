@@ -100,3 +100,51 @@ fn match_lists_exactly_the_five_observer_states() {
         ["afghanistan", "belarus", "iran", "mongolia", "pakistan"]
     );
 }
+
+#[test]
+fn show_lists_the_merges_behind_an_entity() {
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args([
+            "build",
+            "-q",
+            "data/articles",
+            "tests/fixtures/eval/brics-kazan.txt",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let graph = out.path().join("graph.json");
+    let shown = Command::cargo_bin("kg")
+        .unwrap()
+        .args(["show", "Putin", "--json", "--graph"])
+        .arg(&graph)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&shown).unwrap();
+    let merges = v["merges"].as_array().unwrap();
+    assert_eq!(merges.len(), 1, "{v}");
+    assert_eq!(merges[0]["document"], "brics-kazan.txt");
+    assert!(merges[0]["reason"].as_str().unwrap().contains("Putin"));
+}
+
+#[test]
+fn min_confidence_drops_weak_edges_from_queries() {
+    let count = |extra: &[&str]| {
+        let mut args = vec!["neighbors", "Chien-Fu Chen", "--json"];
+        args.extend_from_slice(extra);
+        json(&args)["neighbors"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_else(|| panic!("no neighbors list"))
+    };
+    let all = count(&[]);
+    let strong = count(&["--min-confidence", "0.85"]);
+    assert!(strong < all, "{strong} < {all}");
+    assert!(strong > 0);
+}

@@ -182,7 +182,7 @@ fn describe_filters(args: &PathArgs) -> String {
 
 /// `kg path`.
 pub fn path(args: &PathArgs, color: bool) -> Result<u8, QueryError> {
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let resolver = Resolver::new(&graph);
     let from = resolver.resolve(&args.from)?;
     let to = resolver.resolve(&args.to)?;
@@ -274,7 +274,7 @@ pub fn neighbors(args: &NeighborsArgs, color: bool) -> Result<u8, QueryError> {
             args.depth
         )));
     }
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let resolver = Resolver::new(&graph);
     let center = resolver.resolve(&args.name)?;
     let f = filter(&resolver, &args.filter, &[], false)?;
@@ -335,7 +335,7 @@ pub fn neighbors(args: &NeighborsArgs, color: bool) -> Result<u8, QueryError> {
 
 /// `kg show`.
 pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let resolver = Resolver::new(&graph);
     let n = resolver.resolve(&args.name)?;
     let g = graph.petgraph();
@@ -366,6 +366,7 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
         .iter()
         .filter(|c| c.subject == e.id || c.object == e.id)
         .collect();
+    let merges = super::merges_of(args.graph.graph.as_deref(), &e.id)?;
     let mut sel = Selection::default();
     sel.nodes.insert(n);
     for r in &rels {
@@ -380,6 +381,7 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
             &json!({
                 "id": e.id, "label": e.label, "type": e.kind, "aliases": e.aliases,
                 "wikidata": e.wikidata, "relations": relations, "conflicts": conflicts,
+                "merges": merges,
             }),
         )?;
     } else {
@@ -441,6 +443,16 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
                 )?;
             }
         }
+        if !merges.is_empty() {
+            writeln!(out, "\n{}", style.heading("merges"))?;
+            for m in &merges {
+                writeln!(
+                    out,
+                    "  {} '{}' from {}: {}",
+                    m.kind, m.label, m.document, m.reason
+                )?;
+            }
+        }
     }
     out.flush()?;
     export(&graph, &sel, &args.export)?;
@@ -449,7 +461,7 @@ pub fn show(args: &ShowArgs, color: bool) -> Result<u8, QueryError> {
 
 /// `kg stats`.
 pub fn stats_cmd(args: &StatsArgs, color: bool) -> Result<u8, QueryError> {
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let dense = Dense::new(&graph);
     let s = stats(&graph, &dense);
     let mut out = stdout();
@@ -506,7 +518,7 @@ pub fn stats_cmd(args: &StatsArgs, color: bool) -> Result<u8, QueryError> {
 
 /// `kg rank`.
 pub fn rank(args: &RankArgs, color: bool) -> Result<u8, QueryError> {
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let dense = Dense::new(&graph);
     if matches!(args.by, RankBy::Betweenness | RankBy::Closeness)
         && dense.len() > MAX_ALL_PAIRS_NODES
@@ -584,7 +596,7 @@ pub fn rank(args: &RankArgs, color: bool) -> Result<u8, QueryError> {
 
 /// `kg communities`.
 pub fn communities(args: &CommunitiesArgs, color: bool) -> Result<u8, QueryError> {
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let dense = Dense::new(&graph);
     let g = graph.petgraph();
     let groups: Vec<Vec<usize>> = dense
@@ -630,7 +642,7 @@ pub fn communities(args: &CommunitiesArgs, color: bool) -> Result<u8, QueryError
 /// `kg match`.
 pub fn match_cmd(args: &MatchArgs, color: bool) -> Result<u8, QueryError> {
     let pat = pattern::parse(&args.pattern)?;
-    let graph = load_graph(args.graph.graph.as_deref())?;
+    let graph = load_graph(&args.graph)?;
     let m = pattern::run(&graph, &pat)?;
     if m.rows.is_empty() {
         return Err(QueryError::NoResult("no match".into()));

@@ -133,10 +133,11 @@ impl QueryError {
 /// The graph file read when `--graph` is not given.
 pub const DEFAULT_GRAPH: &str = "output/graph.json";
 
-/// Loads the graph named by `--graph`, or the default `output/graph.json`.
-pub fn load_graph(path: Option<&std::path::Path>) -> Result<KnowledgeGraph, QueryError> {
-    match path {
-        Some(p) => Ok(KnowledgeGraph::load(p)?),
+/// Loads the graph named by `--graph` (or the default `output/graph.json`), without the
+/// edges below `--min-confidence`.
+pub fn load_graph(args: &crate::cli::GraphArgs) -> Result<KnowledgeGraph, QueryError> {
+    let path = match args.graph.as_deref() {
+        Some(p) => p.to_path_buf(),
         None => {
             let p = PathBuf::from(DEFAULT_GRAPH);
             if !p.exists() {
@@ -144,9 +145,43 @@ pub fn load_graph(path: Option<&std::path::Path>) -> Result<KnowledgeGraph, Quer
                     path: DEFAULT_GRAPH.to_string(),
                 });
             }
-            Ok(KnowledgeGraph::load(&p)?)
+            p
         }
+    };
+    let mut graph = KnowledgeGraph::load(&path)?;
+    if let Some(min) = args.min_confidence {
+        graph.retain_confident(min);
     }
+    Ok(graph)
+}
+
+/// The merge-log entries about entity `id`, from the `merges.json` written beside the graph
+/// by `kg build` (none when there is no such file).
+pub fn merges_of(
+    graph: Option<&std::path::Path>,
+    id: &str,
+) -> Result<Vec<crate::graph::MergeRecord>, QueryError> {
+    let graph = graph.unwrap_or(std::path::Path::new(DEFAULT_GRAPH));
+    let path = graph
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("merges.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Vec::new());
+    };
+    #[derive(serde::Deserialize)]
+    struct Log {
+        merges: Vec<crate::graph::MergeRecord>,
+    }
+    let log: Log = serde_json::from_str(&text).map_err(|e| {
+        QueryError::Graph(GraphError::Syntax {
+            path: path.display().to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    })?;
+    Ok(log.merges.into_iter().filter(|m| m.into == id).collect())
 }
 
 /// The part of a graph a query result covers: its entities and edges, plus which of them to

@@ -372,6 +372,8 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
             if capitalised(w) {
                 j += 1;
             } else if config.connectors.iter().any(|c| c == w)
+                // "the" joins a name only after another connector: "Bank of the South".
+                && (w != "the" || config.connectors.iter().any(|c| c == ws[j - 1].text))
                 && ws
                     .get(j + 1)
                     .is_some_and(|n| capitalised(n.text) && adjacent(text, &ws[j], n))
@@ -380,6 +382,11 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
             } else {
                 break;
             }
+        }
+        // "In March the Arctic Council": capitalised function words and months open
+        // sentences, not names.
+        while i < j && config.leading_words.iter().any(|w| w == ws[i].text) {
+            i += 1;
         }
         // "President of Taiwan Grassroots Alliance": a leading title is not part of the name.
         while i < j {

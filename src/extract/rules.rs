@@ -250,6 +250,9 @@ pub struct Discovery {
     /// name that follows them with "of".
     #[serde(default)]
     pub head_titles: Vec<String>,
+    /// Capitalised words that open sentences but never names ("In", "The", "March").
+    #[serde(default)]
+    pub leading_words: Vec<String>,
     /// Lowercase words inside names ("da", "bin", "van").
     #[serde(default)]
     pub name_particles: Vec<String>,
@@ -277,6 +280,7 @@ impl Discovery {
     fn extend(&mut self, other: Discovery) {
         self.person_titles.extend(other.person_titles);
         self.head_titles.extend(other.head_titles);
+        self.leading_words.extend(other.leading_words);
         self.name_particles.extend(other.name_particles);
         self.name_suffixes.extend(other.name_suffixes);
         self.connectors.extend(other.connectors);

@@ -152,15 +152,12 @@ impl Lexicon {
     /// Parses TOML text and merges its entries; `name` is used in error messages.
     pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
         let file: LexiconFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| crate::text::line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column, message) = crate::text::toml_error_at(text, &e);
             LexiconError::Syntax {
                 path: name.to_string(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         for (i, entry) in file.entity.into_iter().enumerate() {

@@ -357,12 +357,12 @@ impl RuleSet {
     pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), RulesError> {
         let at = |offset: usize| crate::text::line_col(text, offset);
         let file: RulesFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| at(s.start)).unwrap_or((1, 1));
+            let (line, column, message) = crate::text::toml_error_at(text, &e);
             RulesError::Syntax {
                 path: name.to_string(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         let invalid = |id: &toml::Spanned<String>, message: String| {

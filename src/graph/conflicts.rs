@@ -35,15 +35,12 @@ impl ConflictTable {
     /// Parses a table from TOML text; errors carry `name:line:col`.
     pub fn from_toml(name: &str, text: &str) -> Result<Self, super::GraphError> {
         toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| crate::text::line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column, message) = crate::text::toml_error_at(text, &e);
             super::GraphError::Syntax {
                 path: name.to_string(),
                 line,
                 column,
-                message: e.message().to_string(),
+                message,
             }
         })
     }

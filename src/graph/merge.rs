@@ -67,15 +67,12 @@ impl MergeOverrides {
     /// Parses a merges file; errors carry `name:line:col`.
     pub fn from_toml(name: &str, text: &str) -> Result<Self, GraphError> {
         toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| crate::text::line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column, message) = crate::text::toml_error_at(text, &e);
             GraphError::Syntax {
                 path: name.to_string(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
         })
     }

@@ -54,21 +54,18 @@ fn write_json(out: &mut Out, value: &Json) -> Result<(), QueryError> {
     Ok(())
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory and a rename.
+/// Writes `text` to `path` atomically (see [`crate::export::write_file_atomically`]).
 pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<(), QueryError> {
-    let wrap = |source| QueryError::Write {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(wrap)?;
-    tmp.write_all(text.as_bytes()).map_err(wrap)?;
-    tmp.as_file().sync_all().map_err(wrap)?;
-    tmp.persist(path).map_err(|e| wrap(e.error))?;
-    Ok(())
+    crate::export::write_file_atomically(path, text.as_bytes()).map_err(|e| match e {
+        crate::export::ExportError::Write { source, .. } => QueryError::Write {
+            path: path.display().to_string(),
+            source,
+        },
+        other => QueryError::Write {
+            path: path.display().to_string(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 /// Saves the selection as a subgraph when `--export` was given.

@@ -99,3 +99,81 @@ fn many_documents_merge_into_one_node_per_entity() {
         assert!(!logged.is_empty(), "no merge logged for {id}");
     }
 }
+
+mod robustness {
+    //! Extraction must not panic, and must keep its span invariant, on any text: fragments of
+    //! names, triggers, titles, dates, CJK and punctuation thrown together at random.
+    use kg::extract::{Knowledge, extract};
+    use kg::text::Document;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn knowledge() -> &'static Knowledge {
+        static K: OnceLock<Knowledge> = OnceLock::new();
+        K.get_or_init(Knowledge::builtin)
+    }
+
+    const FRAGMENTS: &[&str] = &[
+        "China",
+        "Chinese President ",
+        "Xi Jinping",
+        "the SCO",
+        "上海協力機構",
+        "カザフスタン",
+        " joined ",
+        " met ",
+        " led by ",
+        "observer states (",
+        "Iran, ",
+        " and ",
+        ")",
+        "’s ",
+        "membership",
+        "President ",
+        "Dr. ",
+        "Ph.D. ",
+        "U.S. ",
+        "。",
+        ". ",
+        "\n\n",
+        "(2018年~)",
+        "since 2017",
+        " in 1984, ",
+        "Bank (NDB)",
+        " the bank",
+        " he ",
+        "The two leaders ",
+        "Vice President ",
+        "Member states of the ",
+        ", including ",
+        "é",
+        "🙂",
+        "\u{301}",
+        "Taiwan 2050 Educational Foundation",
+        "所長",
+        "の",
+        "理事長",
+        "\r\n",
+        "\"",
+        "“",
+        "—",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn any_mix_of_fragments_extracts_without_panicking(
+            picks in proptest::collection::vec(0..FRAGMENTS.len(), 0..60),
+            noise in "\\PC{0,20}",
+        ) {
+            let mut text: String = picks.iter().map(|&i| FRAGMENTS[i]).collect();
+            text.push_str(&noise);
+            let doc = Document::new("random.txt", text.as_str());
+            let found = extract(&doc, knowledge());
+            for c in &found.claims {
+                prop_assert_eq!(&text[c.evidence.start..c.evidence.end], c.evidence.sentence.as_str());
+                prop_assert!(c.subject != c.object);
+            }
+        }
+    }
+}

@@ -123,11 +123,11 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
 }
 
 fn attvalue(w: &mut impl Write, key: &str, value: &str) -> io::Result<()> {
-    writeln!(
-        w,
-        "          <attvalue for=\"{key}\" value=\"{}\"/>",
-        xml_attr(value)
-    )
+    w.write_all(b"          <attvalue for=\"")?;
+    w.write_all(key.as_bytes())?;
+    w.write_all(b"\" value=\"")?;
+    w.write_all(xml_attr(value).as_bytes())?;
+    w.write_all(b"\"/>\n")
 }
 
 #[cfg(test)]

@@ -74,5 +74,28 @@ http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
 }
 
 fn data(w: &mut impl Write, key: &str, value: &str) -> io::Result<()> {
-    writeln!(w, "      <data key=\"{key}\">{}</data>", xml_text(value))
+    // Plain writes, no formatting machinery: this runs once per attribute.
+    w.write_all(b"      <data key=\"")?;
+    w.write_all(key.as_bytes())?;
+    w.write_all(b"\">")?;
+    w.write_all(xml_text(value).as_bytes())?;
+    w.write_all(b"</data>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_comes_before_the_graph_and_text_is_escaped() {
+        let mut buf = Vec::new();
+        write(&super::super::fields::tiny_graph(), &mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let graph_at = text.find("<graph ").unwrap();
+        assert_eq!(text.matches("<key ").count(), KEYS.len());
+        assert!(text.rfind("<key ").unwrap() < graph_at);
+        assert!(text.contains("<data key=\"label\">Iran &lt;&quot;&amp;&quot;&gt;</data>"));
+        assert!(text.contains("observer.&#13;\nYes."));
+        assert!(text.contains("<data key=\"evidence_count\">1</data>"));
+    }
 }

@@ -65,3 +65,22 @@ pub fn write_with(graph: &KnowledgeGraph, out: &mut dyn Write, links_key: &str) 
     out.write_all(b"\n")?;
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_go_under_the_requested_key() {
+        let g = super::super::fields::tiny_graph();
+        for key in [EDGES_KEY, LINKS_KEY] {
+            let mut buf = Vec::new();
+            write_with(&g, &mut buf, key).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+            assert_eq!(v[key][0]["relation"], "observer-of");
+            assert_eq!(v[key][0]["evidence_count"], 1);
+            assert_eq!(v["multigraph"], false);
+            assert!(v[key][0].get("key").is_none());
+        }
+    }
+}

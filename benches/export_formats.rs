@@ -5,13 +5,24 @@
 //! says how to make it and measures nothing. Each format writes into a reused in-memory
 //! buffer, so the figure is the serialiser's, not the disk's. `json` is graph.json
 //! (`KnowledgeGraph::to_json_string`); the others are `kg::export` writers.
+//!
+//! Time is the benchmark thread's CPU time (`/proc/thread-self/schedstat`, nanoseconds), not
+//! wall time: the machines this runs on are shared, and under load wall-clock figures swing
+//! by a factor of several while CPU time stays put. `KG_BENCH_WALL=1` measures wall time.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kg::export::{csv, cypher, cytoscape, gexf, graphml, nodelink, rdf};
 use kg::graph::KnowledgeGraph;
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// CPU time of the calling thread, if the kernel reports it.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
 
 type Writer = fn(&KnowledgeGraph, &mut dyn Write) -> std::io::Result<()>;
 
@@ -48,7 +59,9 @@ fn exports(c: &mut Criterion) {
     let graph = KnowledgeGraph::load(&path).expect("load bench graph");
     // Formats to run: $KG_BENCH_FORMATS (comma separated), default json and graphml.
     let wanted = std::env::var("KG_BENCH_FORMATS").unwrap_or_else(|_| "json,graphml".into());
-    let mut group = c.benchmark_group(format!("export/{}", graph.node_count()));
+    let cpu_time = std::env::var("KG_BENCH_WALL").is_err() && thread_cpu().is_some();
+    let clock = if cpu_time { "cpu" } else { "wall" };
+    let mut group = c.benchmark_group(format!("export-{clock}/{}", graph.node_count()));
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
@@ -60,10 +73,17 @@ fn exports(c: &mut Criterion) {
         write(&graph, &mut buf).unwrap();
         group.throughput(Throughput::Bytes(buf.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| {
-                buf.clear();
-                write(&graph, &mut buf).unwrap();
-                std::hint::black_box(buf.len())
+            b.iter_custom(|iters| {
+                let (cpu0, wall0) = (thread_cpu(), Instant::now());
+                for _ in 0..iters {
+                    buf.clear();
+                    write(&graph, &mut buf).unwrap();
+                    std::hint::black_box(buf.len());
+                }
+                match (cpu_time, cpu0, thread_cpu()) {
+                    (true, Some(a), Some(b)) => b - a,
+                    _ => wall0.elapsed(),
+                }
             })
         });
     }

@@ -6,13 +6,19 @@
 //! * [`extract`]: lexicon mentions and rule-based claims, a pure function of
 //!   (document, knowledge);
 //! * [`graph`]: the petgraph model, a merge of claims, and its JSON contract;
-//! * [`query`] and [`export`]: questions and file formats over a built graph.
+//! * [`query`] and [`export`]: questions and file formats over a built graph;
+//! * [`eval`]: scores a graph against a gold annotation.
 //!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
 pub mod cli;
+pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod graph;
 pub mod model;
+pub mod pipeline;
+pub mod query;
+pub mod report;
 pub mod text;

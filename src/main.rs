@@ -1,7 +1,8 @@
 //! The `kg` binary: parse arguments, call the library, map errors to exit codes.
 
 use clap::{CommandFactory, Parser};
-use kg::cli::{Cli, Command, exit};
+use kg::cli::{BuildArgs, Cli, Command, exit};
+use kg::pipeline::BuildConfig;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,10 +22,62 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let color = cli.color.enabled();
-    match cli.command.unwrap_or(Command::Build(Default::default())) {
-        Command::Build(args) => {
-            let _ = (args, color);
-            anyhow::bail!("kg build is not wired yet")
+    // `kg` alone means `kg build` with its defaults.
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cli::parse_from(["kg", "build"])
+            .command
+            .expect("build parses"),
+    };
+    match command {
+        Command::Build(args) => build(args, color),
+        Command::Eval(args) => {
+            let gold = kg::eval::Gold::load(&args.gold)?;
+            let graph = kg::eval::load_graph(&args.graph)?;
+            let report = kg::eval::score(&gold, &graph);
+            let text = if args.json {
+                report.to_json(args.verbose)
+            } else {
+                report.to_text(args.verbose)
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(exit::OK)
+        }
+        Command::Export(args) => {
+            let default = std::path::Path::new(kg::query::DEFAULT_GRAPH);
+            ensure_default_graph(Some(args.graph.as_path()).filter(|g| *g != default))?;
+            kg::export::run(&args)?;
+            Ok(exit::OK)
+        }
+        Command::Path(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::path(&args, color)?)
+        }
+        Command::Neighbors(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::neighbors(&args, color)?)
+        }
+        Command::Show(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::show(&args, color)?)
+        }
+        Command::Stats(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::stats_cmd(&args, color)?)
+        }
+        Command::Rank(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::rank(&args, color)?)
+        }
+        Command::Communities(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::communities(&args, color)?)
+        }
+        Command::Match(args) => {
+            ensure_default_graph(args.graph.graph.as_deref())?;
+            Ok(kg::query::commands::match_cmd(&args, color)?)
         }
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
@@ -33,6 +86,44 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
+    let config = BuildConfig {
+        inputs: args.inputs,
+        lexicons: args.lexicons,
+        rules: args.rules,
+        merges: args.merges,
+        builtin_only: args.builtin_only,
+        min_confidence: args.min_confidence,
+    };
+    let summary = kg::pipeline::build(&config, &args.out)?;
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else if !args.quiet {
+        kg::report::print_summary(&mut std::io::stderr().lock(), &summary, color)?;
+    }
+    Ok(exit::OK)
+}
+
+/// Query and export commands read `output/graph.json` by default; when it is missing and
+/// the bundled articles are here, build it first (and say so) instead of failing.
+fn ensure_default_graph(given: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let default = std::path::Path::new(kg::query::DEFAULT_GRAPH);
+    let input = std::path::Path::new(kg::pipeline::DEFAULT_INPUT);
+    if given.is_some() || default.exists() || !input.is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "kg: {} not found; building it from {} first",
+        default.display(),
+        input.display()
+    );
+    let out = default.parent().unwrap_or(std::path::Path::new("."));
+    kg::pipeline::build(&BuildConfig::default(), out)?;
+    Ok(())
 }
 
 /// The error and its causes on one line, without repeating a cause the message already shows.
@@ -56,9 +147,26 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {
+    use kg::pipeline::BuildError;
     for cause in err.chain() {
-        if cause.is::<kg::text::TextError>() || cause.is::<kg::graph::GraphError>() {
+        if let Some(e) = cause.downcast_ref::<kg::export::ExportError>() {
+            return e.exit_code();
+        }
+        if let Some(b) = cause.downcast_ref::<BuildError>() {
+            return match b {
+                BuildError::Write { .. } => exit::OUTPUT,
+                _ => exit::BAD_INPUT,
+            };
+        }
+        if cause.is::<kg::text::TextError>()
+            || cause.is::<kg::graph::GraphError>()
+            || cause.is::<kg::extract::KnowledgeError>()
+            || cause.is::<kg::eval::EvalError>()
+        {
             return exit::BAD_INPUT;
+        }
+        if let Some(q) = cause.downcast_ref::<kg::query::QueryError>() {
+            return q.exit_code();
         }
     }
     exit::OUTPUT

@@ -226,10 +226,85 @@ pub struct Evidence {
     /// Whether the sentence states the claim outright or it was inferred.
     #[serde(default = "default_tier")]
     pub tier: Tier,
+    /// How far this one sentence supports the claim (the rule's prior, lowered for
+    /// coreference and inference).
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// When the claim holds, if the clause says ("since 2017", "in 1984", "2006–2008").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
 }
 
 fn default_tier() -> Tier {
     Tier::Explicit
+}
+
+/// A temporal qualifier: a start, an end, or a point in time, as ISO-8601 prefixes
+/// (`2024`, `2024-07`, `2024-07-04`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct When {
+    /// Holds from this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Holds until this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Happened at this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<String>,
+}
+
+/// A probability kept in thousandths, so evidence stays `Eq`, `Ord` and `Hash`; written to
+/// JSON as a number between 0 and 1.
+///
+/// ```
+/// use kg::model::Confidence;
+/// assert_eq!(Confidence::new(0.9).get(), 0.9);
+/// assert_eq!(Confidence::combine([Confidence::new(0.5), Confidence::new(0.5)]).get(), 0.75);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Confidence(u16);
+
+impl Confidence {
+    /// From a probability (clamped to 0..=1).
+    pub fn new(p: f64) -> Self {
+        Confidence((p.clamp(0.0, 1.0) * 1000.0).round() as u16)
+    }
+
+    /// As a probability.
+    pub fn get(self) -> f64 {
+        f64::from(self.0) / 1000.0
+    }
+
+    /// Independent supports: 1 − Π(1 − pᵢ).
+    pub fn combine(items: impl IntoIterator<Item = Confidence>) -> Confidence {
+        let miss: f64 = items.into_iter().map(|c| 1.0 - c.get()).product();
+        Confidence::new(1.0 - miss)
+    }
+}
+
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence::new(0.9)
+    }
+}
+
+impl Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.get())
+    }
+}
+
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = f64::deserialize(d)?;
+        if !(0.0..=1.0).contains(&p) {
+            return Err(serde::de::Error::custom(format!(
+                "confidence {p} is not between 0 and 1"
+            )));
+        }
+        Ok(Confidence::new(p))
+    }
 }
 
 /// One statement the text makes: `subject —relation→ object`, with its evidence.
@@ -254,6 +329,22 @@ pub struct Relation {
     pub kind: RelationKind,
     /// Every sentence that states it, sorted by document then offset.
     pub evidence: Vec<Evidence>,
+}
+
+impl Relation {
+    /// Confidence in the edge: each distinct sentence counts once (its strongest reading),
+    /// and independent sentences combine as 1 − Π(1 − pᵢ).
+    pub fn confidence(&self) -> Confidence {
+        let mut best: Vec<((&str, usize), Confidence)> = Vec::new();
+        for ev in &self.evidence {
+            let key = (ev.document.as_str(), ev.start);
+            match best.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, c)) => *c = (*c).max(ev.confidence),
+                None => best.push((key, ev.confidence)),
+            }
+        }
+        Confidence::combine(best.into_iter().map(|(_, c)| c))
+    }
 }
 
 /// Two claims that cannot both hold, kept side by side and reported, never resolved.

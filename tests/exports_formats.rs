@@ -48,6 +48,8 @@ fn evidence(document: &str, sentence: &str, start: usize) -> Evidence {
         end: start + sentence.len(),
         rule: "test.rule".into(),
         tier: Tier::Explicit,
+        confidence: Default::default(),
+        when: None,
     }
 }
 

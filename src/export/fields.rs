@@ -161,6 +161,8 @@ pub(crate) fn tiny_graph() -> KnowledgeGraph {
         end: 26,
         rule: "r".into(),
         tier: Tier::Explicit,
+        confidence: Default::default(),
+        when: None,
     };
     g.add_relation("iran", RelationKind::ObserverOf, "sco", &[ev])
         .unwrap();

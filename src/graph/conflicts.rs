@@ -90,7 +90,10 @@ mod tests {
     #[test]
     fn observer_and_member_conflict_is_reported_not_resolved() {
         let mut g = KnowledgeGraph::new();
-        for (id, kind) in [("iran", EntityKind::Country), ("sco", EntityKind::Organization)] {
+        for (id, kind) in [
+            ("iran", EntityKind::Country),
+            ("sco", EntityKind::Organization),
+        ] {
             g.add_entity(Entity {
                 id: id.into(),
                 label: id.into(),
@@ -106,12 +109,20 @@ mod tests {
             end: 1,
             rule: "r".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         };
-        g.add_relation("iran", RelationKind::ObserverOf, "sco", std::slice::from_ref(&ev))
-            .unwrap();
+        g.add_relation(
+            "iran",
+            RelationKind::ObserverOf,
+            "sco",
+            std::slice::from_ref(&ev),
+        )
+        .unwrap();
         let table = ConflictTable::builtin();
         assert!(table.find(&g).is_empty());
-        g.add_relation("iran", RelationKind::MemberOf, "sco", &[ev]).unwrap();
+        g.add_relation("iran", RelationKind::MemberOf, "sco", &[ev])
+            .unwrap();
         g.detect_conflicts(&table);
         assert_eq!(g.conflicts().len(), 1);
         assert_eq!(

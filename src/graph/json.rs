@@ -1,11 +1,12 @@
 //! `graph.json`, the contract other tools and our tests rely on.
 //!
 //! ```text
-//! {"directed": true, "multigraph": false,
+//! {"directed": true, "multigraph": true,
 //!  "meta": {"generator": "kg <version>", "documents": ["sco-summit.txt"]},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "edges": [{"source", "target", "relation",
-//!             "evidence": [{"document", "sentence", "start", "end", "rule", "tier"}]}],
+//!  "edges": [{"source", "target", "key", "relation", "confidence",
+//!             "evidence": [{"document", "sentence", "start", "end", "rule", "tier",
+//!                           "confidence", "when"?: {"start"?, "end"?, "point"?}}]}],
 //!  "conflicts": [{"subject", "object", "relations": [a, b], "reason"}]}
 //! ```
 //!
@@ -14,7 +15,7 @@
 //! with `node_link_graph(data, edges="edges")`. The JSON Schema is `schema/graph.schema.json`.
 
 use super::{GraphError, KnowledgeGraph};
-use crate::model::{Conflict, Entity, Evidence, RelationKind};
+use crate::model::{Confidence, Conflict, Entity, Evidence, RelationKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -35,8 +36,14 @@ pub struct EdgeRecord<'a> {
     pub source: Cow<'a, str>,
     /// Object node id.
     pub target: Cow<'a, str>,
+    /// The edge key NetworkX uses in a multigraph: the relation name.
+    #[serde(default, skip_deserializing)]
+    pub key: Option<RelationKind>,
     /// Relation name.
     pub relation: RelationKind,
+    /// Confidence in the edge from all its evidence (recomputed when a file is loaded).
+    #[serde(default)]
+    pub confidence: Confidence,
     /// Supporting sentences.
     #[serde(default)]
     pub evidence: Cow<'a, [Evidence]>,
@@ -48,7 +55,8 @@ pub struct GraphFile<'a> {
     /// Always true: relations have a subject and an object.
     #[serde(default = "yes")]
     pub directed: bool,
-    /// Always false: one edge per (subject, relation, object), evidence merged.
+    /// Always true: two entities may be linked by several relations (one edge per
+    /// (subject, relation, object), evidence merged); each edge's `key` is its relation.
     #[serde(default)]
     pub multigraph: bool,
     /// Generator and sources.
@@ -76,7 +84,7 @@ impl KnowledgeGraph {
     pub fn to_file(&self) -> GraphFile<'_> {
         GraphFile {
             directed: true,
-            multigraph: false,
+            multigraph: true,
             meta: Meta {
                 generator: generator(),
                 documents: self.documents().to_vec(),
@@ -88,7 +96,9 @@ impl KnowledgeGraph {
                 .map(|e| EdgeRecord {
                     source: Cow::Borrowed(e.source.id.as_str()),
                     target: Cow::Borrowed(e.target.id.as_str()),
+                    key: Some(e.relation.kind),
                     relation: e.relation.kind,
+                    confidence: e.relation.confidence(),
                     evidence: Cow::Borrowed(&e.relation.evidence),
                 })
                 .collect(),
@@ -123,7 +133,10 @@ impl KnowledgeGraph {
             for end in [&edge.source, &edge.target] {
                 if g.node(end).is_none() {
                     return Err(GraphError::UnknownEntity {
-                        context: format!("{name}: edge {i} ({} {} {})", edge.source, edge.relation, edge.target),
+                        context: format!(
+                            "{name}: edge {i} ({} {} {})",
+                            edge.source, edge.relation, edge.target
+                        ),
                         id: end.to_string(),
                     });
                 }
@@ -173,7 +186,11 @@ mod tests {
         let mut g = KnowledgeGraph::new();
         g.add_document("a.txt");
         for (id, label, kind) in [
-            ("sco", "Shanghai Cooperation Organization", EntityKind::Organization),
+            (
+                "sco",
+                "Shanghai Cooperation Organization",
+                EntityKind::Organization,
+            ),
             ("iran", "Iran", EntityKind::Country),
         ] {
             g.add_entity(Entity {
@@ -195,6 +212,8 @@ mod tests {
                 end: 20,
                 rule: "r".into(),
                 tier: Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
             }],
         )
         .unwrap();
@@ -216,8 +235,13 @@ mod tests {
 
     #[test]
     fn edge_to_missing_node_is_refused() {
-        let text = sample().to_json_string().replace("\"source\": \"iran\"", "\"source\": \"ghost\"");
+        let text = sample()
+            .to_json_string()
+            .replace("\"source\": \"iran\"", "\"source\": \"ghost\"");
         let err = KnowledgeGraph::from_json_str(&text, "g.json").unwrap_err();
-        assert!(err.to_string().contains("unknown entity id 'ghost'"), "{err}");
+        assert!(
+            err.to_string().contains("unknown entity id 'ghost'"),
+            "{err}"
+        );
     }
 }

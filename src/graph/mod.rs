@@ -15,7 +15,8 @@
 //!     g.add_entity(Entity { id: id.into(), label: label.into(), kind, aliases: vec![], wikidata: None });
 //! }
 //! let evidence = Evidence { document: "a.txt".into(), sentence: "Xi met Putin.".into(),
-//!     start: 0, end: 13, rule: "verb.met".into(), tier: Tier::Explicit };
+//!     start: 0, end: 13, rule: "verb.met".into(), tier: Tier::Explicit,
+//!     confidence: Confidence::new(0.9), when: None };
 //! g.add_claim(&Claim { subject: "xi-jinping".into(), relation: RelationKind::MetWith,
 //!     object: "vladimir-putin".into(), evidence: evidence.clone() }).unwrap();
 //! g.add_claim(&Claim { subject: "vladimir-putin".into(), relation: RelationKind::MetWith,
@@ -25,8 +26,10 @@
 
 mod conflicts;
 pub mod json;
+pub mod merge;
 
 pub use conflicts::{ConflictRule, ConflictTable};
+pub use merge::{MergeOverrides, MergeRecord, Merger};
 
 use crate::model::{Claim, Conflict, Entity, Evidence, Relation, RelationKind};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -170,6 +173,23 @@ impl KnowledgeGraph {
         Ok(ix)
     }
 
+    /// Removes the edges whose confidence is below `min` (and recomputes nothing else:
+    /// conflicts are left to the caller).
+    pub fn retain_confident(&mut self, min: f64) {
+        let weak: Vec<EdgeIndex> = self
+            .graph
+            .edge_indices()
+            .filter(|&e| self.graph[e].confidence().get() < min)
+            .collect();
+        for e in weak {
+            if let Some((s, t)) = self.graph.edge_endpoints(e) {
+                let kind = self.graph[e].kind;
+                self.edges.remove(&(s, kind, t));
+            }
+            self.graph.remove_edge(e);
+        }
+    }
+
     /// Records a document as a source of this graph (kept once, in the order added).
     pub fn add_document(&mut self, name: &str) {
         if !self.documents.iter().any(|d| d == name) {
@@ -214,7 +234,12 @@ impl KnowledgeGraph {
     }
 
     /// The edge `subject —relation→ object`, if any (symmetric relations in either order).
-    pub fn find_edge(&self, subject: &str, relation: RelationKind, object: &str) -> Option<&Relation> {
+    pub fn find_edge(
+        &self,
+        subject: &str,
+        relation: RelationKind,
+        object: &str,
+    ) -> Option<&Relation> {
         let (mut s, mut o) = (self.node(subject)?, self.node(object)?);
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
@@ -246,7 +271,9 @@ impl KnowledgeGraph {
 
     /// Entities sorted by id.
     pub fn entities(&self) -> impl Iterator<Item = &Entity> + '_ {
-        self.sorted_nodes().into_iter().map(move |ix| &self.graph[ix])
+        self.sorted_nodes()
+            .into_iter()
+            .map(move |ix| &self.graph[ix])
     }
 
     /// Edges as `(source, relation, target)`, sorted by source id, relation, target id.
@@ -308,6 +335,8 @@ mod tests {
             end: start + 1,
             rule: "r".into(),
             tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
         }
     }
 
@@ -322,7 +351,10 @@ mod tests {
         }
         assert_eq!(g.edge_count(), 1);
         let rel = g.find_edge("iran", RelationKind::MemberOf, "sco").unwrap();
-        assert_eq!(rel.evidence.iter().map(|e| e.start).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(
+            rel.evidence.iter().map(|e| e.start).collect::<Vec<_>>(),
+            [1, 5]
+        );
         assert!(g.find_edge("sco", RelationKind::MemberOf, "iran").is_none());
     }
 

@@ -79,9 +79,10 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>, TextError> {
                 docs.push(read_document(&file, name)?);
             }
         } else {
-            let name = input
-                .file_name()
-                .map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = input.file_name().map_or_else(
+                || input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             docs.push(read_document(input, name)?);
         }
     }
@@ -144,7 +145,10 @@ mod tests {
         std::fs::write(&path, b"ok\nab\xffcd").unwrap();
         let err = load_inputs(&[path]).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.ends_with("bad.txt:2:3: not valid UTF-8 (byte offset 5)"), "{msg}");
+        assert!(
+            msg.ends_with("bad.txt:2:3: not valid UTF-8 (byte offset 5)"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -152,7 +156,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, " \n").unwrap();
-        assert!(matches!(load_inputs(&[empty]), Err(TextError::Empty { .. })));
+        assert!(matches!(
+            load_inputs(&[empty]),
+            Err(TextError::Empty { .. })
+        ));
         assert!(matches!(
             load_inputs(&[dir.path().join("nope.txt")]),
             Err(TextError::Io { .. })
@@ -160,7 +167,10 @@ mod tests {
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).unwrap();
         std::fs::write(sub.join("notes.json"), "{}").unwrap();
-        assert!(matches!(load_inputs(&[sub]), Err(TextError::NoArticles { .. })));
+        assert!(matches!(
+            load_inputs(&[sub]),
+            Err(TextError::NoArticles { .. })
+        ));
     }
 
     #[test]

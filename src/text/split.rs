@@ -13,8 +13,8 @@ use super::Sentence;
 const ABBREVIATIONS: &[&str] = &[
     "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "gen", "col", "lt", "capt", "sgt", "sen",
     "rep", "gov", "pres", "amb", "hon", "rev", "ph.d", "e.g", "i.e", "vs", "no", "nos", "vol",
-    "fig", "approx", "dept", "univ", "inc", "corp", "mt", "ft", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "cf", "al",
+    "fig", "approx", "dept", "univ", "inc", "corp", "mt", "ft", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "cf", "al",
 ];
 
 /// True when `word` (the text before a `.`, without the dot) is an abbreviation.
@@ -50,7 +50,9 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end().trim_end_matches(['"', '\'', '”', '’', ')', '」', '』', '）']);
+    let t = line
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', '」', '』', '）']);
     t.ends_with(['.', '!', '?', '。', '！', '？'])
 }
 
@@ -136,7 +138,10 @@ fn sentences_in(para: &str) -> Vec<(usize, usize)> {
                 j += 1;
             }
             let followed_by_space = j < chars.len() && chars[j].1.is_whitespace();
-            let next = chars[j..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+            let next = chars[j..]
+                .iter()
+                .map(|&(_, c)| c)
+                .find(|c| !c.is_whitespace());
             let starts_new = next.is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
@@ -144,9 +149,7 @@ fn sentences_in(para: &str) -> Vec<(usize, usize)> {
                     || matches!(n, '"' | '“' | '‘' | '(' | '/' | '[' | '「' | '『')
             });
             if followed_by_space && starts_new {
-                let word_start = para[..pos]
-                    .rfind(char::is_whitespace)
-                    .map_or(0, |w| w + 1);
+                let word_start = para[..pos].rfind(char::is_whitespace).map_or(0, |w| w + 1);
                 if c != '.' || !is_abbreviation(&para[word_start..pos]) {
                     cut = Some(j);
                 }
@@ -192,7 +195,9 @@ mod tests {
     #[test]
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
-            pieces("Dr. Chen earned the Ph.D. from the Ohio State University, USA. Parallel to that, Mr. Li left. U.S. troops stayed."),
+            pieces(
+                "Dr. Chen earned the Ph.D. from the Ohio State University, USA. Parallel to that, Mr. Li left. U.S. troops stayed."
+            ),
             [
                 "Dr. Chen earned the Ph.D. from the Ohio State University, USA.",
                 "Parallel to that, Mr. Li left.",
@@ -212,8 +217,14 @@ mod tests {
     #[test]
     fn japanese_full_stop_ends_a_sentence() {
         assert_eq!(
-            pieces("陳建甫博士、所長(2018年~)。 研究テーマは、中国。オハイオ州立大学で博士号を取得した。"),
-            ["陳建甫博士、所長(2018年~)。", "研究テーマは、中国。", "オハイオ州立大学で博士号を取得した。"]
+            pieces(
+                "陳建甫博士、所長(2018年~)。 研究テーマは、中国。オハイオ州立大学で博士号を取得した。"
+            ),
+            [
+                "陳建甫博士、所長(2018年~)。",
+                "研究テーマは、中国。",
+                "オハイオ州立大学で博士号を取得した。"
+            ]
         );
     }
 

@@ -1,0 +1,351 @@
+//! Pictures of a graph: SVG and PNG through Graphviz, or SVG through a pure-Rust layout.
+//!
+//! The Graphviz renderer runs the `dot` program (through graphviz-rust's `exec`) on the
+//! DOT text of [`crate::export::dot`], with a layout engine chosen by size unless one is
+//! forced: `dot` (layered, the most readable) up to [`DOT_MAX_NODES`] nodes, `neato` up to
+//! [`NEATO_MAX_NODES`], `sfdp` above. The builtin renderer uses the `layout` crate
+//! (layout-rs), which needs no outside program but draws only hierarchical SVG, without
+//! clusters or tooltips; it can panic on input it does not expect, so it runs under
+//! `catch_unwind` and a panic becomes [`RenderError::Builtin`].
+
+use crate::export::dot::{DotStyle, EdgeLabels, kind_style, relation_style, to_dot, wrap};
+use crate::graph::KnowledgeGraph;
+use graphviz_rust::cmd::{CommandArg, Format as GvFormat, Layout};
+use std::io;
+
+/// Up to this many nodes the layered `dot` layout is used.
+pub const DOT_MAX_NODES: usize = 300;
+/// Up to this many nodes (and above [`DOT_MAX_NODES`]) `neato` is used; `sfdp` above.
+pub const NEATO_MAX_NODES: usize = 3000;
+/// The builtin layout is quadratic or worse; above this many nodes it is refused.
+pub const BUILTIN_MAX_NODES: usize = 2000;
+
+/// Errors of the renderers.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The Graphviz programs are not installed.
+    #[error(
+        "graphviz is not installed (the `dot` program was not found): install the Debian \
+         package `graphviz` (apt-get install graphviz), or use `--renderer builtin` for SVG"
+    )]
+    GraphvizMissing,
+    /// Graphviz ran but failed.
+    #[error("graphviz `{layout}` layout failed: {message}")]
+    Graphviz {
+        /// The layout engine that ran.
+        layout: LayoutEngine,
+        /// What Graphviz printed on stderr.
+        message: String,
+    },
+    /// The builtin layout panicked or refused the graph.
+    #[error("builtin renderer failed: {0}")]
+    Builtin(String),
+    /// The builtin renderer was asked for something only Graphviz draws.
+    #[error("the builtin renderer writes SVG only; use `--renderer graphviz` for {0}")]
+    BuiltinFormat(ImageFormat),
+}
+
+/// Which program lays out and draws the picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Renderer {
+    /// The Graphviz programs (`dot`, `neato`, `sfdp`): best results, SVG and PNG.
+    #[default]
+    Graphviz,
+    /// The pure-Rust `layout` crate: SVG only, no outside program needed.
+    Builtin,
+}
+
+/// Graphviz layout engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutEngine {
+    /// Layered drawing, edges flowing left to right.
+    Dot,
+    /// Spring model, for mid-sized graphs.
+    Neato,
+    /// Multiscale force-directed, for large graphs.
+    Sfdp,
+    /// Force-directed, clusters kept.
+    Fdp,
+    /// Radial.
+    Twopi,
+    /// Circular.
+    Circo,
+}
+
+impl LayoutEngine {
+    /// The engine used for a graph of `nodes` nodes when none is forced.
+    pub fn for_size(nodes: usize) -> LayoutEngine {
+        if nodes <= DOT_MAX_NODES {
+            LayoutEngine::Dot
+        } else if nodes <= NEATO_MAX_NODES {
+            LayoutEngine::Neato
+        } else {
+            LayoutEngine::Sfdp
+        }
+    }
+
+    fn graphviz(self) -> Layout {
+        match self {
+            LayoutEngine::Dot => Layout::Dot,
+            LayoutEngine::Neato => Layout::Neato,
+            LayoutEngine::Sfdp => Layout::Sfdp,
+            LayoutEngine::Fdp => Layout::Fdp,
+            LayoutEngine::Twopi => Layout::Twopi,
+            LayoutEngine::Circo => Layout::Circo,
+        }
+    }
+}
+
+impl std::fmt::Display for LayoutEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LayoutEngine::Dot => "dot",
+            LayoutEngine::Neato => "neato",
+            LayoutEngine::Sfdp => "sfdp",
+            LayoutEngine::Fdp => "fdp",
+            LayoutEngine::Twopi => "twopi",
+            LayoutEngine::Circo => "circo",
+        })
+    }
+}
+
+/// Picture formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// Scalable vector graphics (text).
+    Svg,
+    /// Portable network graphics (binary).
+    Png,
+}
+
+impl std::fmt::Display for ImageFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ImageFormat::Svg => "svg",
+            ImageFormat::Png => "png",
+        })
+    }
+}
+
+/// How to draw a picture.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Styling of the DOT drawing (also used, where it applies, by the builtin renderer).
+    pub style: DotStyle,
+    /// Force a Graphviz layout engine instead of choosing by size.
+    pub layout: Option<LayoutEngine>,
+    /// Graphviz or builtin.
+    pub renderer: Renderer,
+}
+
+/// Whether the Graphviz `dot` program can be run here.
+pub fn graphviz_available() -> bool {
+    std::process::Command::new("dot")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Draws `graph` as `format` and returns the file's bytes.
+pub fn render(
+    graph: &KnowledgeGraph,
+    format: ImageFormat,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    match options.renderer {
+        Renderer::Graphviz => render_graphviz(graph, format, options),
+        Renderer::Builtin => match format {
+            ImageFormat::Svg => render_builtin(graph, &options.style).map(String::into_bytes),
+            ImageFormat::Png => Err(RenderError::BuiltinFormat(format)),
+        },
+    }
+}
+
+fn render_graphviz(
+    graph: &KnowledgeGraph,
+    format: ImageFormat,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    let layout = options
+        .layout
+        .unwrap_or_else(|| LayoutEngine::for_size(graph.node_count()));
+    let gv_format = match format {
+        ImageFormat::Svg => GvFormat::Svg,
+        ImageFormat::Png => GvFormat::Png,
+    };
+    let mut args: Vec<CommandArg> = vec![gv_format.into(), layout.graphviz().into()];
+    if format == ImageFormat::Png {
+        // Crisp text on screens without a huge file.
+        args.push(CommandArg::Custom("-Gdpi=110".to_string()));
+    }
+    let style = DotStyle {
+        group_unlinked: options.style.group_unlinked && layout == LayoutEngine::Dot,
+        ..options.style.clone()
+    };
+    let dot = to_dot(graph, &style);
+    graphviz_rust::exec_dot(dot, args).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => RenderError::GraphvizMissing,
+        _ => RenderError::Graphviz {
+            layout,
+            message: e.to_string().trim().to_string(),
+        },
+    })
+}
+
+/// Draws `graph` as SVG with the pure-Rust `layout` crate.
+pub fn render_builtin(graph: &KnowledgeGraph, style: &DotStyle) -> Result<String, RenderError> {
+    if graph.node_count() > BUILTIN_MAX_NODES {
+        return Err(RenderError::Builtin(format!(
+            "{} nodes is more than the builtin layout handles ({BUILTIN_MAX_NODES}); \
+             use `--renderer graphviz`",
+            graph.node_count()
+        )));
+    }
+    if graph.node_count() == 0 {
+        // layout-rs cannot place an empty graph; an empty picture is the honest answer.
+        return Ok(concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" ",
+            "viewBox=\"0 0 10 10\"></svg>\n"
+        )
+        .to_string());
+    }
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builtin_svg(graph, style)));
+    result.map_err(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "layout panicked".to_string());
+        RenderError::Builtin(format!("layout panicked: {msg}"))
+    })
+}
+
+/// Text as layout-rs can draw it: it writes SVG text escaped, but XML 1.0 cannot carry
+/// control characters at all.
+fn drawable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
+fn color(hex: &str) -> layout::core::color::Color {
+    layout::core::color::Color::fast(hex)
+}
+
+fn builtin_svg(graph: &KnowledgeGraph, style: &DotStyle) -> String {
+    use layout::backends::svg::SVGWriter;
+    use layout::core::base::Orientation;
+    use layout::core::geometry::Point;
+    use layout::core::style::{LineStyleKind, StyleAttr};
+    use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
+    use layout::topo::layout::VisualGraph;
+    use std::collections::HashMap;
+
+    // One font size for nodes and edges: layout-rs keeps font classes in a HashMap and
+    // prints several in random order.
+    const FONT: usize = 13;
+    let mut vg = VisualGraph::new(Orientation::LeftToRight);
+    let mut handles = HashMap::new();
+    for ix in graph.sorted_nodes() {
+        let e = graph.entity(ix);
+        let text = drawable(&wrap(&e.label, style.wrap_width));
+        let (fill, border, _) = kind_style(e.kind);
+        let lines = text.lines().count().max(1);
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(1);
+        let size = Point::new(
+            (widest as f64) * (FONT as f64) * 0.62 + 24.0,
+            (lines as f64) * (FONT as f64) * 1.25 + 16.0,
+        );
+        let look = StyleAttr::new(color(border), 1, Some(color(fill)), 6, FONT);
+        let elem = Element::create(
+            ShapeKind::new_box(&text),
+            look,
+            Orientation::LeftToRight,
+            size,
+        );
+        handles.insert(e.id.as_str(), vg.add_node(elem));
+    }
+    let edges = graph.sorted_edges();
+    let label_edges = match style.edge_labels {
+        EdgeLabels::All => true,
+        EdgeLabels::None => false,
+        EdgeLabels::Auto => edges.len() <= style.auto_label_limit,
+    };
+    for e in &edges {
+        let kind = e.relation.kind;
+        let (hex, line) = relation_style(kind);
+        let line_style = match line {
+            "dashed" => LineStyleKind::Dashed,
+            "dotted" => LineStyleKind::Dotted,
+            _ => LineStyleKind::Normal,
+        };
+        let width = if line == "bold" { 2 } else { 1 };
+        let look = StyleAttr::new(color(hex), width, None, 0, FONT);
+        let end = if kind.is_symmetric() {
+            LineEndKind::None
+        } else {
+            LineEndKind::Arrow
+        };
+        let text = if label_edges { kind.as_str() } else { "" };
+        let arrow = Arrow::new(
+            LineEndKind::None,
+            end,
+            line_style,
+            text,
+            &look,
+            &None,
+            &None,
+        );
+        vg.add_edge(
+            arrow,
+            handles[e.source.id.as_str()],
+            handles[e.target.id.as_str()],
+        );
+    }
+    let mut svg = SVGWriter::new();
+    vg.do_it(false, false, false, &mut svg);
+    svg.finalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_chosen_by_size() {
+        assert_eq!(LayoutEngine::for_size(10), LayoutEngine::Dot);
+        assert_eq!(LayoutEngine::for_size(DOT_MAX_NODES), LayoutEngine::Dot);
+        assert_eq!(
+            LayoutEngine::for_size(DOT_MAX_NODES + 1),
+            LayoutEngine::Neato
+        );
+        assert_eq!(
+            LayoutEngine::for_size(NEATO_MAX_NODES + 1),
+            LayoutEngine::Sfdp
+        );
+    }
+
+    #[test]
+    fn missing_graphviz_error_names_the_package_and_the_way_out() {
+        let msg = RenderError::GraphvizMissing.to_string();
+        assert!(msg.contains("`graphviz`"), "{msg}");
+        assert!(msg.contains("--renderer builtin"), "{msg}");
+    }
+
+    #[test]
+    fn builtin_refuses_png() {
+        let g = KnowledgeGraph::new();
+        let opts = RenderOptions {
+            renderer: Renderer::Builtin,
+            ..Default::default()
+        };
+        assert!(matches!(
+            render(&g, ImageFormat::Png, &opts),
+            Err(RenderError::BuiltinFormat(ImageFormat::Png))
+        ));
+    }
+}

@@ -1,0 +1,220 @@
+//! Short-range coreference: "he" and "the two leaders" resolved to earlier people.
+//!
+//! Only unambiguous cases resolve. A singular phrase takes the one person named earlier in
+//! its sentence, or else in the nearest earlier sentence of the paragraph that names people,
+//! and only if that sentence names exactly one. A plural phrase ("the two leaders") takes the
+//! two people of that sentence, and only if it names exactly two. Anything else stays
+//! unresolved, so no claim is built on a guess.
+
+use super::matcher::{Form, Mention};
+use crate::model::EntityKind;
+use crate::text::Sentence;
+
+/// Whether a phrase refers to one person or to two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Number {
+    /// "he", "she".
+    Singular,
+    /// "the two leaders".
+    Plural,
+    /// "the bloc", "the bank": the nearest organization, preferring one whose name contains
+    /// the description's noun.
+    Organization,
+}
+
+/// How many sentences back a pronoun may look for its antecedent.
+const WINDOW: usize = 3;
+
+/// Resolves `phrases` (start, end, number) against the people in `mentions`.
+///
+/// `mentions` must be sorted by start; `is_person` tells which lexicon entities are people.
+/// Returns new mentions of form [`Form::Coref`], sorted.
+pub(super) fn resolve<'a>(
+    text: &str,
+    sentences: &[Sentence],
+    mentions: &[Mention],
+    phrases: &[(usize, usize, Number)],
+    kind_of: impl Fn(usize) -> EntityKind,
+    label_of: impl Fn(usize) -> &'a str,
+) -> Vec<Mention> {
+    let mut resolved: Vec<Mention> = Vec::new();
+    for &(start, end, number) in phrases {
+        let Some(si) = sentence_of(sentences, start) else {
+            continue;
+        };
+        if number == Number::Organization {
+            let noun = text[start..end]
+                .rsplit(' ')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if let Some(entity) =
+                nearest_organization(sentences, mentions, si, start, &noun, &kind_of, &label_of)
+            {
+                resolved.push(Mention {
+                    start,
+                    end,
+                    entity,
+                    form: Form::Coref,
+                });
+            }
+            continue;
+        }
+        let people_between = |from: usize, to: usize| -> Vec<usize> {
+            let mut ids: Vec<usize> = Vec::new();
+            let named = mentions.iter().filter(|m| m.form == Form::Name);
+            for m in named.chain(resolved.iter()) {
+                if m.start >= from
+                    && m.end <= to
+                    && kind_of(m.entity) == EntityKind::Person
+                    && !ids.contains(&m.entity)
+                {
+                    ids.push(m.entity);
+                }
+            }
+            ids
+        };
+        let sentence = sentences[si];
+        let mut people = people_between(sentence.start, start);
+        let mut back = 0;
+        while people.is_empty() && back < WINDOW && si > back {
+            back += 1;
+            let prev = sentences[si - back];
+            if prev.block != sentence.block {
+                break;
+            }
+            people = people_between(prev.start, prev.end);
+        }
+        let wanted = if number == Number::Plural { 2 } else { 1 };
+        if people.len() == wanted {
+            for entity in people {
+                resolved.push(Mention {
+                    start,
+                    end,
+                    entity,
+                    form: Form::Coref,
+                });
+            }
+        }
+    }
+    resolved.sort();
+    resolved
+}
+
+/// The organization a description refers to: looking back from `start` over this and the
+/// previous few sentences, the nearest organization whose name contains `noun`, else the
+/// nearest organization.
+fn nearest_organization<'a>(
+    sentences: &[Sentence],
+    mentions: &[Mention],
+    si: usize,
+    start: usize,
+    noun: &str,
+    kind_of: &impl Fn(usize) -> EntityKind,
+    label_of: &impl Fn(usize) -> &'a str,
+) -> Option<usize> {
+    let from = sentences[si.saturating_sub(WINDOW * 2)].start;
+    let candidates: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.form == Form::Name && m.start >= from && m.end <= start)
+        .filter(|m| kind_of(m.entity) == EntityKind::Organization)
+        .collect();
+    let by_noun = candidates.iter().rev().find(|m| {
+        label_of(m.entity)
+            .to_lowercase()
+            .split(' ')
+            .any(|w| w == noun)
+    });
+    by_noun.or(candidates.last()).map(|m| m.entity)
+}
+
+/// Index of the sentence containing byte `offset`.
+pub(super) fn sentence_of(sentences: &[Sentence], offset: usize) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.end <= offset);
+    (i < sentences.len() && sentences[i].start <= offset).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(start: usize, end: usize, block: usize) -> Sentence {
+        Sentence {
+            start,
+            end,
+            block,
+            heading: false,
+        }
+    }
+
+    fn person(start: usize, entity: usize) -> Mention {
+        Mention {
+            start,
+            end: start + 2,
+            entity,
+            form: Form::Name,
+        }
+    }
+
+    const KINDS: [EntityKind; 3] = [EntityKind::Person, EntityKind::Person, EntityKind::Country];
+    const TEXT: &str = "Xi met us. He left again.";
+
+    #[test]
+    fn singular_takes_the_only_person_of_the_previous_sentence() {
+        let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
+        let mentions = [person(0, 0), person(5, 2)];
+        let got = resolve(
+            TEXT,
+            &sentences,
+            &mentions,
+            &[(11, 13, Number::Singular)],
+            |e| KINDS[e],
+            |_| "",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].entity, got[0].form), (0, Form::Coref));
+    }
+
+    #[test]
+    fn two_candidates_make_he_ambiguous() {
+        let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
+        let mentions = [person(0, 0), person(5, 1)];
+        assert!(
+            resolve(
+                TEXT,
+                &sentences,
+                &mentions,
+                &[(11, 13, Number::Singular)],
+                |e| KINDS[e],
+                |_| ""
+            )
+            .is_empty()
+        );
+        let both = resolve(
+            TEXT,
+            &sentences,
+            &mentions,
+            &[(11, 13, Number::Plural)],
+            |e| KINDS[e],
+            |_| "",
+        );
+        assert_eq!(both.iter().map(|m| m.entity).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn antecedents_do_not_cross_paragraphs() {
+        let sentences = [sentence(0, 10, 0), sentence(11, 20, 1)];
+        let mentions = [person(0, 0)];
+        assert!(
+            resolve(
+                TEXT,
+                &sentences,
+                &mentions,
+                &[(11, 13, Number::Singular)],
+                |e| KINDS[e],
+                |_| ""
+            )
+            .is_empty()
+        );
+    }
+}

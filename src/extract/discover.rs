@@ -1,0 +1,629 @@
+//! Discovery of entities no lexicon knows, from the shape of the text.
+//!
+//! * **Titled people**: a title ("President", "Prime Minister", "Dr.") followed by
+//!   capitalised name words ("Luiz Inacio Lula da Silva", "Abdel Fattah el-Sisi",
+//!   "Ferdinand Marcos Jr."). Shorter forms of the same name and its single words ("Lula",
+//!   "Modi", "Xi") become aliases when no other entity claims them.
+//! * **Acronym definitions**: "New Development Bank (NDB)": the acronym's letters must appear
+//!   in order in the phrase, starting with its first letter. A phrase the lexicon already
+//!   knows just gains the acronym as an alias.
+//! * **Shaped names**: capitalised phrases whose head noun says what they are: "... Bank",
+//!   "... Institute of ...", "Ministry of ..." (organization), "... Initiative",
+//!   "... Framework Agreement", "... Vision 2045" (initiative), "... Summit" (event).
+//!
+//! Headings are not searched (headline capitalisation makes every phrase look like a name),
+//! and neither is text in scripts without capitals. The word lists are data: the
+//! `[discovery]` table of the rules file.
+
+use super::lexicon::{Lexicon, LexiconEntry};
+use super::matcher::{Form, Mention, is_cjk};
+use super::rules::Discovery as Config;
+use crate::model::EntityKind;
+use crate::text::Document;
+use std::collections::HashMap;
+
+/// What discovery found in one document.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// New entities (their indices follow the lexicon's).
+    pub entries: Vec<LexiconEntry>,
+    /// Extra surface forms: (text, entity index in the combined space, case-sensitive).
+    pub patterns: Vec<(String, usize, bool)>,
+}
+
+/// A word of the text with its byte span.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Latin words: runs of letters and digits, joined by inner hyphens and apostrophes.
+fn words(text: &str, offset: usize) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_name_char(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if is_name_char(d) {
+                end = j + d.len_utf8();
+                chars.next();
+            } else if matches!(d, '-') {
+                // keep a hyphen only between letters: "el-Sisi", "Cross-Border"
+                let next = text[j + 1..].chars().next();
+                if next.is_some_and(is_name_char) {
+                    chars.next();
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        out.push(Word {
+            start: offset + i,
+            end: offset + end,
+            text: &text[i..end],
+        });
+    }
+    out
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// A word of a person's name: capitalised, or a prefixed surname such as "el-Sisi".
+fn name_word(w: &str) -> bool {
+    (capitalised(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        || w.split_once('-').is_some_and(|(_, rest)| capitalised(rest))
+}
+
+/// Only spaces between two words (a name does not run across punctuation).
+fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
+    text[a.end..b.start].chars().all(|c| c == ' ')
+}
+
+/// Runs discovery over a document, given the lexicon mentions already found.
+pub(super) fn discover(
+    doc: &Document,
+    lexicon: &Lexicon,
+    known: &[Mention],
+    config: &Config,
+) -> Found {
+    let text = doc.text();
+    let base = lexicon.len();
+    let mut found = Found::default();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let covered = |s: usize, e: usize| {
+        known
+            .iter()
+            .find(|m| m.start <= s && e <= m.end && m.form == Form::Name)
+    };
+    let mut persons: Vec<(String, Vec<String>)> = Vec::new();
+    let mut shaped: Vec<(String, EntityKind, Option<String>)> = Vec::new();
+
+    for s in doc.sentences().iter().filter(|s| !s.heading) {
+        let ws = words(&text[s.start..s.end], s.start);
+        // Titled people.
+        let mut i = 0;
+        while i < ws.len() {
+            let Some(len) = title_at(&ws, i, config) else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + len;
+            // "Foreign Minister Prince Faisal": skip chained titles.
+            while let Some(more) = title_at(&ws, j, config) {
+                j += more;
+            }
+            let mut k = j;
+            while k < ws.len() && k - j < 5 {
+                let w = ws[k];
+                if k > j && !adjacent(text, &ws[k - 1], &w) {
+                    break;
+                }
+                let particle = config.name_particles.iter().any(|p| p == w.text)
+                    && ws.get(k + 1).is_some_and(|n| capitalised(n.text));
+                let suffix = config
+                    .name_suffixes
+                    .iter()
+                    .any(|p| p.trim_end_matches('.') == w.text);
+                if !(name_word(w.text) || particle || suffix && k > j) {
+                    break;
+                }
+                if title_at(&ws, k, config).is_some() {
+                    break;
+                }
+                k += 1;
+            }
+            if k > j {
+                let (start, mut end) = (ws[j].start, ws[k - 1].end);
+                if text[end..].starts_with('.')
+                    && config
+                        .name_suffixes
+                        .iter()
+                        .any(|p| p.ends_with('.') && p.trim_end_matches('.') == ws[k - 1].text)
+                {
+                    end += 1;
+                }
+                let known_other = known.iter().any(|m| {
+                    m.start < end
+                        && start < m.end
+                        && lexicon.entry(m.entity).kind != EntityKind::Person
+                });
+                let known_person = covered(start, end).is_some();
+                if !known_other && !known_person {
+                    let name = text[start..end].to_string();
+                    if !persons.iter().any(|(n, _)| *n == name) {
+                        persons.push((name, Vec::new()));
+                    }
+                }
+            }
+            i = k.max(i + 1);
+        }
+        // Acronym definitions and shaped names.
+        let seqs = sequences(text, &ws, config);
+        for (a, b) in seqs {
+            let phrase_words = &ws[a..b];
+            let (start, end) = (phrase_words[0].start, phrase_words[b - a - 1].end);
+            let after = &text[end..];
+            let acronym = after
+                .trim_start_matches(' ')
+                .strip_prefix('(')
+                .and_then(|r| r.split_once(')'))
+                .map(|(acr, _)| acr)
+                .filter(|acr| is_acronym(acr));
+            let head = head_kind(phrase_words, config);
+            if let Some(acr) = acronym {
+                if let Some(m) = covered(start, end) {
+                    found.patterns.push((acr.to_string(), m.entity, true));
+                    continue;
+                }
+                // The longest tail of the phrase that the acronym abbreviates; "Center of
+                // New Southbound Policy (NSPBRI)" keeps its head noun.
+                let of_head = b - a > 2
+                    && phrase_words[1].text == "of"
+                    && abbreviates(acr, &phrase_words[2..]);
+                let tail = if of_head {
+                    Some(0)
+                } else {
+                    (0..b - a).find(|&t| abbreviates(acr, &phrase_words[t..]))
+                };
+                if let Some(t) = tail {
+                    let words = &phrase_words[t..];
+                    let s0 = words[0].start;
+                    if covered(s0, end).is_none() {
+                        let kind = head_kind(words, config).unwrap_or(EntityKind::Organization);
+                        shaped.push((text[s0..end].to_string(), kind, Some(acr.to_string())));
+                        continue;
+                    }
+                }
+            }
+            // "Chinese Journal": an adjective and a head noun are a description, not a name.
+            let described = phrase_words
+                .iter()
+                .filter(|w| {
+                    !known
+                        .iter()
+                        .any(|m| m.form == Form::Demonym && m.start <= w.start && w.end <= m.end)
+                })
+                .count();
+            if let Some(kind) = head
+                && b - a >= 2
+                && described >= 2
+                && covered(start, end).is_none()
+            {
+                shaped.push((text[start..end].to_string(), kind, None));
+            }
+        }
+    }
+
+    // Shorter forms of a person's name ("Marcos Jr.", "Lula") are aliases of the longest.
+    persons.sort_by(|a, b| {
+        token_count(&b.0)
+            .cmp(&token_count(&a.0))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut merged: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, _) in persons {
+        let tokens: Vec<&str> = name.split_whitespace().collect();
+        match merged.iter_mut().find(|(full, _)| {
+            let ft: Vec<&str> = full.split_whitespace().collect();
+            tokens.iter().all(|t| ft.contains(t))
+        }) {
+            Some((_, aliases)) => aliases.push(name),
+            None => merged.push((name, Vec::new())),
+        }
+    }
+    // Single words of a name, where no other person or known name uses them.
+    let mut word_owner: HashMap<String, Option<usize>> = HashMap::new();
+    for (pi, (full, _)) in merged.iter().enumerate() {
+        for t in full.split_whitespace() {
+            let t = t.trim_end_matches('.');
+            if t.chars().count() < 2
+                || config.name_particles.iter().any(|p| p == t)
+                || config
+                    .name_suffixes
+                    .iter()
+                    .any(|p| p.trim_end_matches('.') == t)
+            {
+                continue;
+            }
+            word_owner
+                .entry(t.to_string())
+                .and_modify(|o| {
+                    if *o != Some(pi) {
+                        *o = None
+                    }
+                })
+                .or_insert(Some(pi));
+        }
+    }
+    for (pi, (full, aliases)) in merged.into_iter().enumerate() {
+        let ix = add_entry(
+            &mut found,
+            &mut by_name,
+            base,
+            full.clone(),
+            EntityKind::Person,
+        );
+        for a in aliases {
+            push_alias(&mut found, base, ix, a);
+        }
+        if full.split_whitespace().count() > 1 {
+            for t in full.split_whitespace() {
+                let t = t.trim_end_matches('.');
+                if word_owner.get(t) == Some(&Some(pi)) && !known_word(text, known, t) {
+                    push_alias(&mut found, base, ix, t.to_string());
+                }
+            }
+        }
+    }
+    for (name, kind, acr) in shaped {
+        let name = name.strip_prefix("The ").unwrap_or(&name).to_string();
+        let ix = add_entry(&mut found, &mut by_name, base, name, kind);
+        if let Some(acr) = acr {
+            push_alias(&mut found, base, ix, acr);
+        }
+    }
+    found
+}
+
+fn token_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// True when `word` is already a lexicon name somewhere in the text (so not a new alias).
+fn known_word(text: &str, known: &[Mention], word: &str) -> bool {
+    known.iter().any(|m| &text[m.start..m.end] == word)
+}
+
+fn add_entry(
+    found: &mut Found,
+    by_name: &mut HashMap<String, usize>,
+    base: usize,
+    name: String,
+    kind: EntityKind,
+) -> usize {
+    if let Some(&ix) = by_name.get(&name) {
+        return ix;
+    }
+    let ix = base + found.entries.len();
+    found.patterns.push((name.clone(), ix, true));
+    by_name.insert(name.clone(), ix);
+    found.entries.push(LexiconEntry {
+        name,
+        kind,
+        aliases: Vec::new(),
+        demonyms: Vec::new(),
+        wikidata: None,
+        case_sensitive: true,
+    });
+    ix
+}
+
+fn push_alias(found: &mut Found, base: usize, ix: usize, alias: String) {
+    let entry = &mut found.entries[ix - base];
+    if alias != entry.name && !entry.aliases.contains(&alias) {
+        entry.aliases.push(alias.clone());
+        found.patterns.push((alias, ix, true));
+    }
+}
+
+/// Length in words of the longest title starting at word `i`, if any.
+fn title_at(ws: &[Word], i: usize, config: &Config) -> Option<usize> {
+    config
+        .person_titles
+        .iter()
+        .filter_map(|t| {
+            let parts: Vec<&str> = t.split(' ').map(|p| p.trim_end_matches('.')).collect();
+            let n = parts.len();
+            let ok =
+                i + n <= ws.len() && ws[i..i + n].iter().zip(&parts).all(|(w, p)| w.text == *p);
+            ok.then_some(n)
+        })
+        .max()
+}
+
+/// Maximal capitalised sequences (with lowercase connectors inside) of a sentence: word
+/// index ranges.
+fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        if !capitalised(ws[i].text) || ws[i].text.chars().all(|c| c.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < ws.len() && adjacent(text, &ws[j - 1], &ws[j]) {
+            let w = ws[j].text;
+            if capitalised(w) {
+                j += 1;
+            } else if config.connectors.iter().any(|c| c == w)
+                && ws
+                    .get(j + 1)
+                    .is_some_and(|n| capitalised(n.text) && adjacent(text, &ws[j], n))
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        // "President of Taiwan Grassroots Alliance": a leading title is not part of the name.
+        while i < j {
+            let Some(n) = title_at(ws, i, config).or_else(|| head_title(ws[i].text, config)) else {
+                break;
+            };
+            let after = i + n;
+            if after < j && config.connectors.iter().any(|c| c == ws[after].text) {
+                i = after + 1;
+            } else {
+                break;
+            }
+        }
+        // A possessive splits the phrase: "A Alliance and China’s Ministry of B" gives
+        // "A Alliance" and "Ministry of B".
+        let mut a = i;
+        for k in i..j {
+            let w = ws[k];
+            if text[w.end..].starts_with(['’', '\'']) {
+                // "the Arctic Council's chair" ends the name with the possessive word;
+                // "A Alliance and China’s Ministry" does not take China into A's name.
+                if k > a && config.connectors.iter().any(|c| c == ws[k - 1].text) {
+                    push_trimmed(&mut out, ws, a, k, config);
+                    push_trimmed(&mut out, ws, k, k + 1, config);
+                } else {
+                    push_trimmed(&mut out, ws, a, k + 1, config);
+                }
+                a = k + 1;
+            }
+        }
+        push_trimmed(&mut out, ws, a, j, config);
+        i = j;
+    }
+    out
+}
+
+/// Titles of heads of organizations that may open a capitalised phrase ("Chair of ...").
+fn head_title(word: &str, config: &Config) -> Option<usize> {
+    config.head_titles.iter().any(|t| t == word).then_some(1)
+}
+
+/// Adds the word range `a..b` without trailing connectors, if anything is left.
+fn push_trimmed(
+    out: &mut Vec<(usize, usize)>,
+    ws: &[Word],
+    a: usize,
+    mut b: usize,
+    config: &Config,
+) {
+    while b > a && config.connectors.iter().any(|c| c == ws[b - 1].text) {
+        b -= 1;
+    }
+    if b > a {
+        out.push((a, b));
+    }
+}
+
+/// The type a phrase's head noun gives it: the last word before "of"/"for", else the last
+/// word (a trailing year is skipped: "Vision 2045").
+fn head_kind(words: &[Word], config: &Config) -> Option<EntityKind> {
+    let cut = words
+        .iter()
+        .position(|w| config.connectors.iter().any(|c| c == w.text) && w.text != "and")
+        .unwrap_or(words.len());
+    let mut head = words[..cut].iter().rev();
+    let mut w = head.next()?;
+    if w.text.chars().all(|c| c.is_ascii_digit()) {
+        w = head.next()?;
+    }
+    let h = w.text;
+    let any = |list: &[String]| list.iter().any(|s| s == h);
+    if any(&config.organization_suffixes) {
+        Some(EntityKind::Organization)
+    } else if any(&config.initiative_suffixes) {
+        Some(EntityKind::Initiative)
+    } else if any(&config.event_suffixes) {
+        Some(EntityKind::Event)
+    } else {
+        None
+    }
+}
+
+fn is_acronym(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=10).contains(&n)
+        && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '&' || c == '-')
+        && s.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+}
+
+/// The acronym's letters appear in order in the words, the first one starting the first
+/// word, and every word but connectors contributing its initial or being skipped.
+fn abbreviates(acr: &str, words: &[Word]) -> bool {
+    let letters: Vec<char> = acr.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let first = words[0].text.chars().next().map(|c| c.to_ascii_uppercase());
+    if first != letters.first().copied() {
+        return false;
+    }
+    let hay: String = words
+        .iter()
+        .map(|w| w.text.to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut it = hay.chars();
+    letters.iter().all(|l| it.any(|c| c == *l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::rules::RuleSet;
+
+    fn run(text: &str) -> Vec<(String, EntityKind, Vec<String>)> {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "t.toml",
+            r#"
+[[entity]]
+name = "China"
+type = "country"
+demonyms = ["Chinese"]
+[[entity]]
+name = "Brazil"
+type = "country"
+demonyms = ["Brazilian"]
+[[entity]]
+name = "Philippines"
+type = "country"
+demonyms = ["Philippine"]
+[[entity]]
+name = "Association of Southeast Asian Nations"
+type = "organization"
+aliases = ["ASEAN"]
+"#,
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Document::new("t.txt", text);
+        let known = crate::extract::Gazetteer::new(&lex).find(text);
+        let found = discover(&doc, &lex, &known, &rules.discovery);
+        found
+            .entries
+            .into_iter()
+            .map(|e| (e.name, e.kind, e.aliases))
+            .collect()
+    }
+
+    #[test]
+    fn titled_people_with_particles_and_suffixes() {
+        let got = run(
+            "Brazilian President Luiz Inacio Lula da Silva spoke. Later Lula left. \
+                       Egypt sent President Abdel Fattah el-Sisi. The Philippine President Ferdinand Marcos Jr. came.",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert!(names.contains(&"Luiz Inacio Lula da Silva"), "{got:?}");
+        assert!(names.contains(&"Abdel Fattah el-Sisi"), "{got:?}");
+        assert!(names.contains(&"Ferdinand Marcos Jr."), "{got:?}");
+        let lula = got
+            .iter()
+            .find(|g| g.0 == "Luiz Inacio Lula da Silva")
+            .unwrap();
+        assert!(lula.2.contains(&"Lula".to_string()));
+        assert!(got.iter().all(|g| g.1 == EntityKind::Person));
+    }
+
+    #[test]
+    fn chained_titles_are_skipped() {
+        let got =
+            run("It was headed by Foreign Minister Prince Faisal bin Farhan rather than by him.");
+        assert_eq!(got[0].0, "Faisal bin Farhan");
+    }
+
+    #[test]
+    fn shorter_names_become_aliases() {
+        let got = run("President Xi spoke. Then Chinese President Xi Jinping left.");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "Xi Jinping");
+        assert!(got[0].2.contains(&"Xi".to_string()));
+        let got = run("Prime Minister Sanae Takaichi met President Sanae Kato.");
+        let takaichi = got.iter().find(|g| g.0 == "Sanae Takaichi").unwrap();
+        // "Sanae" is shared by two people: not an alias of either.
+        assert_eq!(takaichi.2, ["Takaichi"]);
+    }
+
+    #[test]
+    fn acronym_definitions() {
+        let got = run(
+            "The Regional Anti-Terrorism Structure (RATS) met the Digital Economy Framework Agreement (DEFA) team.",
+        );
+        assert!(
+            got.contains(&(
+                "Regional Anti-Terrorism Structure".into(),
+                EntityKind::Organization,
+                vec!["RATS".into()]
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                "Digital Economy Framework Agreement".into(),
+                EntityKind::Initiative,
+                vec!["DEFA".into()]
+            )),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn acronym_of_the_complement_keeps_the_head_noun() {
+        let got = run("She runs the Center of Maritime Law and Policy (MLP) now.");
+        assert_eq!(got[0].0, "Center of Maritime Law and Policy");
+        assert_eq!(got[0].1, EntityKind::Organization);
+    }
+
+    #[test]
+    fn acronym_must_abbreviate_the_phrase() {
+        assert!(run("We met Ordinary People (XYZ) there.").is_empty());
+    }
+
+    #[test]
+    fn shaped_names_by_head_noun() {
+        let got = run(
+            "He chaired the Taiwan Grassroots Alliance for Peace and China’s Ministry of Foreign Affairs. \
+                       The Kuala Lumpur Summit adopted the ASEAN Community Vision 2045.",
+        );
+        let find = |n: &str| got.iter().find(|g| g.0 == n).map(|g| g.1);
+        assert_eq!(
+            find("Taiwan Grassroots Alliance for Peace"),
+            Some(EntityKind::Organization)
+        );
+        assert_eq!(
+            find("Ministry of Foreign Affairs"),
+            Some(EntityKind::Organization)
+        );
+        assert_eq!(find("Kuala Lumpur Summit"), Some(EntityKind::Event));
+        assert_eq!(
+            find("ASEAN Community Vision 2045"),
+            Some(EntityKind::Initiative)
+        );
+    }
+
+    #[test]
+    fn headings_are_not_searched() {
+        assert!(run("Kuala Lumpur Summit Balances Great-Power Visitors\n\nText here.").is_empty());
+    }
+}

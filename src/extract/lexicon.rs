@@ -1,0 +1,327 @@
+//! The lexicon: what entities exist, what they are called, and how to recognise them.
+//!
+//! A lexicon file is TOML, one `[[entity]]` table per entity:
+//!
+//! ```toml
+//! [[entity]]
+//! name = "Shanghai Cooperation Organization"  # canonical label (its slug is the node id)
+//! type = "organization"                       # country|organization|person|initiative|place|event
+//! aliases = ["SCO", "上海協力機構"]            # other names, any script
+//! demonyms = []                               # adjectival forms ("Chinese", "Sino"): matched
+//!                                             # only where a rule asks for them, never aliases
+//! wikidata = "Q485207"                        # optional
+//! case_sensitive = false                      # optional: match names only as written
+//! ```
+//!
+//! Several lexicons merge in order: an entry whose name (or id) is already known adds its
+//! aliases and demonyms to the existing entity instead of creating another one.
+
+use crate::model::{EntityKind, slug};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// World knowledge, compiled in: countries and territories, intergovernmental
+/// organizations, well-known initiatives (`data/builtin/`, sources in `data/README.md`).
+pub const WORLD_LEXICONS: &[(&str, &str)] = &[
+    (
+        "data/builtin/countries.toml",
+        include_str!("../../data/builtin/countries.toml"),
+    ),
+    (
+        "data/builtin/organizations.toml",
+        include_str!("../../data/builtin/organizations.toml"),
+    ),
+    (
+        "data/builtin/initiatives.toml",
+        include_str!("../../data/builtin/initiatives.toml"),
+    ),
+];
+
+/// The domain lexicon of the bundled articles, compiled in (`data/lexicon.toml`).
+pub const DOMAIN_LEXICON: (&str, &str) =
+    ("data/lexicon.toml", include_str!("../../data/lexicon.toml"));
+
+/// Errors reading a lexicon.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax error, unknown key or unknown entity type.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An entry with an empty name.
+    #[error("{path}: entity #{index} has an empty name")]
+    EmptyName {
+        /// The file.
+        path: String,
+        /// 1-based position of the entry.
+        index: usize,
+    },
+    /// The same name, kept as two entities of different types.
+    #[error("{path}: '{name}' is declared as {first} and as {second}")]
+    TypeClash {
+        /// The file declaring the second type.
+        path: String,
+        /// The entity name.
+        name: String,
+        /// The type seen first.
+        first: EntityKind,
+        /// The type in this file.
+        second: EntityKind,
+    },
+}
+
+/// One entity as written in a lexicon file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconEntry {
+    /// Canonical name.
+    pub name: String,
+    /// Entity type.
+    #[serde(rename = "type")]
+    pub kind: EntityKind,
+    /// Other names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Adjectival forms, matched as demonym mentions.
+    #[serde(default)]
+    pub demonyms: Vec<String>,
+    /// Wikidata item id.
+    #[serde(default)]
+    pub wikidata: Option<String>,
+    /// Match the names only with the exact case written.
+    #[serde(default)]
+    pub case_sensitive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[serde(default)]
+    entity: Vec<LexiconEntry>,
+}
+
+/// A merged set of entities.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    entries: Vec<LexiconEntry>,
+    ids: Vec<String>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Lexicon {
+    /// An empty lexicon.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The compiled-in world knowledge only (what `--builtin-only` uses).
+    pub fn world() -> Self {
+        let mut lex = Lexicon::new();
+        for (name, text) in WORLD_LEXICONS {
+            lex.add_toml(name, text).expect("built-in lexicon parses");
+        }
+        lex
+    }
+
+    /// The compiled-in world knowledge plus the domain lexicon.
+    pub fn builtin() -> Self {
+        let mut lex = Lexicon::world();
+        lex.add_toml(DOMAIN_LEXICON.0, DOMAIN_LEXICON.1)
+            .expect("domain lexicon parses");
+        lex
+    }
+
+    /// Parses TOML text and merges its entries; `name` is used in error messages.
+    pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
+        let file: LexiconFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| crate::text::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            LexiconError::Syntax {
+                path: name.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        for (i, entry) in file.entity.into_iter().enumerate() {
+            if entry.name.trim().is_empty() {
+                return Err(LexiconError::EmptyName {
+                    path: name.to_string(),
+                    index: i + 1,
+                });
+            }
+            self.add(entry, name)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a lexicon file and merges it.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), LexiconError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        self.add_toml(&name, &text)
+    }
+
+    /// Adds one entry, merging it into an existing entity with the same name or id.
+    pub fn add(&mut self, entry: LexiconEntry, source: &str) -> Result<(), LexiconError> {
+        let id = slug(&entry.name);
+        let existing = self
+            .by_key
+            .get(&key(&entry.name))
+            .or_else(|| self.by_key.get(&id))
+            .copied();
+        match existing {
+            Some(ix) => {
+                let old = &mut self.entries[ix];
+                if old.kind != entry.kind {
+                    return Err(LexiconError::TypeClash {
+                        path: source.to_string(),
+                        name: entry.name,
+                        first: old.kind,
+                        second: entry.kind,
+                    });
+                }
+                for a in entry.aliases {
+                    if a != old.name && !old.aliases.contains(&a) {
+                        old.aliases.push(a);
+                    }
+                }
+                for d in entry.demonyms {
+                    if !old.demonyms.contains(&d) {
+                        old.demonyms.push(d);
+                    }
+                }
+                if entry.wikidata.is_some() {
+                    old.wikidata = entry.wikidata;
+                }
+                old.case_sensitive |= entry.case_sensitive;
+            }
+            None => {
+                let ix = self.entries.len();
+                self.by_key.insert(key(&entry.name), ix);
+                self.by_key.insert(id.clone(), ix);
+                self.ids.push(id);
+                self.entries.push(entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry at an index.
+    pub fn entry(&self, ix: usize) -> &LexiconEntry {
+        &self.entries[ix]
+    }
+
+    /// The node id of the entry at an index.
+    pub fn id(&self, ix: usize) -> &str {
+        &self.ids[ix]
+    }
+
+    /// All entries, in the order first added.
+    pub fn entries(&self) -> &[LexiconEntry] {
+        &self.entries
+    }
+}
+
+fn key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_loads() {
+        let lex = Lexicon::builtin();
+        assert!(lex.len() > 50);
+    }
+
+    #[test]
+    fn entries_with_the_same_name_merge() {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "a.toml",
+            "[[entity]]\nname = \"China\"\ntype = \"country\"\naliases = [\"PRC\"]\n",
+        )
+        .unwrap();
+        lex.add_toml(
+            "b.toml",
+            "[[entity]]\nname = \"china\"\ntype = \"country\"\naliases = [\"中国\"]\nwikidata = \"Q148\"\n",
+        )
+        .unwrap();
+        assert_eq!(lex.len(), 1);
+        assert_eq!(lex.entry(0).aliases, ["PRC", "中国"]);
+        assert_eq!(lex.id(0), "china");
+    }
+
+    #[test]
+    fn unknown_type_points_at_line_and_column() {
+        let err = Lexicon::new()
+            .add_toml("x.toml", "[[entity]]\nname = \"Mars\"\ntype = \"planet\"\n")
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("x.toml:3:8: unknown variant `planet`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_points_at_line_and_column() {
+        let err = Lexicon::new()
+            .add_toml("x.toml", "[[entity]]\nname = \"Mars\ntype = \"country\"\n")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("x.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn type_clash_is_refused() {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "a.toml",
+            "[[entity]]\nname = \"Georgia\"\ntype = \"country\"\n",
+        )
+        .unwrap();
+        let err = lex
+            .add_toml(
+                "b.toml",
+                "[[entity]]\nname = \"Georgia\"\ntype = \"place\"\n",
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("declared as country and as place"));
+    }
+}

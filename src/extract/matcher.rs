@@ -1,0 +1,314 @@
+//! Finding entity mentions: an Aho–Corasick gazetteer over every name of the lexicon.
+//!
+//! Matching is leftmost-longest over all names ("Graduate Institute of China Studies" wins
+//! over "China"), respects word boundaries for Latin script ("Iran" is not found in
+//! "Iranian" unless "Iranian" is a demonym) and needs none for CJK, where words are not
+//! separated (カザフスタン inside カザフスタンで開催). Short names (four characters or
+//! fewer, like "Xi", "SCO", "US") and all-capital names match only as written; longer names
+//! ignore ASCII case ("TAIWAN"). Curly and straight apostrophes are interchangeable.
+
+use super::lexicon::Lexicon;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// How an entity is named at a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Form {
+    /// By its name or an alias.
+    Name,
+    /// By an adjective ("Chinese", "Sino-").
+    Demonym,
+    /// By a pronoun or description ("he", "the two leaders"), resolved by coreference.
+    Coref,
+}
+
+/// One mention of a lexicon entity in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mention {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// Index of the entity in the lexicon.
+    pub entity: usize,
+    /// How it is named.
+    pub form: Form,
+}
+
+/// True for CJK ideographs, kana and full-width forms: scripts without word spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x3000..=0x303F)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// True when `[start, end)` of `text` does not cut a Latin word in two.
+pub fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let left_ok = !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
+    let right_ok = !(last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
+    left_ok && right_ok
+}
+
+/// Picks leftmost-longest non-overlapping spans from candidates `(start, end, payload)`.
+pub fn leftmost_longest<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+    // Stable sort keeps the first-declared payload first among equal spans.
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = Vec::with_capacity(found.len());
+    let mut last_end = 0;
+    for m in found {
+        if m.0 >= last_end {
+            last_end = m.1;
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// A compiled set of literal patterns with case rules and word boundaries.
+///
+/// Used for entity names here and for rule triggers in [`super::rules`].
+#[derive(Debug, Clone)]
+pub struct PhraseSet<T> {
+    exact: Option<AhoCorasick>,
+    folded: Option<AhoCorasick>,
+    exact_payload: Vec<T>,
+    folded_payload: Vec<T>,
+}
+
+impl<T: Copy> PhraseSet<T> {
+    /// Builds the set; `case_sensitive` phrases match only as written, others ignore ASCII case.
+    pub fn new(phrases: impl IntoIterator<Item = (String, T, bool)>) -> Self {
+        let (mut exact, mut folded) = (Vec::new(), Vec::new());
+        let (mut exact_payload, mut folded_payload) = (Vec::new(), Vec::new());
+        for (phrase, payload, case_sensitive) in phrases {
+            if phrase.trim().is_empty() {
+                continue;
+            }
+            if case_sensitive {
+                exact.push(phrase);
+                exact_payload.push(payload);
+            } else {
+                folded.push(phrase);
+                folded_payload.push(payload);
+            }
+        }
+        let build = |pats: &[String], fold: bool| {
+            (!pats.is_empty()).then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(fold)
+                    .build(pats)
+                    .expect("literal patterns compile")
+            })
+        };
+        PhraseSet {
+            exact: build(&exact, false),
+            folded: build(&folded, true),
+            exact_payload,
+            folded_payload,
+        }
+    }
+
+    /// Leftmost-longest, non-overlapping matches that respect Latin word boundaries.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize, T)> {
+        let mut found = Vec::new();
+        for (ac, payload) in [
+            (&self.exact, &self.exact_payload),
+            (&self.folded, &self.folded_payload),
+        ] {
+            let Some(ac) = ac else { continue };
+            for m in ac.find_overlapping_iter(text) {
+                if at_word_boundaries(text, m.start(), m.end()) {
+                    found.push((m.start(), m.end(), payload[m.pattern().as_usize()]));
+                }
+            }
+        }
+        leftmost_longest(found)
+    }
+}
+
+/// Spelling variants of a name: as written, and with the other apostrophe.
+fn variants(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if name.contains('\'') {
+        out.push(name.replace('\'', "’"));
+    }
+    if name.contains('’') {
+        out.push(name.replace('’', "'"));
+    }
+    out
+}
+
+fn is_short_or_acronym(name: &str) -> bool {
+    name.chars().count() <= 4 || !name.chars().any(char::is_lowercase)
+}
+
+/// The gazetteer of a lexicon.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    phrases: PhraseSet<(usize, Form)>,
+}
+
+impl Gazetteer {
+    /// Compiles every name, alias and demonym of the lexicon.
+    pub fn new(lexicon: &Lexicon) -> Self {
+        let mut phrases = Vec::new();
+        for (ix, entry) in lexicon.entries().iter().enumerate() {
+            let names = std::iter::once(&entry.name).chain(&entry.aliases);
+            for name in names {
+                for v in variants(name) {
+                    let cs = entry.case_sensitive || is_short_or_acronym(&v);
+                    phrases.push((v, (ix, Form::Name), cs));
+                }
+            }
+            for d in &entry.demonyms {
+                for v in variants(d) {
+                    // Demonyms are capitalised adjectives: "Chinese", never "chinese".
+                    phrases.push((v, (ix, Form::Demonym), true));
+                }
+            }
+        }
+        Gazetteer {
+            phrases: PhraseSet::new(phrases),
+        }
+    }
+
+    /// Every mention in `text`, in order.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.phrases
+            .find(text)
+            .into_iter()
+            .map(|(start, end, (entity, form))| Mention {
+                start,
+                end,
+                entity,
+                form,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "t.toml",
+            r#"
+[[entity]]
+name = "China"
+type = "country"
+aliases = ["中国"]
+demonyms = ["Chinese", "Sino"]
+[[entity]]
+name = "Graduate Institute of China Studies"
+type = "organization"
+aliases = ["中国大陸研究所"]
+[[entity]]
+name = "Kazakhstan"
+type = "country"
+aliases = ["カザフスタン"]
+[[entity]]
+name = "Taiwan"
+type = "country"
+[[entity]]
+name = "Iran"
+type = "country"
+[[entity]]
+name = "Xi Jinping"
+type = "person"
+aliases = ["Xi"]
+[[entity]]
+name = "United States"
+type = "country"
+aliases = ["US", "U.S."]
+"#,
+        )
+        .unwrap();
+        lex
+    }
+
+    fn found(text: &str) -> Vec<(&str, String, Form)> {
+        let lex = lexicon();
+        Gazetteer::new(&lex)
+            .find(text)
+            .into_iter()
+            .map(|m| {
+                (
+                    &text[m.start..m.end],
+                    lex.entry(m.entity).name.clone(),
+                    m.form,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn longest_overlapping_name_wins() {
+        assert_eq!(
+            found("the Graduate Institute of China Studies in China"),
+            [
+                (
+                    "Graduate Institute of China Studies",
+                    "Graduate Institute of China Studies".into(),
+                    Form::Name
+                ),
+                ("China", "China".into(), Form::Name)
+            ]
+        );
+        assert_eq!(
+            found("淡江大学中国大陸研究所所長"),
+            [(
+                "中国大陸研究所",
+                "Graduate Institute of China Studies".into(),
+                Form::Name
+            )]
+        );
+    }
+
+    #[test]
+    fn cjk_needs_no_word_boundaries() {
+        assert_eq!(
+            found("首脳会議 カザフスタンで開催、中国の"),
+            [
+                ("カザフスタン", "Kazakhstan".into(), Form::Name),
+                ("中国", "China".into(), Form::Name)
+            ]
+        );
+    }
+
+    #[test]
+    fn latin_names_respect_word_boundaries() {
+        assert!(found("Iranian oil and Xiamen ports").is_empty());
+        assert_eq!(found("Iran’s oil").len(), 1);
+        assert_eq!(found("(Iran)").len(), 1);
+    }
+
+    #[test]
+    fn case_rules() {
+        // Long names ignore case, short ones and acronyms do not.
+        assert_eq!(found("TAIWAN and taiwan").len(), 2);
+        assert!(found("let us go, xi").is_empty());
+        assert_eq!(found("US and U.S. forces").len(), 2);
+    }
+
+    #[test]
+    fn demonyms_are_their_own_form() {
+        assert_eq!(
+            found("Chinese President Xi Jinping and Sino-Russian ties"),
+            [
+                ("Chinese", "China".into(), Form::Demonym),
+                ("Xi Jinping", "Xi Jinping".into(), Form::Name),
+                ("Sino", "China".into(), Form::Demonym)
+            ]
+        );
+    }
+}

@@ -1,0 +1,500 @@
+//! Declarative relation rules, loaded from TOML (`data/rules.toml` is compiled in).
+//!
+//! A rule fires at a *trigger* phrase and fills two *slots* with entity mentions of the same
+//! sentence. The format is documented with examples at the top of `data/rules.toml`; in
+//! short:
+//!
+//! ```toml
+//! [[rule]]
+//! id = "list.observer-states"          # unique; written into every evidence it produces
+//! relation = "observer-of"             # a relation name
+//! tier = "explicit"                    # or "implied" (default explicit)
+//! triggers = ["observer states"]       # literal phrases (ASCII case ignored unless
+//!                                      # case_sensitive = true)
+//! subject = { find = "after", take = "list", kinds = ["country"], max_gap = 1 }
+//! object = { find = "before", kinds = ["organization"] }
+//! ```
+//!
+//! Slot keys: `find` = `before` | `after` the trigger, `sentence-start` (the first mention of
+//! the sentence, i.e. its grammatical subject) or `context` (nearest before, then earlier
+//! sentences of the paragraph); `take` = `nearest` | `list` (a coordinated list "A, B and C")
+//! | `all`; `kinds` = entity types; `forms` = any of `name`, `demonym`, `coref` (default
+//! `name` and `coref`); `max_gap` = most non-filler words between trigger and slot;
+//! `fallback = "context"` looks in earlier sentences when the sentence has no candidate.
+//! Symmetric relations may omit `object`: every pair of subjects is related.
+//!
+//! Files may also hold `[[inference]]` rules over the claims of one document
+//! (`when = ["?x member-of ?a", "?b evolved-from ?a"]`, `then = "?x member-of ?b"`),
+//! a `[coreference]` table (`singular`, `plural` phrases), `[glue] words` (filler words that
+//! do not count towards `max_gap`) and `[negation] words` that cancel a trigger right after
+//! them.
+
+use crate::model::{EntityKind, RelationKind, Tier};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The built-in rules file, compiled in.
+pub const BUILTIN_RULES: (&str, &str) = ("data/rules.toml", include_str!("../../data/rules.toml"));
+
+/// Errors reading rules.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax error, unknown key, unknown relation or entity type.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A rule that parses but cannot work.
+    #[error("{path}:{line}:{column}: rule '{id}': {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// 1-based line of the rule's id.
+        line: usize,
+        /// 1-based column of the rule's id.
+        column: usize,
+        /// The rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Where a slot looks for its mentions, relative to the trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Find {
+    /// Before the trigger, nearest first.
+    Before,
+    /// After the trigger, nearest first.
+    After,
+    /// The first mention of the sentence (before the trigger).
+    SentenceStart,
+    /// Nearest before the trigger, else in earlier sentences of the same paragraph.
+    Context,
+}
+
+/// How many mentions a slot takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Take {
+    /// One mention.
+    #[default]
+    Nearest,
+    /// A coordinated list starting at the nearest mention.
+    List,
+    /// Every matching mention on that side of the trigger in the sentence.
+    All,
+}
+
+/// Which ways of naming an entity a slot accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormName {
+    /// Names and aliases.
+    Name,
+    /// Demonyms ("Chinese").
+    Demonym,
+    /// Resolved pronouns and descriptions.
+    Coref,
+}
+
+/// What to do when a slot finds nothing in the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fallback {
+    /// Look in earlier sentences of the paragraph (the claim becomes implied).
+    Context,
+}
+
+fn default_forms() -> Vec<FormName> {
+    vec![FormName::Name, FormName::Coref]
+}
+
+/// One side of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// Where to look.
+    pub find: Find,
+    /// How many mentions to take.
+    #[serde(default)]
+    pub take: Take,
+    /// Accepted entity types.
+    pub kinds: Vec<EntityKind>,
+    /// Accepted forms.
+    #[serde(default = "default_forms")]
+    pub forms: Vec<FormName>,
+    /// Most non-filler words between the trigger and the nearest mention.
+    #[serde(default)]
+    pub max_gap: Option<usize>,
+    /// Where to look when the sentence has no candidate.
+    #[serde(default)]
+    pub fallback: Option<Fallback>,
+}
+
+/// A relation rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique id, written into evidence.
+    pub id: toml::Spanned<String>,
+    /// The relation it produces.
+    pub relation: RelationKind,
+    /// Explicit or implied.
+    #[serde(default = "explicit")]
+    pub tier: Tier,
+    /// Prior confidence of one claim it makes (default 0.9 explicit, 0.7 implied).
+    #[serde(default)]
+    pub confidence: Option<crate::model::Confidence>,
+    /// Trigger phrases.
+    pub triggers: Vec<String>,
+    /// Match triggers only as written.
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// The subject slot.
+    pub subject: Slot,
+    /// The object slot (symmetric relations may omit it).
+    #[serde(default)]
+    pub object: Option<Slot>,
+}
+
+fn explicit() -> Tier {
+    Tier::Explicit
+}
+
+/// A term of an inference atom: a variable (`?x`).
+pub type Var = String;
+
+/// `?s relation ?o`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Atom {
+    /// Subject variable.
+    pub subject: Var,
+    /// Relation.
+    pub relation: RelationKind,
+    /// Object variable.
+    pub object: Var,
+}
+
+/// A rule deriving new claims from two claims of the same document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inference {
+    /// Unique id, written into evidence.
+    pub id: String,
+    /// The two premises.
+    pub when: [Atom; 2],
+    /// The conclusion (always implied).
+    pub then: Atom,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInference {
+    id: toml::Spanned<String>,
+    when: [toml::Spanned<String>; 2],
+    then: toml::Spanned<String>,
+}
+
+/// Pronouns and descriptions resolved to earlier people.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coreference {
+    /// Phrases that refer to the one person of the nearest sentence naming people ("he").
+    #[serde(default)]
+    pub singular: Vec<String>,
+    /// Phrases that refer to the two people of the nearest sentence naming two ("the two leaders").
+    #[serde(default)]
+    pub plural: Vec<String>,
+    /// Descriptions of the nearest organization ("the bloc"; "the bank" prefers a *Bank*).
+    #[serde(default)]
+    pub organization: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordList {
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+/// Word lists that drive the discovery of unknown entities (see `extract::discover`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discovery {
+    /// Titles that precede a person's name ("President", "Prime Minister", "Dr.").
+    #[serde(default)]
+    pub person_titles: Vec<String>,
+    /// Single-word titles of heads of organizations ("Chair", "Director"), never part of a
+    /// name that follows them with "of".
+    #[serde(default)]
+    pub head_titles: Vec<String>,
+    /// Lowercase words inside names ("da", "bin", "van").
+    #[serde(default)]
+    pub name_particles: Vec<String>,
+    /// Words that end names ("Jr.", "III").
+    #[serde(default)]
+    pub name_suffixes: Vec<String>,
+    /// Lowercase words inside organization names ("of", "for", "and").
+    #[serde(default)]
+    pub connectors: Vec<String>,
+    /// Head nouns of organizations ("Bank", "Institute").
+    #[serde(default)]
+    pub organization_suffixes: Vec<String>,
+    /// Head nouns of initiatives ("Initiative", "Agreement").
+    #[serde(default)]
+    pub initiative_suffixes: Vec<String>,
+    /// Head nouns of events ("Summit").
+    #[serde(default)]
+    pub event_suffixes: Vec<String>,
+}
+
+impl Discovery {
+    fn extend(&mut self, other: Discovery) {
+        self.person_titles.extend(other.person_titles);
+        self.head_titles.extend(other.head_titles);
+        self.name_particles.extend(other.name_particles);
+        self.name_suffixes.extend(other.name_suffixes);
+        self.connectors.extend(other.connectors);
+        self.organization_suffixes
+            .extend(other.organization_suffixes);
+        self.initiative_suffixes.extend(other.initiative_suffixes);
+        self.event_suffixes.extend(other.event_suffixes);
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    discovery: Discovery,
+    #[serde(default)]
+    rule: Vec<Rule>,
+    #[serde(default)]
+    inference: Vec<RawInference>,
+    #[serde(default)]
+    coreference: Coreference,
+    #[serde(default)]
+    glue: WordList,
+    #[serde(default)]
+    negation: WordList,
+}
+
+/// Every rule, inference, coreference phrase and word list, merged from several files.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    /// Relation rules, in file order.
+    pub rules: Vec<Rule>,
+    /// Inference rules.
+    pub inferences: Vec<Inference>,
+    /// Coreference phrases.
+    pub coreference: Coreference,
+    /// Filler words (lowercase).
+    pub glue: Vec<String>,
+    /// Negation words (lowercase).
+    pub negation: Vec<String>,
+    /// Discovery word lists.
+    pub discovery: Discovery,
+}
+
+impl RuleSet {
+    /// The compiled-in rules.
+    pub fn builtin() -> Self {
+        let mut set = RuleSet::default();
+        set.add_toml(BUILTIN_RULES.0, BUILTIN_RULES.1)
+            .expect("built-in rules parse");
+        set
+    }
+
+    /// Reads a rules file and adds it.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), RulesError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        self.add_toml(&name, &text)
+    }
+
+    /// Parses TOML text and adds its rules; `name` is used in error messages.
+    pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), RulesError> {
+        let at = |offset: usize| crate::text::line_col(text, offset);
+        let file: RulesFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| at(s.start)).unwrap_or((1, 1));
+            RulesError::Syntax {
+                path: name.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let invalid = |id: &toml::Spanned<String>, message: String| {
+            let (line, column) = at(id.span().start);
+            RulesError::Invalid {
+                path: name.to_string(),
+                line,
+                column,
+                id: id.get_ref().clone(),
+                message,
+            }
+        };
+        for rule in file.rule {
+            if self
+                .rules
+                .iter()
+                .any(|r| r.id.get_ref() == rule.id.get_ref())
+            {
+                return Err(invalid(&rule.id, "duplicate rule id".into()));
+            }
+            if rule.triggers.iter().all(|t| t.trim().is_empty()) {
+                return Err(invalid(&rule.id, "needs at least one trigger".into()));
+            }
+            if rule.object.is_none() && !rule.relation.is_symmetric() {
+                return Err(invalid(
+                    &rule.id,
+                    format!(
+                        "'{}' is not symmetric, so the rule needs an object slot",
+                        rule.relation
+                    ),
+                ));
+            }
+            for slot in std::iter::once(&rule.subject).chain(rule.object.as_ref()) {
+                if slot.kinds.is_empty() {
+                    return Err(invalid(&rule.id, "a slot needs at least one kind".into()));
+                }
+            }
+            self.rules.push(rule);
+        }
+        for raw in file.inference {
+            let parse = |s: &toml::Spanned<String>| {
+                parse_atom(s.get_ref()).map_err(|message| {
+                    let (line, column) = at(s.span().start);
+                    RulesError::Invalid {
+                        path: name.to_string(),
+                        line,
+                        column,
+                        id: raw.id.get_ref().clone(),
+                        message,
+                    }
+                })
+            };
+            let when = [parse(&raw.when[0])?, parse(&raw.when[1])?];
+            let then = parse(&raw.then)?;
+            let bound = |v: &str| when.iter().any(|a| a.subject == v || a.object == v);
+            if !bound(&then.subject) || !bound(&then.object) {
+                return Err(invalid(
+                    &raw.id,
+                    "every variable of `then` must appear in `when`".into(),
+                ));
+            }
+            self.inferences.push(Inference {
+                id: raw.id.into_inner(),
+                when,
+                then,
+            });
+        }
+        self.discovery.extend(file.discovery);
+        self.coreference.singular.extend(file.coreference.singular);
+        self.coreference
+            .organization
+            .extend(file.coreference.organization);
+        self.coreference.plural.extend(file.coreference.plural);
+        self.glue
+            .extend(file.glue.words.into_iter().map(|w| w.to_lowercase()));
+        self.negation
+            .extend(file.negation.words.into_iter().map(|w| w.to_lowercase()));
+        Ok(())
+    }
+}
+
+fn parse_atom(s: &str) -> Result<Atom, String> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [subject, relation, object] = parts[..] else {
+        return Err(format!("expected '?subject relation ?object', got '{s}'"));
+    };
+    for v in [subject, object] {
+        if !v.starts_with('?') || v.len() < 2 {
+            return Err(format!("'{v}' is not a variable (write ?name)"));
+        }
+    }
+    let relation = relation
+        .parse::<RelationKind>()
+        .map_err(|e| e.to_string())?;
+    Ok(Atom {
+        subject: subject.to_string(),
+        relation,
+        object: object.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse() {
+        let set = RuleSet::builtin();
+        assert!(set.rules.len() > 10);
+        assert!(!set.inferences.is_empty());
+        assert!(!set.coreference.singular.is_empty());
+    }
+
+    #[test]
+    fn unknown_relation_has_line_and_column() {
+        let text = "[[rule]]\nid = \"x\"\nrelation = \"friend-of\"\ntriggers = [\"a\"]\nsubject = { find = \"after\", kinds = [\"person\"] }\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("r.toml:3:12: unknown variant `friend-of`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_kind_has_line_and_column() {
+        let text = "[[rule]]\nid = \"x\"\nrelation = \"met-with\"\ntriggers = [\"a\"]\nsubject = { find = \"after\", kinds = [\"robot\"] }\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert!(err.to_string().starts_with("r.toml:5:"), "{err}");
+        assert!(err.to_string().contains("robot"), "{err}");
+    }
+
+    #[test]
+    fn asymmetric_rule_without_object_is_invalid() {
+        let text = "[[rule]]\nid = \"x\"\nrelation = \"leads\"\ntriggers = [\"a\"]\nsubject = { find = \"after\", kinds = [\"person\"] }\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "r.toml:2:6: rule 'x': 'leads' is not symmetric, so the rule needs an object slot"
+        );
+    }
+
+    #[test]
+    fn inference_atoms_are_checked() {
+        let text = "[[inference]]\nid = \"i\"\nwhen = [\"?x member-of ?a\", \"?b evolved-from ?a\"]\nthen = \"?x member-of ?c\"\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert!(err.to_string().contains("every variable"), "{err}");
+        let text = "[[inference]]\nid = \"i\"\nwhen = [\"?x member ?a\", \"?b evolved-from ?a\"]\nthen = \"?x member-of ?b\"\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("r.toml:3:9: rule 'i': unknown relation 'member'"),
+            "{err}"
+        );
+    }
+}

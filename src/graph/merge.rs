@@ -1,0 +1,526 @@
+//! Merging the entities of many documents into one node each, with a log of every merge.
+//!
+//! Each document brings its own entities (from the lexicon or discovered in it). An incoming
+//! entity joins an existing node when it has the same id, or when one of its names (label or
+//! alias, normalised: NFKC, case, curly quotes, a leading "the") is a name of an existing
+//! node of the same type. Single words only count when they are a node's label or an acronym
+//! ("Lula" alone never merges two people). A name shared by nodes of different types is
+//! reported, never merged. Every merge is logged with its reason so users can audit it, and
+//! overridden with a merges file of `same-as` and `distinct-from` pairs:
+//!
+//! ```toml
+//! [[same-as]]
+//! a = "lula-da-silva"        # entity ids (or labels)
+//! b = "luiz-inacio-lula-da-silva"
+//!
+//! [[distinct-from]]
+//! a = "georgia"
+//! b = "georgia-us-state"
+//! ```
+
+use super::{GraphError, KnowledgeGraph};
+use crate::model::{Claim, Entity};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use unicode_normalization::UnicodeNormalization;
+
+/// One logged decision.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MergeRecord {
+    /// The node the entity was merged into (or, for a type conflict, the existing node).
+    pub into: String,
+    /// The incoming entity's id in its document.
+    pub entity: String,
+    /// The incoming entity's label.
+    pub label: String,
+    /// The document it came from.
+    pub document: String,
+    /// `same-id`, `same-name`, `same-as` or `type-conflict`.
+    pub kind: String,
+    /// Human-readable reason: which name matched.
+    pub reason: String,
+}
+
+/// User overrides: pairs of ids (or labels) that are the same entity, or distinct.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeOverrides {
+    /// Pairs to merge.
+    #[serde(default, rename = "same-as")]
+    pub same_as: Vec<Pair>,
+    /// Pairs never to merge by name.
+    #[serde(default, rename = "distinct-from")]
+    pub distinct_from: Vec<Pair>,
+}
+
+/// Two entity ids or labels.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    /// First entity.
+    pub a: String,
+    /// Second entity.
+    pub b: String,
+}
+
+impl MergeOverrides {
+    /// Parses a merges file; errors carry `name:line:col`.
+    pub fn from_toml(name: &str, text: &str) -> Result<Self, GraphError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| crate::text::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            GraphError::Syntax {
+                path: name.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })
+    }
+
+    fn key(s: &str) -> String {
+        crate::model::slug(s)
+    }
+
+    fn pairs_with<'a>(list: &'a [Pair], id: &'a str) -> impl Iterator<Item = String> + 'a {
+        let id = Self::key(id);
+        list.iter().filter_map(move |p| {
+            let (a, b) = (Self::key(&p.a), Self::key(&p.b));
+            if a == id {
+                Some(b)
+            } else if b == id {
+                Some(a)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Normalises a name for matching: NFKC, straight quotes, lowercase, no leading "the ",
+/// single spaces.
+pub fn normalize_name(s: &str) -> String {
+    let s: String = s
+        .nfkc()
+        .map(|c| match c {
+            '‘' | '’' | '‛' | '′' => '\'',
+            '“' | '”' | '„' | '″' => '"',
+            c => c,
+        })
+        .collect();
+    let s = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let s = s.strip_prefix("the ").unwrap_or(&s);
+    s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+        .to_string()
+}
+
+/// Whether a name is specific enough to merge two entities on its own.
+fn specific(name: &str, entity: &Entity) -> bool {
+    name == entity.label
+        || name.split_whitespace().count() > 1
+        || (name.chars().count() >= 2
+            && name
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.'))
+        || !name.is_ascii()
+}
+
+/// Builds a graph document by document, merging entities and logging why.
+#[derive(Debug, Default)]
+pub struct Merger {
+    graph: KnowledgeGraph,
+    names: HashMap<String, BTreeSet<String>>,
+    origin: HashMap<String, String>,
+    logged: BTreeSet<(String, String)>,
+    log: Vec<MergeRecord>,
+    overrides: MergeOverrides,
+}
+
+impl Merger {
+    /// A merger applying `overrides`.
+    pub fn new(overrides: MergeOverrides) -> Self {
+        Merger {
+            overrides,
+            ..Default::default()
+        }
+    }
+
+    /// Adds one document's entities and claims.
+    ///
+    /// `surfaces` gives, per entity id, the names the document used for it (for the log).
+    pub fn add_document(
+        &mut self,
+        document: &str,
+        entities: &[Entity],
+        claims: &[Claim],
+        surfaces: &HashMap<String, Vec<String>>,
+    ) -> Result<(), GraphError> {
+        self.graph.add_document(document);
+        let mut map: HashMap<&str, String> = HashMap::new();
+        for e in entities {
+            let target = self.place(document, e, surfaces.get(&e.id));
+            map.insert(e.id.as_str(), target);
+        }
+        for c in claims {
+            let (s, o) = (&map[c.subject.as_str()], &map[c.object.as_str()]);
+            if s != o {
+                self.graph
+                    .add_relation(s, c.relation, o, std::slice::from_ref(&c.evidence))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds or creates the node for an incoming entity; returns its id.
+    fn place(&mut self, document: &str, e: &Entity, used: Option<&Vec<String>>) -> String {
+        let used = used.map(|u| u.join("', '")).unwrap_or_default();
+        if self.graph.node(&e.id).is_some() {
+            let existing = self.graph.entity_by_id(&e.id).expect("node exists").clone();
+            if existing.kind != e.kind {
+                self.record(
+                    &existing.id,
+                    e,
+                    document,
+                    "type-conflict",
+                    format!(
+                        "same id, but {} here and {} before: kept as one node of the first type",
+                        e.kind, existing.kind
+                    ),
+                );
+            } else if self.origin.get(&e.id).is_some_and(|d| d != document) {
+                self.record(
+                    &e.id,
+                    e,
+                    document,
+                    "same-id",
+                    format!("same entity '{}' (named here as '{used}')", e.label),
+                );
+            }
+            self.graph.add_entity(e.clone());
+            self.index(&e.id, e);
+            return e.id.clone();
+        }
+        // A same-as override naming an existing node.
+        let partner = MergeOverrides::pairs_with(&self.overrides.same_as, &e.id)
+            .chain(MergeOverrides::pairs_with(
+                &self.overrides.same_as,
+                &e.label,
+            ))
+            .find(|p| self.graph.node(p).is_some());
+        if let Some(p) = partner {
+            self.record(
+                &p,
+                e,
+                document,
+                "same-as",
+                "declared same-as in the merges file".to_string(),
+            );
+            self.absorb(&p, e);
+            return p;
+        }
+        // A specific shared name with a node of the same type.
+        let blocked: BTreeSet<String> =
+            MergeOverrides::pairs_with(&self.overrides.distinct_from, &e.id)
+                .chain(MergeOverrides::pairs_with(
+                    &self.overrides.distinct_from,
+                    &e.label,
+                ))
+                .collect();
+        let mut found: Option<(String, String)> = None;
+        let mut ambiguous = false;
+        for name in std::iter::once(&e.label).chain(&e.aliases) {
+            let Some(ids) = self.names.get(&normalize_name(name)).cloned() else {
+                continue;
+            };
+            for id in &ids {
+                let other = self.graph.entity_by_id(id).expect("indexed node exists");
+                if blocked.contains(id.as_str()) {
+                    continue;
+                }
+                if !(specific(name, e) || other.label == *name) {
+                    continue;
+                }
+                if other.kind != e.kind {
+                    let (other_id, other_kind) = (other.id.clone(), other.kind);
+                    self.record(
+                        &other_id,
+                        e,
+                        document,
+                        "type-conflict",
+                        format!(
+                            "'{name}' names a {other_kind} already; kept apart as a {}",
+                            e.kind
+                        ),
+                    );
+                    continue;
+                }
+                match &found {
+                    Some((f, _)) if f != id => ambiguous = true,
+                    _ => found = Some((id.clone(), name.clone())),
+                }
+            }
+        }
+        if let (Some((id, name)), false) = (found, ambiguous) {
+            let label = self
+                .graph
+                .entity_by_id(&id)
+                .map(|x| x.label.clone())
+                .unwrap_or_default();
+            self.record(
+                &id,
+                e,
+                document,
+                "same-name",
+                format!("'{name}' is also a name of '{label}'"),
+            );
+            self.absorb(&id, e);
+            return id;
+        }
+        self.graph.add_entity(e.clone());
+        self.origin.insert(e.id.clone(), document.to_string());
+        self.index(&e.id, e);
+        e.id.clone()
+    }
+
+    /// Adds `e`'s names to node `id`.
+    fn absorb(&mut self, id: &str, e: &Entity) {
+        let mut merged = self.graph.entity_by_id(id).expect("node exists").clone();
+        merged.aliases = std::iter::once(e.label.clone())
+            .chain(e.aliases.iter().cloned())
+            .collect();
+        merged.wikidata = e.wikidata.clone();
+        self.graph.add_entity(merged);
+        self.index(id, e);
+    }
+
+    fn index(&mut self, id: &str, e: &Entity) {
+        for name in std::iter::once(&e.label).chain(&e.aliases) {
+            self.names
+                .entry(normalize_name(name))
+                .or_default()
+                .insert(id.to_string());
+        }
+    }
+
+    fn record(&mut self, into: &str, e: &Entity, document: &str, kind: &str, reason: String) {
+        if self.logged.insert((
+            into.to_string(),
+            format!("{document}\u{0}{}\u{0}{kind}", e.id),
+        )) {
+            self.log.push(MergeRecord {
+                into: into.to_string(),
+                entity: e.id.clone(),
+                label: e.label.clone(),
+                document: document.to_string(),
+                kind: kind.to_string(),
+                reason,
+            });
+        }
+    }
+
+    /// The merged graph and the merge log (sorted).
+    pub fn finish(self) -> (KnowledgeGraph, Vec<MergeRecord>) {
+        let mut log = self.log;
+        log.sort();
+        (self.graph, log)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityKind, Evidence, RelationKind, Tier};
+
+    fn entity(id: &str, label: &str, kind: EntityKind, aliases: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            label: label.into(),
+            kind,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            wikidata: None,
+        }
+    }
+
+    fn claim(s: &str, o: &str, doc: &str) -> Claim {
+        Claim {
+            subject: s.into(),
+            relation: RelationKind::MetWith,
+            object: o.into(),
+            evidence: Evidence {
+                document: doc.into(),
+                sentence: "s".into(),
+                start: 0,
+                end: 1,
+                rule: "r".into(),
+                tier: Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
+            },
+        }
+    }
+
+    #[test]
+    fn same_person_under_two_ids_merges_by_full_name_with_a_log_entry() {
+        let mut m = Merger::default();
+        let none = HashMap::new();
+        let lula = entity(
+            "luiz-inacio-lula-da-silva",
+            "Luiz Inacio Lula da Silva",
+            EntityKind::Person,
+            &["Lula"],
+        );
+        let modi = entity("narendra-modi", "Narendra Modi", EntityKind::Person, &[]);
+        m.add_document(
+            "a.txt",
+            &[lula, modi],
+            &[claim("luiz-inacio-lula-da-silva", "narendra-modi", "a.txt")],
+            &none,
+        )
+        .unwrap();
+        let lula2 = entity(
+            "lula-da-silva",
+            "Lula da Silva",
+            EntityKind::Person,
+            &["Luiz Inacio Lula da Silva", "Lula"],
+        );
+        let xi = entity("xi-jinping", "Xi Jinping", EntityKind::Person, &[]);
+        m.add_document(
+            "b.txt",
+            &[lula2, xi],
+            &[claim("lula-da-silva", "xi-jinping", "b.txt")],
+            &none,
+        )
+        .unwrap();
+        let (g, log) = m.finish();
+        assert_eq!(g.node_count(), 3);
+        assert!(
+            g.find_edge(
+                "luiz-inacio-lula-da-silva",
+                RelationKind::MetWith,
+                "xi-jinping"
+            )
+            .is_some()
+        );
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].kind, "same-name");
+        assert_eq!(log[0].document, "b.txt");
+    }
+
+    #[test]
+    fn a_shared_single_word_does_not_merge() {
+        let mut m = Merger::default();
+        let none = HashMap::new();
+        m.add_document(
+            "a",
+            &[entity(
+                "kim-jong-un",
+                "Kim Jong Un",
+                EntityKind::Person,
+                &["Kim"],
+            )],
+            &[],
+            &none,
+        )
+        .unwrap();
+        m.add_document(
+            "b",
+            &[entity(
+                "kim-kim-hourn",
+                "Kao Kim Hourn",
+                EntityKind::Person,
+                &["Kim"],
+            )],
+            &[],
+            &none,
+        )
+        .unwrap();
+        assert_eq!(m.finish().0.node_count(), 2);
+    }
+
+    #[test]
+    fn type_conflicts_are_reported_not_merged() {
+        let mut m = Merger::default();
+        let none = HashMap::new();
+        m.add_document(
+            "a",
+            &[entity("georgia", "Georgia", EntityKind::Country, &[])],
+            &[],
+            &none,
+        )
+        .unwrap();
+        m.add_document(
+            "b",
+            &[entity(
+                "georgia-state",
+                "Georgia State",
+                EntityKind::Place,
+                &["Georgia"],
+            )],
+            &[],
+            &none,
+        )
+        .unwrap();
+        let (g, log) = m.finish();
+        assert_eq!(g.node_count(), 2);
+        assert_eq!(log[0].kind, "type-conflict");
+    }
+
+    #[test]
+    fn overrides_force_and_forbid_merges() {
+        let overrides = MergeOverrides::from_toml(
+            "m.toml",
+            "[[same-as]]\na = \"Lula\"\nb = \"luiz-inacio-lula-da-silva\"\n[[distinct-from]]\na = \"sco\"\nb = \"south-china-organization\"\n",
+        )
+        .unwrap();
+        let mut m = Merger::new(overrides);
+        let none = HashMap::new();
+        m.add_document(
+            "a",
+            &[
+                entity(
+                    "luiz-inacio-lula-da-silva",
+                    "Luiz Inacio Lula da Silva",
+                    EntityKind::Person,
+                    &[],
+                ),
+                entity("sco", "SCO", EntityKind::Organization, &[]),
+            ],
+            &[],
+            &none,
+        )
+        .unwrap();
+        m.add_document(
+            "b",
+            &[
+                entity("lula", "Lula", EntityKind::Person, &[]),
+                entity(
+                    "south-china-organization",
+                    "South China Organization",
+                    EntityKind::Organization,
+                    &["SCO"],
+                ),
+            ],
+            &[],
+            &none,
+        )
+        .unwrap();
+        let (g, log) = m.finish();
+        assert_eq!(g.node_count(), 3, "{log:?}");
+        assert!(
+            log.iter()
+                .any(|r| r.kind == "same-as" && r.entity == "lula")
+        );
+    }
+
+    #[test]
+    fn names_normalise() {
+        assert_eq!(normalize_name("  The “Shanghai  Five” "), "shanghai five");
+        assert_eq!(normalize_name("ＳＣＯ"), "sco");
+    }
+}

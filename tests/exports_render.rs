@@ -1,0 +1,505 @@
+//! Drawing exports (dot, svg, png, mermaid) checked by their real consumers: Graphviz `dot`,
+//! graphviz-rust's parser, mermaid's own parser (Node.js + the `mermaid` npm package, set up
+//! under `target/`) and an XML parser for the SVG files.
+//!
+//! A consumer that is missing makes its test print a loud SKIP; with
+//! `KG_REQUIRE_CONSUMERS=1` (as in CI) a skip is a failure.
+
+use assert_cmd::Command;
+use graphviz_rust::dot_structures::{Attribute, EdgeTy, Graph, Id, Stmt, Vertex};
+use kg::export::dot::{ClusterBy, DotStyle, EdgeLabels, to_dot, unquote, wrap};
+use kg::export::mermaid::to_mermaid;
+use kg::export::render::render_builtin;
+use kg::graph::KnowledgeGraph;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/render")
+        .join(name)
+}
+
+fn load(name: &str) -> KnowledgeGraph {
+    KnowledgeGraph::load(&fixture(name)).unwrap()
+}
+
+fn scratch() -> tempfile::TempDir {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tempfile::tempdir_in(base).unwrap()
+}
+
+/// Skips loudly, or fails when consumers are required.
+fn skip(what: &str) {
+    if std::env::var("KG_REQUIRE_CONSUMERS").as_deref() == Ok("1") {
+        panic!("KG_REQUIRE_CONSUMERS=1 but {what}");
+    }
+    eprintln!("\n*** SKIPPED: {what} ***\n");
+}
+
+fn have(program: &str, arg: &str) -> bool {
+    std::process::Command::new(program)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+// ---------------------------------------------------------------- snapshots
+
+#[test]
+fn dot_snapshot_small() {
+    insta::assert_snapshot!(
+        "dot_small",
+        to_dot(&load("small.json"), &DotStyle::default())
+    );
+}
+
+#[test]
+fn dot_snapshot_clustered_without_labels() {
+    let style = DotStyle {
+        cluster_by: Some(ClusterBy::Type),
+        edge_labels: EdgeLabels::None,
+        legend: false,
+        ..DotStyle::default()
+    };
+    insta::assert_snapshot!("dot_small_clustered", to_dot(&load("small.json"), &style));
+}
+
+#[test]
+fn mermaid_snapshot_small() {
+    insta::assert_snapshot!("mermaid_small", to_mermaid(&load("small.json")));
+}
+
+// ---------------------------------------------------------------- graphviz-rust parser
+
+/// Nodes (id -> attributes) and edges (from, to, attributes) of a parsed DOT graph, with
+/// ids and values unquoted.
+type Parsed = (
+    BTreeMap<String, BTreeMap<String, String>>,
+    Vec<(String, String, BTreeMap<String, String>)>,
+);
+
+fn text_of(id: &Id) -> String {
+    match id {
+        Id::Escaped(s) => unquote(s).expect("escaped id is quoted"),
+        Id::Plain(s) | Id::Html(s) | Id::Anonymous(s) => s.clone(),
+    }
+}
+
+fn attrs(list: &[Attribute]) -> BTreeMap<String, String> {
+    list.iter()
+        .map(|a| (text_of(&a.0), text_of(&a.1)))
+        .collect()
+}
+
+fn collect(stmts: &[Stmt], out: &mut Parsed) {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Node(n) => {
+                out.0.insert(text_of(&n.id.0), attrs(&n.attributes));
+            }
+            // Invisible edges only shape the layout.
+            Stmt::Edge(e)
+                if attrs(&e.attributes).get("style").map(String::as_str) == Some("invis") => {}
+            Stmt::Edge(e) => match &e.ty {
+                EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) => {
+                    out.1
+                        .push((text_of(&a.0), text_of(&b.0), attrs(&e.attributes)))
+                }
+                other => panic!("unexpected edge form {other:?}"),
+            },
+            Stmt::Subgraph(s) => collect(&s.stmts, out),
+            _ => {}
+        }
+    }
+}
+
+fn parse_dot(text: &str) -> Parsed {
+    let graph = graphviz_rust::parse(text).unwrap_or_else(|e| panic!("graphviz-rust: {e}"));
+    let Graph::DiGraph { stmts, .. } = graph else {
+        panic!("not a digraph")
+    };
+    let mut out = Parsed::default();
+    collect(&stmts, &mut out);
+    out
+}
+
+/// Parses the DOT of `graph` back and checks every id, label and tooltip came through.
+fn check_round_trip(graph: &KnowledgeGraph, style: &DotStyle) {
+    let (nodes, edges) = parse_dot(&to_dot(graph, style));
+    let entity_nodes: Vec<_> = nodes
+        .keys()
+        .filter(|k| !k.starts_with("__legend"))
+        .collect();
+    assert_eq!(entity_nodes.len(), graph.node_count());
+    assert_eq!(edges.len(), graph.edge_count());
+    for e in graph.entities() {
+        let a = nodes
+            .get(&e.id)
+            .unwrap_or_else(|| panic!("node {:?} missing", e.id));
+        assert_eq!(
+            a["label"],
+            wrap(&e.label, style.wrap_width),
+            "label of {:?}",
+            e.id
+        );
+    }
+    for (edge, (from, to, a)) in graph.sorted_edges().iter().zip(&edges) {
+        assert_eq!((&edge.source.id, &edge.target.id), (from, to));
+        let sentence = &edge.relation.evidence[0].sentence;
+        assert!(
+            a["tooltip"].ends_with(&sentence.replace('\\', "\u{29F5}")),
+            "tooltip {:?} lacks {sentence:?}",
+            a["tooltip"]
+        );
+    }
+}
+
+#[test]
+fn graphviz_rust_reads_small_dot_back() {
+    check_round_trip(&load("small.json"), &DotStyle::default());
+}
+
+#[test]
+fn graphviz_rust_reads_hostile_dot_back_with_exact_labels() {
+    let g = load("hostile.json");
+    // Unwrapped: the parsed, unescaped label is the original name, byte for byte.
+    check_round_trip(
+        &g,
+        &DotStyle {
+            wrap_width: 0,
+            ..DotStyle::default()
+        },
+    );
+    check_round_trip(&g, &DotStyle::default());
+    let clustered = DotStyle {
+        cluster_by: Some(ClusterBy::Type),
+        edge_labels: EdgeLabels::All,
+        ..DotStyle::default()
+    };
+    check_round_trip(&g, &clustered);
+}
+
+// ---------------------------------------------------------------- real Graphviz
+
+fn graphviz_svg(dot: &str) -> Option<String> {
+    if !have("dot", "-V") {
+        skip("Graphviz `dot` is not installed (Debian package graphviz)");
+        return None;
+    }
+    let dir = scratch();
+    let path = dir.path().join("g.dot");
+    std::fs::write(&path, dot).unwrap();
+    let out = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "dot rejected the file: {stderr}");
+    assert!(!stderr.contains("Error"), "dot complained: {stderr}");
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// Parses an SVG file strictly (Graphviz's carries a DOCTYPE, which is fine).
+fn parse_svg(svg: &str) -> roxmltree::Document<'_> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(svg, opts).unwrap_or_else(|e| panic!("bad SVG: {e}"))
+}
+
+/// All text content of `<text>` elements and node `<title>`s in an SVG.
+fn svg_texts(svg: &str) -> (Vec<String>, Vec<String>) {
+    let doc = parse_svg(svg);
+    let mut texts = vec![];
+    let mut titles = vec![];
+    for n in doc.descendants() {
+        match n.tag_name().name() {
+            "text" => texts.push(n.text().unwrap_or("").to_string()),
+            "title" if n.parent().and_then(|p| p.attribute("class")) == Some("node") => {
+                titles.push(n.text().unwrap_or("").to_string())
+            }
+            _ => {}
+        }
+    }
+    (texts, titles)
+}
+
+#[test]
+fn graphviz_dot_accepts_small_and_hostile_and_draws_the_exact_names() {
+    for name in ["small.json", "hostile.json"] {
+        let g = load(name);
+        let style = DotStyle::default();
+        let Some(svg) = graphviz_svg(&to_dot(&g, &style)) else {
+            return;
+        };
+        let (texts, titles) = svg_texts(&svg);
+        for e in g.entities() {
+            assert!(titles.contains(&e.id), "{name}: no node titled {:?}", e.id);
+            // Graphviz draws one <text> per label line; `\r` ends a line too.
+            for line in wrap(&e.label, style.wrap_width).split(['\n', '\r']) {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                assert!(
+                    texts.iter().any(|t| t.trim() == line.trim()),
+                    "{name}: line {line:?} of {:?} not drawn; texts: {texts:?}",
+                    e.label
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cli_png_is_a_png_and_svg_is_well_formed() {
+    if !have("dot", "-V") {
+        return skip("Graphviz `dot` is not installed (Debian package graphviz)");
+    }
+    let dir = scratch();
+    for (format, check) in [("png", "png"), ("svg", "svg")] {
+        let out = dir.path().join(format!("g.{format}"));
+        Command::cargo_bin("kg")
+            .unwrap()
+            .args(["export", "--format", format, "--graph"])
+            .arg(fixture("hostile.json"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let bytes = std::fs::read(&out).unwrap();
+        match check {
+            "png" => assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n"),
+            _ => {
+                parse_svg(std::str::from_utf8(&bytes).unwrap());
+            }
+        }
+    }
+    // Binary PNG to a pipe (not a terminal) is allowed.
+    let out = Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "-f", "png", "--graph"])
+        .arg(fixture("small.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(&out.stdout[..4], b"\x89PNG");
+}
+
+#[test]
+fn missing_graphviz_is_exit_4_naming_the_package() {
+    let empty = scratch();
+    Command::cargo_bin("kg")
+        .unwrap()
+        .env("PATH", empty.path())
+        .args(["export", "-f", "svg", "--graph"])
+        .arg(fixture("small.json"))
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("graphviz"))
+        .stderr(predicates::str::contains("--renderer builtin"));
+}
+
+// ---------------------------------------------------------------- builtin renderer
+
+#[test]
+fn builtin_svg_is_well_formed_deterministic_and_shows_names() {
+    for name in ["small.json", "hostile.json"] {
+        let g = load(name);
+        let style = DotStyle::default();
+        let svg = render_builtin(&g, &style).unwrap();
+        assert!(
+            svg == render_builtin(&g, &style).unwrap(),
+            "{name}: not deterministic"
+        );
+        let doc = parse_svg(&svg);
+        let all: String = doc
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for e in g.entities() {
+            let first = e.label.split_whitespace().next().unwrap();
+            assert!(all.contains(first), "{name}: {first:?} not in builtin SVG");
+        }
+    }
+    let empty = render_builtin(&KnowledgeGraph::new(), &DotStyle::default()).unwrap();
+    parse_svg(&empty);
+}
+
+#[test]
+fn cli_builtin_renderer_needs_no_graphviz() {
+    let empty = scratch();
+    let out = Command::cargo_bin("kg")
+        .unwrap()
+        .env("PATH", empty.path())
+        .args(["export", "-f", "svg", "--renderer", "builtin", "--graph"])
+        .arg(fixture("small.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_svg(std::str::from_utf8(&out.stdout).unwrap());
+}
+
+// ---------------------------------------------------------------- mermaid
+
+/// Installs mermaid + jsdom under target/ once; None (after a loud skip) if impossible.
+fn mermaid_checker() -> Option<PathBuf> {
+    if !have("node", "--version") || !have("npm", "--version") {
+        skip("Node.js/npm not installed: mermaid's parser cannot run");
+        return None;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/consumers/mermaid");
+    if !dir.join("node_modules/mermaid/package.json").exists()
+        || !dir.join("node_modules/jsdom/package.json").exists()
+    {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("package.json"),
+            "{\"private\":true,\"type\":\"module\"}\n",
+        )
+        .unwrap();
+        let ok = std::process::Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent"])
+            .args(["mermaid@11.17.2", "jsdom@29.1.1"])
+            .current_dir(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            skip("npm could not install mermaid and jsdom");
+            return None;
+        }
+    }
+    let script = dir.join("mermaid_parse.mjs");
+    std::fs::copy(fixture("mermaid_parse.mjs"), &script).unwrap();
+    Some(script)
+}
+
+#[test]
+fn mermaid_parser_accepts_small_and_hostile_and_rejects_broken() {
+    let Some(script) = mermaid_checker() else {
+        return;
+    };
+    let dir = scratch();
+    let mut files = vec![];
+    for name in ["small.json", "hostile.json"] {
+        let path = dir.path().join(name.replace(".json", ".mmd"));
+        std::fs::write(&path, to_mermaid(&load(name))).unwrap();
+        files.push(path);
+    }
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mermaid rejected our output: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The checker can fail: a raw quote inside a label is a parse error.
+    let bad = dir.path().join("bad.mmd");
+    std::fs::write(&bad, "flowchart LR\n    n0[\"a\"b\"]\n").unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the mermaid check accepted a broken file"
+    );
+}
+
+// ---------------------------------------------------------------- CLI and determinism
+
+#[test]
+fn cli_text_formats_are_byte_identical_across_runs_and_match_the_library() {
+    let g = load("hostile.json");
+    for (format, expected) in [
+        ("dot", to_dot(&g, &DotStyle::default())),
+        ("mermaid", to_mermaid(&g)),
+        ("json", g.to_json_string()),
+    ] {
+        let run = || {
+            Command::cargo_bin("kg")
+                .unwrap()
+                .args(["export", "--format", format, "--graph"])
+                .arg(fixture("hostile.json"))
+                .output()
+                .unwrap()
+        };
+        let (a, b) = (run(), run());
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        assert_eq!(a.stdout, b.stdout, "{format} differs between runs");
+        assert_eq!(String::from_utf8(a.stdout).unwrap(), expected, "{format}");
+    }
+}
+
+#[test]
+fn cli_writes_out_file_and_reports_errors_with_documented_codes() {
+    let dir = scratch();
+    let out = dir.path().join("g.dot");
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args([
+            "export",
+            "-f",
+            "dot",
+            "--edge-labels",
+            "none",
+            "--cluster-by",
+            "type",
+        ])
+        .arg("--graph")
+        .arg(fixture("small.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("subgraph \"cluster_type_country\""));
+    assert!(!text.contains("label=\"member-of\""));
+
+    // A missing or invalid graph is bad input (3).
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "-f", "dot", "--graph"])
+        .arg(dir.path().join("missing.json"))
+        .assert()
+        .code(3);
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"nodes\": [}").unwrap();
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "-f", "dot", "--graph"])
+        .arg(&broken)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("broken.json:1:"));
+    // An unknown format is a usage error (2).
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "-f", "xlsx"])
+        .assert()
+        .code(2);
+    // An unwritable output is exit 4, and nothing is left half-written.
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "-f", "dot", "--graph"])
+        .arg(fixture("small.json"))
+        .arg("--out")
+        .arg(dir.path().join("no/such/dir/g.dot"))
+        .assert()
+        .code(4);
+}

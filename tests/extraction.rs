@@ -1,0 +1,101 @@
+//! Extraction quality, measured against gold annotations with `kg::eval` (the Rust port of
+//! the scorer). The gold files are fixtures; the code under test never reads them.
+
+use kg::eval::{Gold, Report, score};
+use kg::pipeline::{BuildConfig, build_graph};
+use std::path::PathBuf;
+
+const FIXTURES: &str = "tests/fixtures/eval";
+
+fn evaluate(article: &str, builtin_only: bool) -> Report {
+    let config = BuildConfig {
+        inputs: vec![PathBuf::from(FIXTURES).join(format!("{article}.txt"))],
+        builtin_only,
+        ..Default::default()
+    };
+    let (graph, _) = build_graph(&config).expect("the article builds");
+    let json: serde_json::Value = serde_json::from_str(&graph.to_json_string()).unwrap();
+    let gold = Gold::load(&PathBuf::from(FIXTURES).join(format!("{article}.gold.json"))).unwrap();
+    let report = score(&gold, &json);
+    eprintln!(
+        "{article} (builtin_only={builtin_only}): {}",
+        report.summary_line()
+    );
+    report
+}
+
+#[test]
+fn seed_article_meets_the_foundation_thresholds() {
+    let r = evaluate("sco-summit", false);
+    assert!(r.entity.f1 >= 0.95, "entity F1 {}", r.entity.f1);
+    assert!(
+        r.relation.precision >= 0.95,
+        "relation precision {}",
+        r.relation.precision
+    );
+    let explicit = r.relation.by_tier.explicit.recall.unwrap();
+    let implied = r.relation.by_tier.implied.recall.unwrap();
+    assert!(explicit >= 0.95, "explicit recall {explicit}");
+    assert!(implied >= 0.60, "implied recall {implied}");
+}
+
+/// Unseen articles: only the built-in world knowledge and general rules, no domain lexicon.
+#[test]
+fn dev_articles_with_builtin_knowledge_only() {
+    for article in ["brics-kazan", "asean-kl"] {
+        let r = evaluate(article, true);
+        assert!(r.entity.f1 >= 0.85, "{article}: entity F1 {}", r.entity.f1);
+        assert!(
+            r.relation.f1 >= 0.80,
+            "{article}: relation F1 {}",
+            r.relation.f1
+        );
+    }
+}
+
+#[test]
+fn seed_article_with_builtin_knowledge_only() {
+    let r = evaluate("sco-summit", true);
+    assert!(r.relation.f1 >= 0.75, "relation F1 {}", r.relation.f1);
+}
+
+/// Building the seed and both dev articles together: one node per real entity, with
+/// evidence from each document that names it, and a merge-log entry for each merge.
+#[test]
+fn many_documents_merge_into_one_node_per_entity() {
+    let config = BuildConfig {
+        inputs: ["sco-summit", "brics-kazan", "asean-kl"]
+            .iter()
+            .map(|a| PathBuf::from(FIXTURES).join(format!("{a}.txt")))
+            .collect(),
+        ..Default::default()
+    };
+    let (graph, merges) = build_graph(&config).unwrap();
+    let labels: Vec<&str> = graph.entities().map(|e| e.label.as_str()).collect();
+    for name in [
+        "Xi Jinping",
+        "Shanghai Cooperation Organization",
+        "China",
+        "Vladimir Putin",
+    ] {
+        assert_eq!(labels.iter().filter(|l| **l == name).count(), 1, "{name}");
+    }
+    let docs: std::collections::BTreeSet<&str> = graph
+        .sorted_edges()
+        .into_iter()
+        .filter(|e| e.source.id == "vladimir-putin" || e.target.id == "vladimir-putin")
+        .flat_map(|e| e.relation.evidence.iter().map(|ev| ev.document.as_str()))
+        .collect();
+    assert_eq!(
+        docs.into_iter().collect::<Vec<_>>(),
+        ["brics-kazan.txt", "sco-summit.txt"]
+    );
+    for id in ["china", "vladimir-putin", "xi-jinping"] {
+        let logged: Vec<&str> = merges
+            .iter()
+            .filter(|m| m.into == id)
+            .map(|m| m.document.as_str())
+            .collect();
+        assert!(!logged.is_empty(), "no merge logged for {id}");
+    }
+}

@@ -1,0 +1,102 @@
+//! Queries on the real graph of the bundled SCO article (`output/graph.json`, which
+//! `tests/output.rs` keeps equal to a fresh build).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn kg(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(args)
+        .args(["--graph", "output/graph.json"])
+        .assert()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = kg(args).success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn xi_jinping_reaches_kazakhstan_with_evidence_on_every_hop() {
+    let v = json(&["path", "Xi Jinping", "Kazakhstan", "--json"]);
+    assert_eq!(v["from"], "xi-jinping");
+    assert_eq!(v["to"], "kazakhstan");
+    let path = &v["paths"][0];
+    let edges = path["edges"].as_array().unwrap();
+    assert!(!edges.is_empty());
+    for e in edges {
+        let ev = e["evidence"].as_array().unwrap();
+        assert!(!ev.is_empty(), "hop without evidence: {e}");
+        assert!(
+            ev.iter()
+                .all(|x| x["sentence"].as_str().is_some_and(|s| !s.is_empty()))
+        );
+    }
+}
+
+#[test]
+fn filters_change_the_answer() {
+    let plain = json(&["path", "Xi Jinping", "Kazakhstan", "--json"]);
+    let nodes = |v: &Value| v["paths"][0]["nodes"].as_array().unwrap().clone();
+    assert!(nodes(&plain).contains(&Value::from("china")));
+    // Avoiding China forces another way round (through Putin and Russia).
+    let avoid = json(&[
+        "path",
+        "Xi Jinping",
+        "Kazakhstan",
+        "--avoid",
+        "China",
+        "--json",
+    ]);
+    assert!(!nodes(&avoid).contains(&Value::from("china")));
+    // Only people and countries: the organizations that link them are out of bounds.
+    kg(&[
+        "path",
+        "Xi Jinping",
+        "Kazakhstan",
+        "--types",
+        "person,country",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("no path"));
+    // Only `leads`: Xi leads China, but nothing leads Kazakhstan.
+    kg(&["path", "Xi Jinping", "Kazakhstan", "--relations", "leads"]).code(1);
+}
+
+#[test]
+fn names_resolve_across_scripts_and_spellings() {
+    for name in [
+        "sco",
+        "SCO",
+        "上海協力機構",
+        "Shanghai Cooperation Organisation",
+    ] {
+        let v = json(&["show", name, "--json"]);
+        assert_eq!(v["id"], "shanghai-cooperation-organization", "{name}");
+    }
+    kg(&["show", "Xi Jingping"])
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 'Xi Jinping'"));
+}
+
+#[test]
+fn match_lists_exactly_the_five_observer_states() {
+    let v = json(&[
+        "match",
+        r#"(c:country)-[:observer-of]->(o {label: "Shanghai Cooperation Organization"})"#,
+        "--json",
+    ]);
+    assert_eq!(v["columns"], serde_json::json!(["c", "o"]));
+    let got: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        ["afghanistan", "belarus", "iran", "mongolia", "pakistan"]
+    );
+}

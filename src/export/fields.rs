@@ -6,7 +6,7 @@
 //! come back with any JSON parser, whatever characters they contain.
 
 use crate::graph::{EdgeView, KnowledgeGraph};
-use crate::model::{Evidence, RelationKind};
+use crate::model::{Confidence, Evidence, RelationKind};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -23,6 +23,8 @@ pub struct JsonEdge<'g> {
     pub key: Option<RelationKind>,
     /// The relation.
     pub relation: RelationKind,
+    /// The edge's confidence (independent evidence combined), 0 to 1.
+    pub confidence: Confidence,
     /// How many sentences state it.
     pub evidence_count: usize,
     /// The sentences, in graph order.
@@ -37,6 +39,7 @@ impl<'g> JsonEdge<'g> {
             target: &edge.target.id,
             key: multigraph.then_some(edge.relation.kind),
             relation: edge.relation.kind,
+            confidence: edge.relation.confidence(),
             evidence_count: edge.relation.evidence.len(),
             evidence: &edge.relation.evidence,
         }
@@ -79,6 +82,11 @@ pub fn has_parallel_edges(graph: &KnowledgeGraph) -> bool {
         .collect();
     pairs.sort_unstable();
     pairs.windows(2).any(|w| w[0] == w[1])
+}
+
+/// A confidence as text: the shortest decimal that reads back as the same number (`0.9`, `1`).
+pub fn confidence_text(c: Confidence) -> String {
+    c.get().to_string()
 }
 
 /// The distinct documents an edge's evidence comes from, sorted.

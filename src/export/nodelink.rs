@@ -3,7 +3,8 @@
 //! ```text
 //! {"directed": true, "multigraph": <parallel edges?>, "graph": {"generator": ...},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "edges": [{"source", "target", "relation", "evidence_count", "evidence": [...]}]}
+//!  "edges": [{"source", "target", "key"?, "relation", "confidence", "evidence_count",
+//!             "evidence": [...]}]}
 //! ```
 //!
 //! `multigraph` is true only when two relations join the same pair; then each edge also has

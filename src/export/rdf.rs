@@ -23,7 +23,8 @@
 //!
 //! ```text
 //! _:s0 a rdf:Statement ; rdf:subject <…/iran> ; rdf:predicate kg:observerOf ;
-//!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:evidenceCount 1 ;
+//!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:confidence 0.9 ;
+//!      kg:evidenceCount 1 ;
 //!      kg:evidence _:s0e0 .
 //! _:s0e0 a kg:Evidence ; kg:document "a.txt" ; kg:sentence "…" ; kg:start 10 ;
 //!      kg:end 60 ; kg:rule "observer.status" ; kg:tier "explicit" .
@@ -170,6 +171,15 @@ pub fn for_each_triple(
             &st,
             vocab("relation"),
             Literal::from(e.relation.kind.as_str()).into(),
+        )?;
+        add(
+            &st,
+            vocab("confidence"),
+            Literal::new_typed_literal(
+                super::fields::confidence_text(e.relation.confidence()),
+                xsd::DECIMAL,
+            )
+            .into(),
         )?;
         add(
             &st,

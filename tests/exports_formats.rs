@@ -48,7 +48,7 @@ fn evidence(document: &str, sentence: &str, start: usize) -> Evidence {
         end: start + sentence.len(),
         rule: "test.rule".into(),
         tier: Tier::Explicit,
-        confidence: Default::default(),
+        confidence: kg::model::Confidence::new(0.55 + (start % 9) as f64 * 0.05),
         when: None,
     }
 }
@@ -395,7 +395,8 @@ fn canonical(g: &KnowledgeGraph, all_sentences: bool) -> Value {
                     json!(sentences)
                 } else {
                     Value::Null
-                }
+                },
+                e.relation.confidence().get()
             ])
         })
         .collect();
@@ -430,7 +431,8 @@ for s, t, d in G.edges(data=True):
     else:
         sentences = [e["sentence"] for e in d["evidence"]]
         first, docs = sentences[0], sorted({e["document"] for e in d["evidence"]})
-    edges.append([s, t, d["relation"], d["evidence_count"], first, docs, sentences])
+    assert type(d["confidence"]) is float, d
+    edges.append([s, t, d["relation"], d["evidence_count"], first, docs, sentences, d["confidence"]])
 edges.sort(key=lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":")))
 print(json.dumps({"nodes": nodes, "edges": edges, "multigraph": G.is_multigraph()}))
 "#;
@@ -737,27 +739,27 @@ if mode == "csv":
     conn.execute("CREATE NODE TABLE Entity(id STRING, label STRING, type STRING, aliases STRING, "
                  "wikidata STRING, labels STRING, PRIMARY KEY(id))")
     conn.execute("CREATE REL TABLE Rel(FROM Entity TO Entity, type STRING, relation STRING, "
-                 "evidence_count INT64, evidence STRING, evidence_documents STRING, evidence_json STRING)")
+                 "confidence DOUBLE, evidence_count INT64, evidence STRING, evidence_documents STRING, evidence_json STRING)")
     conn.execute(f"COPY Entity FROM '{src}/nodes.csv' (HEADER=true, PARALLEL=false)")
     conn.execute(f"COPY Rel FROM '{src}/relationships.csv' (HEADER=true, PARALLEL=false)")
     observers = [r[0] for r in rows("MATCH (s:Entity)-[r:Rel]->(o:Entity) WHERE r.type = 'OBSERVER_OF' "
                                     "AND o.id = $sco RETURN s.label", sco="shanghai-cooperation-organization")]
     nodes = rows("MATCH (n:Entity) RETURN n.id, n.label, n.type, n.aliases, n.wikidata, n.labels")
     edges = rows("MATCH (s:Entity)-[r:Rel]->(o:Entity) RETURN s.id, o.id, r.type, r.relation, "
-                 "r.evidence_count, r.evidence, r.evidence_documents, r.evidence_json")
+                 "r.evidence_count, r.evidence, r.evidence_documents, r.evidence_json, r.confidence")
 else:
     conn.execute("CREATE NODE TABLE Entity(id STRING, label STRING, type STRING, aliases STRING[], "
                  "wikidata STRING, PRIMARY KEY(id))")
     for rel in rels:
         conn.execute(f"CREATE REL TABLE {rel}(FROM Entity TO Entity, relation STRING, "
-                     "evidence_count INT64, evidence STRING[], evidence_documents STRING[])")
+                     "confidence DOUBLE, evidence_count INT64, evidence STRING[], evidence_documents STRING[])")
     # newline="": universal-newline translation would rewrite CR LF inside the strings.
     conn.execute(open(src, encoding="utf-8", newline="").read())
     observers = [r[0] for r in rows("MATCH (s:Entity)-[:OBSERVER_OF]->(o:Entity {id: $sco}) RETURN s.label",
                                     sco="shanghai-cooperation-organization")]
     nodes = rows("MATCH (n:Entity) RETURN n.id, n.label, n.type, n.aliases, n.wikidata")
     edges = rows("MATCH (s:Entity)-[r]->(o:Entity) RETURN s.id, o.id, label(r), r.relation, "
-                 "r.evidence_count, r.evidence, r.evidence_documents")
+                 "r.evidence_count, r.evidence, r.evidence_documents, r.confidence")
 print(json.dumps({"observers": sorted(observers), "nodes": nodes, "edges": edges}))
 "#;
 
@@ -858,7 +860,8 @@ fn kuzu_imports_the_neo4j_csv_and_cypher_lists_the_observers() {
                     r[4],
                     cell(&r[5]),
                     array(&r[6]),
-                    evidence
+                    evidence,
+                    r[8]
                 ])
             })
             .collect();
@@ -875,7 +878,8 @@ fn kuzu_imports_the_neo4j_csv_and_cypher_lists_the_observers() {
                     e.relation.evidence.len(),
                     e.relation.evidence[0].sentence,
                     documents(&e),
-                    serde_json::to_value(&e.relation.evidence).unwrap()
+                    serde_json::to_value(&e.relation.evidence).unwrap(),
+                    e.relation.confidence().get()
                 ])
             })
             .collect();
@@ -923,7 +927,8 @@ fn kuzu_runs_the_merge_script_and_cypher_lists_the_observers() {
                     kind,
                     e.relation.evidence.len(),
                     s,
-                    documents(&e)
+                    documents(&e),
+                    e.relation.confidence().get()
                 ])
             })
             .collect();

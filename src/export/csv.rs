@@ -2,7 +2,7 @@
 //!
 //! `nodes.csv`: `id:ID(Entity),label,type,aliases:string[],wikidata,:LABEL`, where `:LABEL`
 //! is `Entity;<Type>` (`Entity;Country`). `relationships.csv`:
-//! `:START_ID(Entity),:END_ID(Entity),:TYPE,relation,evidence_count:int,evidence,evidence_documents:string[],evidence_json`,
+//! `:START_ID(Entity),:END_ID(Entity),:TYPE,relation,confidence:float,evidence_count:int,evidence,evidence_documents:string[],evidence_json`,
 //! with `:TYPE` in `UPPER_SNAKE` (`OBSERVER_OF`), `relation` the kebab-case name,
 //! `evidence` the first sentence and `evidence_json` the whole evidence list as JSON.
 //! Arrays are split on `;` (neo4j's default `--array-delimiter`), so an alias or document
@@ -18,7 +18,7 @@
 //! that starts with `'` gets back the exact text ([`unescape_cell`] does it). Escaping `'`
 //! itself is what makes the rule unambiguous.
 
-use super::fields::{evidence_documents, relation_type};
+use super::fields::{confidence_text, evidence_documents, relation_type};
 use crate::graph::KnowledgeGraph;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -35,11 +35,12 @@ pub const NODES_HEADER: [&str; 6] = [
 ];
 
 /// The header of `relationships.csv`.
-pub const RELATIONSHIPS_HEADER: [&str; 8] = [
+pub const RELATIONSHIPS_HEADER: [&str; 9] = [
     ":START_ID(Entity)",
     ":END_ID(Entity)",
     ":TYPE",
     "relation",
+    "confidence:float",
     "evidence_count:int",
     "evidence",
     "evidence_documents:string[]",
@@ -102,6 +103,7 @@ pub fn write_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::R
             escape_cell(&e.target.id).as_ref(),
             &relation_type(e.relation.kind),
             e.relation.kind.as_str(),
+            &confidence_text(e.relation.confidence()),
             &evidence.len().to_string(),
             escape_cell(evidence.first().map_or("", |ev| ev.sentence.as_str())).as_ref(),
             &array_cell(&evidence_documents(evidence)),

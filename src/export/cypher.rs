@@ -6,7 +6,7 @@
 //!
 //! Nodes carry the label `Entity` (one label, which every Cypher database accepts, including those without multi-label support) and the properties `id`,
 //! `label`, `type`, `aliases`, `wikidata` (when known). Relationships use the `UPPER_SNAKE`
-//! type (`OBSERVER_OF`) and carry `relation`, `evidence_count`, `evidence` (every sentence,
+//! type (`OBSERVER_OF`) and carry `relation`, `confidence` (a float), `evidence_count`, `evidence` (every sentence,
 //! as a list) and `evidence_documents`. `MERGE` on the id makes the script safe to re-run.
 //!
 //! Strings are single-quoted Cypher literals in which only `\` and `'` are backslash-escaped;
@@ -14,7 +14,7 @@
 //! bytes: a text-mode reader that translates newlines (Python's default) would change the
 //! carriage returns inside strings.
 
-use super::fields::{evidence_documents, relation_type};
+use super::fields::{confidence_text, evidence_documents, relation_type};
 use crate::graph::KnowledgeGraph;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -65,11 +65,12 @@ pub fn write(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "MATCH (a:Entity {{id: {}}}), (b:Entity {{id: {}}}) MERGE (a)-[r:{}]->(b) \
-SET r.relation = {}, r.evidence_count = {}, r.evidence = {}, r.evidence_documents = {};",
+SET r.relation = {}, r.confidence = {}, r.evidence_count = {}, r.evidence = {}, r.evidence_documents = {};",
             string_literal(&e.source.id),
             string_literal(&e.target.id),
             relation_type(e.relation.kind),
             string_literal(e.relation.kind.as_str()),
+            confidence_text(e.relation.confidence()),
             evidence.len(),
             list_literal(&sentences),
             list_literal(&evidence_documents(evidence)),

@@ -3,8 +3,8 @@
 //! ```text
 //! {"data": {"generator", "documents"}, "directed": true, "multigraph": <parallel edges?>,
 //!  "elements": {"nodes": [{"data": {"id", "label", "type", "aliases", "wikidata"?}}],
-//!               "edges": [{"data": {"id", "source", "target", "relation",
-//!                                   "evidence_count", "evidence"}}]}}
+//!               "edges": [{"data": {"id", "source", "target", "key"?, "relation",
+//!                                   "confidence", "evidence_count", "evidence"}}]}}
 //! ```
 //!
 //! `cytoscape({elements: doc.elements})` loads it; NetworkX reads the same document with

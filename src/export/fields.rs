@@ -6,7 +6,7 @@
 //! come back with any JSON parser, whatever characters they contain.
 
 use crate::graph::{EdgeView, KnowledgeGraph};
-use crate::model::{Evidence, RelationKind};
+use crate::model::{Confidence, Evidence, RelationKind};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -23,6 +23,8 @@ pub struct JsonEdge<'g> {
     pub key: Option<RelationKind>,
     /// The relation.
     pub relation: RelationKind,
+    /// The edge's confidence (independent evidence combined), 0 to 1.
+    pub confidence: Confidence,
     /// How many sentences state it.
     pub evidence_count: usize,
     /// The sentences, in graph order.
@@ -37,6 +39,7 @@ impl<'g> JsonEdge<'g> {
             target: &edge.target.id,
             key: multigraph.then_some(edge.relation.kind),
             relation: edge.relation.kind,
+            confidence: edge.relation.confidence(),
             evidence_count: edge.relation.evidence.len(),
             evidence: &edge.relation.evidence,
         }
@@ -81,6 +84,11 @@ pub fn has_parallel_edges(graph: &KnowledgeGraph) -> bool {
     pairs.windows(2).any(|w| w[0] == w[1])
 }
 
+/// A confidence as text: the shortest decimal that reads back as the same number (`0.9`, `1`).
+pub fn confidence_text(c: Confidence) -> String {
+    c.get().to_string()
+}
+
 /// The distinct documents an edge's evidence comes from, sorted.
 pub fn evidence_documents(evidence: &[Evidence]) -> Vec<&str> {
     let mut docs: Vec<&str> = evidence.iter().map(|e| e.document.as_str()).collect();
@@ -118,21 +126,55 @@ fn xml_clean(s: &str) -> Cow<'_, str> {
 ///
 /// quick-xml escapes `<`, `>`, `&`, quotes and carriage returns (`&#13;`, which parsers
 /// would otherwise normalise to a line feed), so `]]>` and `-->` are harmless too.
-pub fn xml_text(s: &str) -> String {
-    quick_xml::escape::escape(xml_clean(s).as_ref()).into_owned()
+pub fn xml_text(s: &str) -> Cow<'_, str> {
+    // Borrowed all the way when there is nothing to escape: the common case, and the one
+    // that keeps large exports fast.
+    match xml_clean(s) {
+        Cow::Borrowed(clean) => quick_xml::escape::escape(clean),
+        Cow::Owned(clean) => Cow::Owned(quick_xml::escape::escape(clean.as_str()).into_owned()),
+    }
 }
 
 /// Escapes text for a double-quoted XML attribute value.
 ///
 /// On top of [`xml_text`], tab and line feed become character references: XML parsers turn
 /// literal whitespace in attribute values into spaces.
-pub fn xml_attr(s: &str) -> String {
+pub fn xml_attr(s: &str) -> Cow<'_, str> {
     let escaped = xml_text(s);
     if escaped.contains(['\n', '\t']) {
-        escaped.replace('\n', "&#10;").replace('\t', "&#9;")
+        Cow::Owned(escaped.replace('\n', "&#10;").replace('\t', "&#9;"))
     } else {
         escaped
     }
+}
+
+/// A two-node graph with a hostile label, for the unit tests of the format modules.
+#[cfg(test)]
+pub(crate) fn tiny_graph() -> KnowledgeGraph {
+    use crate::model::{Entity, EntityKind, Tier};
+    let mut g = KnowledgeGraph::new();
+    for (id, label) in [("iran", "Iran <\"&\">"), ("sco", "SCO")] {
+        g.add_entity(Entity {
+            id: id.into(),
+            label: label.into(),
+            kind: EntityKind::Country,
+            aliases: vec!["a;b".into()],
+            wikidata: None,
+        });
+    }
+    let ev = Evidence {
+        document: "d.txt".into(),
+        sentence: "Iran is an observer.\r\nYes.".into(),
+        start: 0,
+        end: 26,
+        rule: "r".into(),
+        tier: Tier::Explicit,
+        confidence: Default::default(),
+        when: None,
+    };
+    g.add_relation("iran", RelationKind::ObserverOf, "sco", &[ev])
+        .unwrap();
+    g
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //!
 //! The namespaces are `http://gexf.net/1.3` and `http://gexf.net/1.3/viz`, the forms
 //! NetworkX's reader accepts (not the `www.` form of the XSD). Node attributes: `type`,
-//! `aliases` (a JSON array), `wikidata`; edge attributes: `relation`, `evidence_count`
+//! `aliases` (a JSON array), `wikidata`; edge attributes: `relation`, `confidence` (`double`), `evidence_count`
 //! (`integer`), `evidence` (first sentence), `evidence_documents` (a JSON array). The edge
 //! `label` is the relation too, so Gephi shows it. No timestamp is written: the same graph
 //! gives the same bytes.
 
-use super::fields::{evidence_documents, json_array, xml_attr};
+use super::fields::{confidence_text, evidence_documents, json_array, xml_attr};
 use crate::graph::KnowledgeGraph;
 use crate::model::EntityKind;
 use petgraph::Direction;
@@ -21,8 +21,9 @@ const NODE_ATTRS: [(&str, &str, &str); 3] = [
 ];
 
 /// Edge attributes: (id, title, type).
-const EDGE_ATTRS: [(&str, &str, &str); 4] = [
+const EDGE_ATTRS: [(&str, &str, &str); 5] = [
     ("relation", "relation", "string"),
+    ("confidence", "confidence", "double"),
     ("evidence_count", "evidence_count", "integer"),
     ("evidence", "evidence", "string"),
     ("evidence_documents", "evidence_documents", "string"),
@@ -107,6 +108,11 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
             xml_attr(&e.target.id)
         )?;
         attvalue(&mut w, "relation", relation)?;
+        attvalue(
+            &mut w,
+            "confidence",
+            &confidence_text(e.relation.confidence()),
+        )?;
         attvalue(&mut w, "evidence_count", &evidence.len().to_string())?;
         if let Some(first) = evidence.first() {
             attvalue(&mut w, "evidence", &first.sentence)?;
@@ -123,11 +129,11 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
 }
 
 fn attvalue(w: &mut impl Write, key: &str, value: &str) -> io::Result<()> {
-    writeln!(
-        w,
-        "          <attvalue for=\"{key}\" value=\"{}\"/>",
-        xml_attr(value)
-    )
+    w.write_all(b"          <attvalue for=\"")?;
+    w.write_all(key.as_bytes())?;
+    w.write_all(b"\" value=\"")?;
+    w.write_all(xml_attr(value).as_bytes())?;
+    w.write_all(b"\"/>\n")
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! ```text
 //! {"directed": true, "multigraph": <parallel edges?>, "graph": {"generator": ...},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "edges": [{"source", "target", "relation", "evidence_count", "evidence": [...]}]}
+//!  "edges": [{"source", "target", "key"?, "relation", "confidence", "evidence_count",
+//!             "evidence": [...]}]}
 //! ```
 //!
 //! `multigraph` is true only when two relations join the same pair; then each edge also has
@@ -64,4 +65,23 @@ pub fn write_with(graph: &KnowledgeGraph, out: &mut dyn Write, links_key: &str) 
     serde_json::to_writer_pretty(&mut out, &doc)?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_go_under_the_requested_key() {
+        let g = super::super::fields::tiny_graph();
+        for key in [EDGES_KEY, LINKS_KEY] {
+            let mut buf = Vec::new();
+            write_with(&g, &mut buf, key).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+            assert_eq!(v[key][0]["relation"], "observer-of");
+            assert_eq!(v[key][0]["evidence_count"], 1);
+            assert_eq!(v["multigraph"], false);
+            assert!(v[key][0].get("key").is_none());
+        }
+    }
 }

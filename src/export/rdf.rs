@@ -23,7 +23,8 @@
 //!
 //! ```text
 //! _:s0 a rdf:Statement ; rdf:subject <…/iran> ; rdf:predicate kg:observerOf ;
-//!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:evidenceCount 1 ;
+//!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:confidence 0.9 ;
+//!      kg:evidenceCount 1 ;
 //!      kg:evidence _:s0e0 .
 //! _:s0e0 a kg:Evidence ; kg:document "a.txt" ; kg:sentence "…" ; kg:start 10 ;
 //!      kg:end 60 ; kg:rule "observer.status" ; kg:tier "explicit" .
@@ -110,88 +111,110 @@ fn integer(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
 
-/// Every triple of the graph, grouped by subject, in a fixed order.
+/// Every triple of the graph, grouped by subject, in a fixed order (collected; for tests
+/// and small graphs — the writers stream through [`for_each_triple`]).
 pub fn triples(graph: &KnowledgeGraph) -> Vec<Triple> {
     let mut out = Vec::new();
-    let mut add = |s: &NamedOrBlankNode, p: NamedNode, o: Term| {
-        out.push(Triple::new(s.clone(), p, o));
-    };
+    for_each_triple(graph, |t| {
+        out.push(t);
+        Ok(())
+    })
+    .expect("collecting cannot fail");
+    out
+}
+
+/// Calls `f` with every triple of the graph, grouped by subject, in a fixed order, without
+/// holding them all in memory (a large graph has tens of triples per edge).
+pub fn for_each_triple(
+    graph: &KnowledgeGraph,
+    mut f: impl FnMut(Triple) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut add = |s: &NamedOrBlankNode, p: NamedNode, o: Term| f(Triple::new(s.clone(), p, o));
     for e in graph.entities() {
         let s: NamedOrBlankNode = entity_iri(&e.id).into();
-        add(&s, rdf::TYPE.into_owned(), class_iri(e.kind).into());
+        add(&s, rdf::TYPE.into_owned(), class_iri(e.kind).into())?;
         add(
             &s,
             schema("identifier"),
             Literal::from(e.id.as_str()).into(),
-        );
-        add(&s, schema("name"), Literal::from(e.label.as_str()).into());
+        )?;
+        add(&s, schema("name"), Literal::from(e.label.as_str()).into())?;
         for alias in &e.aliases {
             add(
                 &s,
                 schema("alternateName"),
                 Literal::from(alias.as_str()).into(),
-            );
+            )?;
         }
         if let Some(q) = &e.wikidata {
             add(
                 &s,
                 NamedNode::new_unchecked(OWL_SAME_AS),
                 NamedNode::new_unchecked(format!("{WIKIDATA}{q}")).into(),
-            );
+            )?;
         }
     }
     for (i, e) in graph.sorted_edges().into_iter().enumerate() {
         let (s, o) = (entity_iri(&e.source.id), entity_iri(&e.target.id));
         let p = predicate_iri(e.relation.kind);
-        add(&s.clone().into(), p.clone(), o.clone().into());
+        add(&s.clone().into(), p.clone(), o.clone().into())?;
         let st: NamedOrBlankNode = BlankNode::new_unchecked(format!("s{i}")).into();
         add(
             &st,
             rdf::TYPE.into_owned(),
             rdf::STATEMENT.into_owned().into(),
-        );
-        add(&st, rdf::SUBJECT.into_owned(), s.into());
-        add(&st, rdf::PREDICATE.into_owned(), p.into());
-        add(&st, rdf::OBJECT.into_owned(), o.into());
+        )?;
+        add(&st, rdf::SUBJECT.into_owned(), s.into())?;
+        add(&st, rdf::PREDICATE.into_owned(), p.into())?;
+        add(&st, rdf::OBJECT.into_owned(), o.into())?;
         add(
             &st,
             vocab("relation"),
             Literal::from(e.relation.kind.as_str()).into(),
-        );
+        )?;
+        add(
+            &st,
+            vocab("confidence"),
+            Literal::new_typed_literal(
+                super::fields::confidence_text(e.relation.confidence()),
+                xsd::DECIMAL,
+            )
+            .into(),
+        )?;
         add(
             &st,
             vocab("evidenceCount"),
             integer(e.relation.evidence.len()).into(),
-        );
+        )?;
         let nodes: Vec<NamedOrBlankNode> = (0..e.relation.evidence.len())
             .map(|j| BlankNode::new_unchecked(format!("s{i}e{j}")).into())
             .collect();
         for ev in &nodes {
-            add(&st, vocab("evidence"), ev.clone().into());
+            add(&st, vocab("evidence"), ev.clone().into())?;
         }
         for (ev, node) in e.relation.evidence.iter().zip(&nodes) {
             let tier = match ev.tier {
                 crate::model::Tier::Explicit => "explicit",
                 crate::model::Tier::Implied => "implied",
             };
-            add(node, rdf::TYPE.into_owned(), vocab("Evidence").into());
+            add(node, rdf::TYPE.into_owned(), vocab("Evidence").into())?;
             add(
                 node,
                 vocab("document"),
                 Literal::from(ev.document.as_str()).into(),
-            );
+            )?;
             add(
                 node,
                 vocab("sentence"),
                 Literal::from(ev.sentence.as_str()).into(),
-            );
-            add(node, vocab("start"), integer(ev.start).into());
-            add(node, vocab("end"), integer(ev.end).into());
-            add(node, vocab("rule"), Literal::from(ev.rule.as_str()).into());
-            add(node, vocab("tier"), Literal::from(tier).into());
+            )?;
+            add(node, vocab("start"), integer(ev.start).into())?;
+            add(node, vocab("end"), integer(ev.end).into())?;
+            add(node, vocab("rule"), Literal::from(ev.rule.as_str()).into())?;
+            add(node, vocab("tier"), Literal::from(tier).into())?;
         }
     }
-    out
+    Ok(())
 }
 
 fn prefix_error(e: oxrdf::IriParseError) -> io::Error {
@@ -205,9 +228,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
         serializer = serializer.with_prefix(name, iri).map_err(prefix_error)?;
     }
     let mut w = serializer.for_writer(io::BufWriter::with_capacity(1 << 16, out));
-    for t in triples(graph) {
-        w.serialize_triple(&t)?;
-    }
+    for_each_triple(graph, |t| w.serialize_triple(&t))?;
     w.finish()?.flush()
 }
 
@@ -215,9 +236,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
 pub fn write_ntriples(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let mut w =
         oxttl::NTriplesSerializer::new().for_writer(io::BufWriter::with_capacity(1 << 16, out));
-    for t in triples(graph) {
-        w.serialize_triple(&t)?;
-    }
+    for_each_triple(graph, |t| w.serialize_triple(&t))?;
     w.finish().flush()
 }
 
@@ -228,14 +247,14 @@ pub fn write_jsonld(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
         serializer = serializer.with_prefix(name, iri).map_err(prefix_error)?;
     }
     let mut w = serializer.for_writer(io::BufWriter::with_capacity(1 << 16, out));
-    for t in triples(graph) {
+    for_each_triple(graph, |t| {
         w.serialize_quad(QuadRef::new(
             &t.subject,
             &t.predicate,
             &t.object,
             GraphNameRef::DefaultGraph,
-        ))?;
-    }
+        ))
+    })?;
     let mut out = w.finish()?;
     out.write_all(b"\n")?;
     out.flush()

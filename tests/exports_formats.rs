@@ -259,9 +259,10 @@ fn hostile_graph() -> KnowledgeGraph {
     g
 }
 
-/// The SCO graph the lead's pipeline built from the seed article (copied from main).
+/// The SCO graph built from the seed article: the committed `output/graph.json`, which
+/// `tests/output.rs` keeps equal to a fresh build.
 fn sco_graph() -> KnowledgeGraph {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sco-graph.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/graph.json");
     KnowledgeGraph::load(&path).unwrap()
 }
 

@@ -1,13 +1,15 @@
 //! Consumer check: our centralities and path lengths against NetworkX on the SCO fixture.
 //!
-//! NetworkX runs from a venv under `target/` (created on first use with `pip install numpy scipy
-//! networkx`). Without Python or the package index the test says loudly that it skipped;
-//! with `KG_REQUIRE_CONSUMERS=1` (CI) a skip is a failure.
+//! NetworkX (with numpy and scipy) runs from the consumers' venv of `tests/common`: without
+//! Python or the package index the test says loudly that it skipped; with
+//! `KG_REQUIRE_CONSUMERS=1` (CI) a skip is a failure.
+
+mod common;
 
 use kg::graph::KnowledgeGraph;
 use kg::query::centrality::Dense;
 use kg::query::paths::{Filter, PathFinder};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sco.json");
@@ -33,48 +35,17 @@ json.dump({
 }, sys.stdout)
 "#;
 
-fn skip(why: &str) {
-    if std::env::var("KG_REQUIRE_CONSUMERS").is_ok_and(|v| v == "1") {
-        panic!("NetworkX consumer check could not run: {why}");
-    }
-    eprintln!("SKIPPED: NetworkX consumer check could not run: {why}");
-}
-
-/// A Python with NetworkX: `target/venv-networkx`, created on first use.
-fn python() -> Result<PathBuf, String> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv-networkx");
-    let py = venv.join("bin/python");
-    let has_nx = |py: &Path| {
-        Command::new(py)
-            .args(["-c", "import networkx, numpy, scipy"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if has_nx(&py) {
-        return Ok(py);
-    }
-    let run = |cmd: &mut Command| -> Result<(), String> {
-        let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!("{cmd:?}: {}", String::from_utf8_lossy(&out.stderr)))
-        }
-    };
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(Command::new(&py).args(["-m", "pip", "install", "-q", "networkx", "numpy", "scipy"]))?;
-    if has_nx(&py) {
-        Ok(py)
-    } else {
-        Err("networkx did not install".into())
-    }
-}
-
 #[test]
 fn centralities_and_path_lengths_match_networkx() {
-    let py = match python() {
-        Ok(p) => p,
-        Err(e) => return skip(&e),
+    let Some(py) = common::python_or_skip(
+        "networkx centralities",
+        &[
+            ("networkx", "networkx"),
+            ("numpy", "numpy"),
+            ("scipy", "scipy"),
+        ],
+    ) else {
+        return;
     };
     let out = Command::new(py)
         .args(["-c", SCRIPT, FIXTURE])

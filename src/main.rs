@@ -96,6 +96,7 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         merges: args.merges,
         builtin_only: args.builtin_only,
         min_confidence: args.min_confidence,
+        progress: !args.quiet && !args.json,
     };
     let summary = kg::pipeline::build(&config, &args.out)?;
     if args.json {

@@ -37,6 +37,8 @@ pub struct BuildConfig {
     pub builtin_only: bool,
     /// Drop edges whose confidence is below this (0 to 1).
     pub min_confidence: Option<f64>,
+    /// Show a progress bar on stderr while extracting (only drawn on a terminal).
+    pub progress: bool,
 }
 
 /// The compiled-in merges file.
@@ -94,7 +96,25 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
     let docs = load_inputs(&inputs)?;
     let knowledge = Knowledge::from_files(&config.lexicons, &config.rules, !config.builtin_only)?;
     let overrides = load_overrides(&config.merges)?;
-    let extractions: Vec<Extraction> = docs.par_iter().map(|d| extract(d, &knowledge)).collect();
+    let extractions: Vec<Extraction> = if config.progress {
+        // A bar on stderr; indicatif draws nothing when stderr is not a terminal.
+        use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+        let bar = ProgressBar::new(docs.len() as u64).with_style(
+            ProgressStyle::with_template(
+                "{spinner} extracting {pos}/{len} documents {wide_bar} {eta}",
+            )
+            .expect("progress template parses"),
+        );
+        let out = docs
+            .par_iter()
+            .progress_with(bar.clone())
+            .map(|d| extract(d, &knowledge))
+            .collect();
+        bar.finish_and_clear();
+        out
+    } else {
+        docs.par_iter().map(|d| extract(d, &knowledge)).collect()
+    };
     let (mut graph, log) = merge(&extractions, overrides)?;
     if let Some(min) = config.min_confidence {
         graph.retain_confident(min);

@@ -62,7 +62,10 @@ pub(super) fn resolve<'a>(
         }
         let people_between = |from: usize, to: usize| -> Vec<usize> {
             let mut ids: Vec<usize> = Vec::new();
-            let named = mentions.iter().filter(|m| m.form == Form::Name);
+            // Mentions are sorted by start: look only at the window, not the document.
+            let a = mentions.partition_point(|m| m.start < from);
+            let b = mentions.partition_point(|m| m.start < to);
+            let named = mentions[a..b].iter().filter(|m| m.form == Form::Name);
             for m in named.chain(resolved.iter()) {
                 if m.start >= from
                     && m.end <= to
@@ -114,9 +117,13 @@ fn nearest_organization<'a>(
     label_of: &impl Fn(usize) -> &'a str,
 ) -> Option<usize> {
     let from = sentences[si.saturating_sub(WINDOW * 2)].start;
-    let candidates: Vec<&Mention> = mentions
+    let (a, b) = (
+        mentions.partition_point(|m| m.start < from),
+        mentions.partition_point(|m| m.start < start),
+    );
+    let candidates: Vec<&Mention> = mentions[a..b]
         .iter()
-        .filter(|m| m.form == Form::Name && m.start >= from && m.end <= start)
+        .filter(|m| m.form == Form::Name && m.end <= start)
         .filter(|m| kind_of(m.entity) == EntityKind::Organization)
         .collect();
     let by_noun = candidates.iter().rev().find(|m| {

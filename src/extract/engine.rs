@@ -36,6 +36,8 @@ pub struct Knowledge {
     groups: Vec<Vec<usize>>,
     corefs: PhraseSet<Number>,
     glue: HashSet<String>,
+    /// Negation phrases padded with spaces (" not "), for whole-word search.
+    negation: Vec<String>,
 }
 
 impl Knowledge {
@@ -99,6 +101,7 @@ impl Knowledge {
                     .map(|w| w.trim_end_matches('.').to_lowercase()),
             )
             .collect();
+        let negation = rules.negation.iter().map(|n| format!(" {n} ")).collect();
         Knowledge {
             lexicon,
             gazetteer,
@@ -107,6 +110,7 @@ impl Knowledge {
             groups,
             corefs,
             glue,
+            negation,
         }
     }
 
@@ -158,6 +162,7 @@ struct Filled {
 struct Entities<'a> {
     lexicon: &'a Lexicon,
     local: Vec<LexiconEntry>,
+    local_ids: Vec<String>,
 }
 
 impl Entities<'_> {
@@ -170,7 +175,7 @@ impl Entities<'_> {
 
     fn id(&self, i: usize) -> std::borrow::Cow<'_, str> {
         match i.checked_sub(self.lexicon.len()) {
-            Some(j) => std::borrow::Cow::Owned(crate::model::slug(&self.local[j].name)),
+            Some(j) => std::borrow::Cow::Borrowed(&self.local_ids[j]),
             None => std::borrow::Cow::Borrowed(self.lexicon.id(i)),
         }
     }
@@ -226,9 +231,15 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
             form,
         })
         .collect();
+    let local_ids = found
+        .entries
+        .iter()
+        .map(|e| crate::model::slug(&e.name))
+        .collect();
     let ents = Entities {
         lexicon: &k.lexicon,
         local: found.entries,
+        local_ids,
     };
     // A lexicon may spell a person with a title ("Chancellor Greta Nkosi"); the title is a
     // trigger, so the mention starts after it.
@@ -440,17 +451,25 @@ impl Ctx<'_> {
 
     /// True when a negation word sits among the few words before the trigger.
     fn negated(&self, si: usize, ts: usize) -> bool {
-        let before = &self.text[self.sentences[si].start..ts];
-        let words: Vec<String> = words(before).map(|w| w.to_lowercase()).collect();
+        // Only the last words before the trigger matter: look at a short tail of the
+        // sentence, not all of it, for every trigger.
+        let sentence_start = self.sentences[si].start;
+        let mut from = ts.saturating_sub(80).max(sentence_start);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let words: Vec<String> = words(&self.text[from..ts])
+            .map(|w| w.to_lowercase())
+            .collect();
         let window = &words[words.len().saturating_sub(4)..];
         let joined = format!(" {} ", window.join(" "));
-        self.k.rules.negation.iter().any(|n| {
-            if n == "n't" {
+        self.k.negation.iter().any(|n| {
+            if n == " n't " {
                 window
                     .iter()
                     .any(|w| w.ends_with("n't") || w.ends_with("n’t"))
             } else {
-                joined.contains(&format!(" {n} "))
+                joined.contains(n.as_str())
             }
         })
     }
@@ -682,10 +701,16 @@ impl Ctx<'_> {
     /// nearest the trigger before that ("Since 2019 Chen has chaired ..."). Dates inside names ("Taiwan 2050
     /// Educational Foundation") and dates that follow another entity ("Tamkang University
     /// (2006-2008)") belong to something else.
-    fn when(&self, si: usize, s: &Mention, o: &Mention, ts: usize, te: usize) -> Option<When> {
+    fn when(
+        &self,
+        si: usize,
+        dates: &[temporal::DateExpr],
+        s: &Mention,
+        o: &Mention,
+        ts: usize,
+        te: usize,
+    ) -> Option<When> {
         let sent = self.sentences[si];
-        let text = &self.text[sent.start..sent.end];
-        let dates = temporal::dates(text);
         if dates.is_empty() {
             return None;
         }
@@ -759,6 +784,8 @@ impl Ctx<'_> {
             None => None,
         };
         let sent = self.sentences[si];
+        // Dates of the sentence, read once for all the claims this application makes.
+        let dates = temporal::dates(&self.text[sent.start..sent.end]);
         let mut emit = |s: &Mention, o: &Mention, context: bool| {
             if s.entity == o.entity {
                 return;
@@ -773,7 +800,7 @@ impl Ctx<'_> {
                 Confidence::get,
             );
             let confidence = Confidence::new(if implied { prior * 0.85 } else { prior });
-            let when = self.when(si, s, o, ts, te);
+            let when = self.when(si, &dates, s, o, ts, te);
             claims.insert(RawClaim {
                 subject: s.entity,
                 relation: rule.relation,

@@ -14,7 +14,6 @@ use crate::text::{TextError, load_inputs};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -145,8 +144,7 @@ pub fn merge(
 ) -> Result<(KnowledgeGraph, Vec<MergeRecord>), BuildError> {
     let mut merger = Merger::new(overrides);
     for ex in extractions {
-        let surfaces: HashMap<String, Vec<String>> = ex.surfaces.clone().into_iter().collect();
-        merger.add_document(&ex.document, &ex.entities, &ex.claims, &surfaces)?;
+        merger.add_document(&ex.document, &ex.entities, &ex.claims, &ex.surfaces)?;
     }
     let (mut graph, log) = merger.finish();
     graph.detect_conflicts(&ConflictTable::builtin());

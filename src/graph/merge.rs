@@ -21,7 +21,7 @@
 use super::{GraphError, KnowledgeGraph};
 use crate::model::{Claim, Entity};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
 /// One logged decision.
@@ -156,7 +156,7 @@ impl Merger {
         document: &str,
         entities: &[Entity],
         claims: &[Claim],
-        surfaces: &HashMap<String, Vec<String>>,
+        surfaces: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), GraphError> {
         self.graph.add_document(document);
         let mut map: HashMap<&str, String> = HashMap::new();
@@ -365,7 +365,7 @@ mod tests {
     #[test]
     fn same_person_under_two_ids_merges_by_full_name_with_a_log_entry() {
         let mut m = Merger::default();
-        let none = HashMap::new();
+        let none = BTreeMap::new();
         let lula = entity(
             "luiz-inacio-lula-da-silva",
             "Luiz Inacio Lula da Silva",
@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn a_shared_single_word_does_not_merge() {
         let mut m = Merger::default();
-        let none = HashMap::new();
+        let none = BTreeMap::new();
         m.add_document(
             "a",
             &[entity(
@@ -443,7 +443,7 @@ mod tests {
     #[test]
     fn type_conflicts_are_reported_not_merged() {
         let mut m = Merger::default();
-        let none = HashMap::new();
+        let none = BTreeMap::new();
         m.add_document(
             "a",
             &[entity("georgia", "Georgia", EntityKind::Country, &[])],
@@ -476,7 +476,7 @@ mod tests {
         )
         .unwrap();
         let mut m = Merger::new(overrides);
-        let none = HashMap::new();
+        let none = BTreeMap::new();
         m.add_document(
             "a",
             &[

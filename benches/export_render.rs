@@ -68,7 +68,7 @@ fn synthetic(nodes: usize, edges: usize) -> KnowledgeGraph {
         }
         let sentence = format!("Entity {a} and entity {b} appear in sentence {added}.");
         let ev = Evidence {
-            document: format!("doc-{:05}.txt", added % 10_000),
+            document: format!("doc-{:05}.txt", added % 10_000).into(),
             end: sentence.len(),
             sentence,
             start: 0,

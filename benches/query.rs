@@ -27,6 +27,10 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+// The allocator of the `kg` binary, so both sides of each comparison run as users run them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PAIRS: usize = 1000;
 
 /// The same seeded generator as `networkx_baseline.py`.

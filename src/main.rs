@@ -6,6 +6,12 @@ use kg::pipeline::BuildConfig;
 use std::io::Write;
 use std::process::ExitCode;
 
+// Loading and extraction allocate tens of millions of small strings; mimalloc does that
+// faster than the system allocator and, with fewer fresh pages per megabyte, touches less
+// memory (benches/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

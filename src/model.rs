@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// What kind of thing an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -213,16 +214,17 @@ pub struct Entity {
 /// Where a claim comes from: the sentence that states it and the rule that read it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Evidence {
-    /// Document name (file name relative to the input it was found under).
-    pub document: String,
+    /// Document name (file name relative to the input it was found under). Shared: a
+    /// document's claims, and a loaded graph's evidence, point at one copy of the name.
+    pub document: Arc<str>,
     /// The sentence, exactly the document's bytes `[start, end)`.
     pub sentence: String,
     /// Byte offset of the sentence in the original UTF-8 document.
     pub start: usize,
     /// Byte offset one past the sentence's end.
     pub end: usize,
-    /// Id of the rule that produced the claim.
-    pub rule: String,
+    /// Id of the rule that produced the claim (shared like `document`).
+    pub rule: Arc<str>,
     /// Whether the sentence states the claim outright or it was inferred.
     #[serde(default = "default_tier")]
     pub tier: Tier,
@@ -232,7 +234,7 @@ pub struct Evidence {
     pub confidence: Confidence,
     /// When the claim holds, if the clause says ("since 2017", "in 1984", "2006–2008").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<When>,
+    pub when: Option<Box<When>>,
 }
 
 fn default_tier() -> Tier {
@@ -337,7 +339,7 @@ impl Relation {
     pub fn confidence(&self) -> Confidence {
         let mut best: Vec<((&str, usize), Confidence)> = Vec::new();
         for ev in &self.evidence {
-            let key = (ev.document.as_str(), ev.start);
+            let key = (&*ev.document, ev.start);
             match best.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, c)) => *c = (*c).max(ev.confidence),
                 None => best.push((key, ev.confidence)),

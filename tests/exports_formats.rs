@@ -381,7 +381,7 @@ fn canonical(g: &KnowledgeGraph, all_sentences: bool) -> Value {
         .into_iter()
         .map(|e| {
             let ev = &e.relation.evidence;
-            let mut docs: Vec<&str> = ev.iter().map(|x| x.document.as_str()).collect();
+            let mut docs: Vec<&str> = ev.iter().map(|x| &*x.document).collect();
             docs.sort();
             docs.dedup();
             let sentences: Vec<&str> = ev.iter().map(|x| x.sentence.as_str()).collect();
@@ -610,7 +610,7 @@ fn all_texts(g: &KnowledgeGraph) -> BTreeSet<String> {
     for e in g.sorted_edges() {
         for ev in &e.relation.evidence {
             texts.insert(ev.sentence.clone());
-            texts.insert(ev.document.clone());
+            texts.insert(ev.document.to_string());
         }
     }
     texts
@@ -778,7 +778,7 @@ fn documents(e: &kg::graph::EdgeView<'_>) -> Vec<String> {
         .relation
         .evidence
         .iter()
-        .map(|x| x.document.clone())
+        .map(|x| x.document.to_string())
         .collect();
     docs.sort();
     docs.dedup();

@@ -84,7 +84,7 @@ fn many_documents_merge_into_one_node_per_entity() {
         .sorted_edges()
         .into_iter()
         .filter(|e| e.source.id == "vladimir-putin" || e.target.id == "vladimir-putin")
-        .flat_map(|e| e.relation.evidence.iter().map(|ev| ev.document.as_str()))
+        .flat_map(|e| e.relation.evidence.iter().map(|ev| &*ev.document))
         .collect();
     assert_eq!(
         docs.into_iter().collect::<Vec<_>>(),

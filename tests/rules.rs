@@ -37,7 +37,7 @@ fn every_rule_yields_its_claims_on_its_examples() {
         let by_rule: BTreeSet<String> = found
             .claims
             .iter()
-            .filter(|c| c.evidence.rule == ex.rule)
+            .filter(|c| *c.evidence.rule == *ex.rule)
             .map(|c| format!("{} {} {}", c.subject, c.relation, c.object))
             .collect();
         let all: BTreeSet<String> = found
@@ -69,8 +69,8 @@ fn every_builtin_rule_has_an_example() {
     let missing: Vec<String> = rules
         .rules
         .iter()
-        .map(|r| r.id.get_ref().clone())
-        .chain(rules.inferences.iter().map(|i| i.id.clone()))
+        .map(|r| r.id.get_ref().to_string())
+        .chain(rules.inferences.iter().map(|i| i.id.to_string()))
         .filter(|id| !covered.contains(id))
         .collect();
     assert!(missing.is_empty(), "rules without an example: {missing:?}");

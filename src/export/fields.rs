@@ -91,7 +91,7 @@ pub fn confidence_text(c: Confidence) -> String {
 
 /// The distinct documents an edge's evidence comes from, sorted.
 pub fn evidence_documents(evidence: &[Evidence]) -> Vec<&str> {
-    let mut docs: Vec<&str> = evidence.iter().map(|e| e.document.as_str()).collect();
+    let mut docs: Vec<&str> = evidence.iter().map(|e| &*e.document).collect();
     docs.sort_unstable();
     docs.dedup();
     docs

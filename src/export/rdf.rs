@@ -198,11 +198,7 @@ pub fn for_each_triple(
                 crate::model::Tier::Implied => "implied",
             };
             add(node, rdf::TYPE.into_owned(), vocab("Evidence").into())?;
-            add(
-                node,
-                vocab("document"),
-                Literal::from(ev.document.as_str()).into(),
-            )?;
+            add(node, vocab("document"), Literal::from(&*ev.document).into())?;
             add(
                 node,
                 vocab("sentence"),
@@ -210,7 +206,7 @@ pub fn for_each_triple(
             )?;
             add(node, vocab("start"), integer(ev.start).into())?;
             add(node, vocab("end"), integer(ev.end).into())?;
-            add(node, vocab("rule"), Literal::from(ev.rule.as_str()).into())?;
+            add(node, vocab("rule"), Literal::from(&*ev.rule).into())?;
             add(node, vocab("tier"), Literal::from(tier).into())?;
         }
     }

@@ -197,7 +197,8 @@ struct RawClaim {
 /// Per-document state shared by all rule applications.
 struct Ctx<'a> {
     text: &'a str,
-    doc: &'a Document,
+    /// The document's name, shared by all its evidence.
+    doc_name: std::sync::Arc<str>,
     k: &'a Knowledge,
     ents: Entities<'a>,
     sentences: &'a [Sentence],
@@ -289,7 +290,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
 
     let mut ctx = Ctx {
         text,
-        doc,
+        doc_name: doc.name().into(),
         k,
         ents,
         sentences: doc.sentences(),
@@ -806,14 +807,14 @@ impl Ctx<'_> {
                 relation: rule.relation,
                 object: o.entity,
                 evidence: Evidence {
-                    document: self.doc.name().to_string(),
+                    document: self.doc_name.clone(),
                     sentence: self.text[sent.start..sent.end].to_string(),
                     start: sent.start,
                     end: sent.end,
                     rule: rule.id.get_ref().clone(),
                     tier,
                     confidence,
-                    when,
+                    when: when.map(Box::new),
                 },
             });
         };
@@ -970,7 +971,14 @@ mod tests {
         }
         ex.claims
             .into_iter()
-            .map(|c| (c.subject, c.relation.as_str(), c.object, c.evidence.rule))
+            .map(|c| {
+                (
+                    c.subject,
+                    c.relation.as_str(),
+                    c.object,
+                    c.evidence.rule.to_string(),
+                )
+            })
             .collect()
     }
 
@@ -1260,7 +1268,7 @@ mod tests {
         run(&doc, &k)
             .claims
             .into_iter()
-            .map(|c| (c.subject, c.object, c.evidence.when))
+            .map(|c| (c.subject, c.object, c.evidence.when.map(|w| *w)))
             .collect()
     }
 

@@ -159,7 +159,7 @@ pub struct Slot {
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Unique id, written into evidence.
-    pub id: toml::Spanned<String>,
+    pub id: toml::Spanned<std::sync::Arc<str>>,
     /// The relation it produces.
     pub relation: RelationKind,
     /// Explicit or implied.
@@ -202,7 +202,7 @@ pub struct Atom {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inference {
     /// Unique id, written into evidence.
-    pub id: String,
+    pub id: std::sync::Arc<str>,
     /// The two premises.
     pub when: [Atom; 2],
     /// The conclusion (always implied).
@@ -212,7 +212,7 @@ pub struct Inference {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawInference {
-    id: toml::Spanned<String>,
+    id: toml::Spanned<std::sync::Arc<str>>,
     when: [toml::Spanned<String>; 2],
     then: toml::Spanned<String>,
 }
@@ -365,13 +365,13 @@ impl RuleSet {
                 message,
             }
         })?;
-        let invalid = |id: &toml::Spanned<String>, message: String| {
+        let invalid = |id: &toml::Spanned<std::sync::Arc<str>>, message: String| {
             let (line, column) = at(id.span().start);
             RulesError::Invalid {
                 path: name.to_string(),
                 line,
                 column,
-                id: id.get_ref().clone(),
+                id: id.get_ref().to_string(),
                 message,
             }
         };
@@ -410,7 +410,7 @@ impl RuleSet {
                         path: name.to_string(),
                         line,
                         column,
-                        id: raw.id.get_ref().clone(),
+                        id: raw.id.get_ref().to_string(),
                         message,
                     }
                 })

@@ -249,7 +249,7 @@ pub fn subgraph(
     let mut cited = BTreeSet::new();
     for e in g.edge_references().filter(|e| edges.contains(&e.id())) {
         let rel = e.weight();
-        cited.extend(rel.evidence.iter().map(|ev| ev.document.as_str()));
+        cited.extend(rel.evidence.iter().map(|ev| &*ev.document));
         out.add_relation(
             &g[e.source()].id,
             rel.kind,

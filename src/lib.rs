@@ -17,6 +17,7 @@ pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;
+mod hash;
 pub mod model;
 pub mod pipeline;
 pub mod query;

@@ -216,6 +216,7 @@ pub struct Entity {
 pub struct Evidence {
     /// Document name (file name relative to the input it was found under). Shared: a
     /// document's claims, and a loaded graph's evidence, point at one copy of the name.
+    #[serde(deserialize_with = "shared_name")]
     pub document: Arc<str>,
     /// The sentence, exactly the document's bytes `[start, end)`.
     pub sentence: String,
@@ -224,6 +225,7 @@ pub struct Evidence {
     /// Byte offset one past the sentence's end.
     pub end: usize,
     /// Id of the rule that produced the claim (shared like `document`).
+    #[serde(deserialize_with = "shared_name")]
     pub rule: Arc<str>,
     /// Whether the sentence states the claim outright or it was inferred.
     #[serde(default = "default_tier")]
@@ -239,6 +241,63 @@ pub struct Evidence {
 
 fn default_tier() -> Tier {
     Tier::Explicit
+}
+
+type NameSet = std::collections::HashSet<Arc<str>, crate::hash::FxBuild>;
+
+thread_local! {
+    /// The names already read in this thread's [`sharing_names`] scope, if one is open.
+    static NAMES: std::cell::RefCell<Option<NameSet>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with evidence names shared: every `document` and `rule` deserialised in it on
+/// this thread reuses the first copy of an equal name. A graph file names a few thousand
+/// documents and a few dozen rules across millions of evidence items, so this saves two
+/// allocations per item. Scopes nest; the names are dropped when the outermost one ends.
+pub(crate) fn sharing_names<R>(f: impl FnOnce() -> R) -> R {
+    let opened = NAMES.with(|n| {
+        let mut n = n.borrow_mut();
+        let open = n.is_none();
+        if open {
+            *n = Some(NameSet::default());
+        }
+        open
+    });
+    // Close the scope even if `f` unwinds, so a later deserialisation does not keep names.
+    struct Close(bool);
+    impl Drop for Close {
+        fn drop(&mut self) {
+            if self.0 {
+                NAMES.with(|n| n.borrow_mut().take());
+            }
+        }
+    }
+    let _close = Close(opened);
+    f()
+}
+
+fn shared_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    struct Name;
+    impl serde::de::Visitor<'_> for Name {
+        type Value = Arc<str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Arc<str>, E> {
+            Ok(NAMES.with(|n| match n.borrow_mut().as_mut() {
+                Some(set) => match set.get(s) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name: Arc<str> = s.into();
+                        set.insert(name.clone());
+                        name
+                    }
+                },
+                None => s.into(),
+            }))
+        }
+    }
+    d.deserialize_str(Name)
 }
 
 /// A temporal qualifier: a start, an end, or a point in time, as ISO-8601 prefixes

@@ -118,64 +118,65 @@ impl KnowledgeGraph {
 
     /// Builds a graph from a parsed file, checking that every edge names known nodes.
     pub fn from_file(file: GraphFile<'_>, name: &str) -> Result<Self, GraphError> {
-        let mut g = KnowledgeGraph::with_capacity(file.nodes.len(), file.edges.len());
-        for doc in &file.meta.documents {
-            g.add_document(doc);
-        }
-        for node in file.nodes {
-            let node = node.into_owned();
-            if g.node(&node.id).is_some() {
-                return Err(GraphError::DuplicateEntity {
-                    context: name.to_string(),
-                    id: node.id,
-                });
-            }
-            g.add_entity(node);
-        }
-        for (i, edge) in file.edges.into_iter().enumerate() {
-            let mut ends = [None, None];
-            for (slot, end) in ends.iter_mut().zip([&edge.source, &edge.target]) {
-                *slot = g.node(end);
-                if slot.is_none() {
-                    return Err(GraphError::UnknownEntity {
-                        context: format!(
-                            "{name}: edge {i} ({} {} {})",
-                            edge.source, edge.relation, edge.target
-                        ),
-                        id: end.to_string(),
-                    });
-                }
-            }
-            let [Some(s), Some(o)] = ends else {
-                unreachable!("both ends were found")
-            };
-            g.add_relation_between(s, edge.relation, o, edge.evidence.into_owned());
-        }
-        g.set_conflicts(file.conflicts.into_owned());
-        Ok(g)
+        super::load::build(file.into(), name)
     }
 
     /// Parses `graph.json` text; syntax and contract errors carry `name:line:column`.
     pub fn from_json_str(text: &str, name: &str) -> Result<Self, GraphError> {
-        let file: GraphFile<'_> = serde_json::from_str(text).map_err(|e| GraphError::Syntax {
+        Self::from_json_bytes(text.as_bytes(), name)
+    }
+
+    /// Parses `graph.json` bytes (on all of rayon's threads when the file is large); syntax
+    /// and contract errors carry `name:line:column`, invalid UTF-8 included.
+    pub fn from_json_bytes(bytes: &[u8], name: &str) -> Result<Self, GraphError> {
+        if let Some(parsed) = super::load::parse(bytes, rayon::current_num_threads()) {
+            return super::load::build(parsed, name);
+        }
+        // The fast reader refused: read with the derive, for its error's position (or for
+        // the few valid shapes the fast reader does not take).
+        let syntax = |line, column, message| GraphError::Syntax {
             path: name.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+            line,
+            column,
+            message,
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
+            let (line, column) = crate::text::line_col(valid, valid.len());
+            syntax(line, column, "invalid UTF-8".to_string())
         })?;
+        let file: GraphFile<'_> = serde_json::from_str(text)
+            .map_err(|e| syntax(e.line(), e.column(), strip_position(&e.to_string())))?;
         Self::from_file(file, name)
     }
 
     /// Reads and parses a `graph.json` file.
+    ///
+    /// A large file is mapped rather than read: its pages are already in the page cache, and
+    /// a copy would be as large as the file again in fresh memory.
     pub fn load(path: &std::path::Path) -> Result<Self, GraphError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| GraphError::Io {
+        let io = |source| GraphError::Io {
             path: name.clone(),
             source,
-        })?;
-        Self::from_json_str(&text, &name)
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        if size < MAP_FROM {
+            let mut bytes = Vec::with_capacity(size as usize);
+            std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(io)?;
+            return Self::from_json_bytes(&bytes, &name);
+        }
+        // SAFETY: the map is read only and dropped before we return. Like every reader that
+        // maps files (ripgrep, git), we rely on the file not being truncated while we read it;
+        // `kg build` replaces its outputs by renaming, never in place.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
+        Self::from_json_bytes(&map, &name)
     }
 }
+
+/// Files at least this large are mapped instead of read.
+const MAP_FROM: u64 = 1 << 24;
 
 /// serde_json appends " at line L column C"; we print the position up front instead.
 fn strip_position(msg: &str) -> String {

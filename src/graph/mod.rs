@@ -31,10 +31,15 @@ pub mod merge;
 pub use conflicts::{ConflictRule, ConflictTable};
 pub use merge::{MergeOverrides, MergeRecord, Merger};
 
+mod load;
+
+use crate::hash::FxBuild;
 use crate::model::{Claim, Conflict, Entity, Evidence, Relation, RelationKind};
+use compact_str::CompactString;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Errors raised while assembling a graph.
 #[derive(Debug, thiserror::Error)]
@@ -78,76 +83,24 @@ pub enum GraphError {
     },
 }
 
-/// A fast non-cryptographic hasher (the FxHash mix, avalanched) for the id and edge indexes: loading a
-/// large graph hashes every id twice per edge, and SipHash's flood resistance buys nothing
-/// for our own files.
-#[derive(Debug, Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail) ^ rest.len() as u64);
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The multiply only carries entropy upwards, and hashbrown picks buckets from the low
-        // bits: ids sharing a tail ("person/p0001234") would collide. Avalanche them (the
-        // murmur3 finaliser).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h
-    }
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+/// (subject, relation, object) → its one edge.
+type EdgeMap = HashMap<(NodeIndex, RelationKind, NodeIndex), EdgeIndex, FxBuild>;
 
 /// The entity–relation graph with evidence on every edge.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: StableDiGraph<Entity, Relation>,
-    index: HashMap<String, NodeIndex, FxBuild>,
-    edges: HashMap<(NodeIndex, RelationKind, NodeIndex), EdgeIndex, FxBuild>,
+    /// The node of each entity id. Ids of up to 24 bytes are stored inline, so a lookup
+    /// touches the table and nothing else (loading resolves two ids per edge).
+    index: IdIndex,
+    /// Built on first use: a graph loaded only to be queried never needs it, and building it
+    /// is a third of the cost of loading a large file.
+    edges: OnceLock<EdgeMap>,
     documents: Vec<String>,
     conflicts: Vec<Conflict>,
 }
+
+type IdIndex = hashbrown::HashMap<CompactString, NodeIndex, FxBuild>;
 
 impl KnowledgeGraph {
     /// An empty graph.
@@ -159,8 +112,8 @@ impl KnowledgeGraph {
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
         KnowledgeGraph {
             graph: StableDiGraph::with_capacity(nodes, edges),
-            index: HashMap::with_capacity_and_hasher(nodes, FxBuild::default()),
-            edges: HashMap::with_capacity_and_hasher(edges, FxBuild::default()),
+            index: IdIndex::with_capacity_and_hasher(nodes, FxBuild::default()),
+            edges: OnceLock::new(),
             documents: Vec::new(),
             conflicts: Vec::new(),
         }
@@ -170,7 +123,7 @@ impl KnowledgeGraph {
     ///
     /// The first label and type win; later aliases are appended when new.
     pub fn add_entity(&mut self, entity: Entity) -> NodeIndex {
-        if let Some(&ix) = self.index.get(&entity.id) {
+        if let Some(ix) = self.node(&entity.id) {
             let node = &mut self.graph[ix];
             for alias in entity.aliases {
                 if alias != node.label && !node.aliases.contains(&alias) {
@@ -182,10 +135,22 @@ impl KnowledgeGraph {
             }
             return ix;
         }
-        let id = entity.id.clone();
-        let ix = self.graph.add_node(entity);
-        self.index.insert(id, ix);
-        ix
+        match self.insert_new_entity(entity) {
+            Ok(ix) => ix,
+            Err(_) => unreachable!("the id was not in the index"),
+        }
+    }
+
+    /// Adds an entity whose id is new, or gives it back.
+    fn insert_new_entity(&mut self, entity: Entity) -> Result<NodeIndex, Entity> {
+        match self.index.entry(CompactString::new(&entity.id)) {
+            hashbrown::hash_map::Entry::Occupied(_) => Err(entity),
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                let ix = self.graph.add_node(entity);
+                slot.insert(ix);
+                Ok(ix)
+            }
+        }
     }
 
     /// Adds a claim as an edge, or adds its evidence to the edge that already states it.
@@ -221,13 +186,10 @@ impl KnowledgeGraph {
         evidence: Vec<Evidence>,
     ) -> Result<EdgeIndex, GraphError> {
         let lookup = |id: &str| {
-            self.index
-                .get(id)
-                .copied()
-                .ok_or_else(|| GraphError::UnknownEntity {
-                    context: format!("{relation} claim"),
-                    id: id.to_string(),
-                })
+            self.node(id).ok_or_else(|| GraphError::UnknownEntity {
+                context: format!("{relation} claim"),
+                id: id.to_string(),
+            })
         };
         let (s, o) = (lookup(subject)?, lookup(object)?);
         Ok(self.add_relation_between(s, relation, o, evidence))
@@ -244,7 +206,7 @@ impl KnowledgeGraph {
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
         }
-        if let Some(&ix) = self.edges.get(&(s, relation, o)) {
+        if let Some(&ix) = self.edge_map().get(&(s, relation, o)) {
             let list = &mut self.graph[ix].evidence;
             for ev in evidence {
                 if let Err(pos) = list.binary_search(&ev) {
@@ -266,8 +228,25 @@ impl KnowledgeGraph {
                 evidence,
             },
         );
-        self.edges.insert((s, relation, o), ix);
+        self.edge_map_mut().insert((s, relation, o), ix);
         ix
+    }
+
+    /// The edge map, built from the edges on first use.
+    fn edge_map(&self) -> &EdgeMap {
+        self.edges.get_or_init(|| {
+            let mut map =
+                EdgeMap::with_capacity_and_hasher(self.graph.edge_count(), FxBuild::default());
+            for e in self.graph.edge_references() {
+                map.insert((e.source(), e.weight().kind, e.target()), e.id());
+            }
+            map
+        })
+    }
+
+    fn edge_map_mut(&mut self) -> &mut EdgeMap {
+        self.edge_map();
+        self.edges.get_mut().expect("edge map was just built")
     }
 
     /// Removes the edges whose confidence is below `min` (and recomputes nothing else:
@@ -278,13 +257,13 @@ impl KnowledgeGraph {
             .edge_indices()
             .filter(|&e| self.graph[e].confidence().get() < min)
             .collect();
+        if weak.is_empty() {
+            return;
+        }
         for e in weak {
-            if let Some((s, t)) = self.graph.edge_endpoints(e) {
-                let kind = self.graph[e].kind;
-                self.edges.remove(&(s, kind, t));
-            }
             self.graph.remove_edge(e);
         }
+        self.edges = OnceLock::new();
     }
 
     /// Records a document as a source of this graph (kept once, in the order added).
@@ -341,7 +320,9 @@ impl KnowledgeGraph {
         if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
             std::mem::swap(&mut s, &mut o);
         }
-        self.edges.get(&(s, relation, o)).map(|&ix| &self.graph[ix])
+        self.edge_map()
+            .get(&(s, relation, o))
+            .map(|&ix| &self.graph[ix])
     }
 
     /// Number of entities.

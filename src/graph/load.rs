@@ -1,0 +1,430 @@
+//! Loading `graph.json` fast, with exactly the result of the plain serde reading.
+//!
+//! Two things make a large file slow to load: parsing it on one core, and building the graph
+//! one edge at a time through hash maps far larger than the cache. Here:
+//!
+//! * **Parsing is parallel.** Besides the main pass from the top of the file, each other
+//!   thread starts at a guess: the first line after its share of the bytes that opens an
+//!   object reading as an edge. It parses edges from there up to the next thread's start. The
+//!   main pass adopts a thread's edges only when it reaches that exact byte itself as an
+//!   element boundary of the `edges` array, so a wrong guess costs time, never correctness.
+//! * **Building is a merge of arrays.** Endpoint ids are resolved in parallel against the id
+//!   index; duplicate (subject, relation, object) triples are found by one sort of packed
+//!   keys (none when the file lists edges in our sorted order); edges then go into petgraph
+//!   in file order, as the one-at-a-time build would add them.
+//!
+//! The fast parser refuses what it does not handle (a top level that is not an object, a
+//! repeated key, any syntax error); the caller then parses with serde_json's derive, whose
+//! errors carry line and column. Both readings feed the same [`build`].
+
+use super::json::{EdgeRecord, GraphFile, Meta};
+use super::{GraphError, KnowledgeGraph};
+use crate::model::{Conflict, Entity, Relation};
+use petgraph::stable_graph::NodeIndex;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::ScopedJoinHandle;
+
+/// What a graph file holds, parsed and not yet checked.
+pub(super) struct Parsed<'a> {
+    meta: Meta,
+    nodes: Vec<Entity>,
+    /// The edges in file order, in the runs the threads parsed them in.
+    edges: Vec<Vec<EdgeRecord<'a>>>,
+    conflicts: Vec<Conflict>,
+}
+
+impl<'a> From<GraphFile<'a>> for Parsed<'a> {
+    fn from(file: GraphFile<'a>) -> Self {
+        Parsed {
+            meta: file.meta,
+            nodes: file.nodes.into_iter().map(Cow::into_owned).collect(),
+            edges: vec![file.edges],
+            conflicts: file.conflicts.into_owned(),
+        }
+    }
+}
+
+/// Below this size one thread parses everything: starting threads costs more than it saves.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// How many lines past its share's start a thread looks for an edge before it gives up.
+const PROBE_LINES: usize = 64;
+
+/// Parses a graph file on `threads` threads, or `None` when this parser does not take it
+/// (the caller's serde reading then reports the error, or reads what this one refused).
+pub(super) fn parse(b: &[u8], threads: usize) -> Option<Parsed<'_>> {
+    let starts = if threads > 1 && b.len() >= PARALLEL_FROM {
+        guess_starts(b, threads)
+    } else {
+        Vec::new()
+    };
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let pending = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let limit = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+                let cancel = &cancel;
+                let handle = scope.spawn(move || {
+                    crate::model::sharing_names(|| {
+                        let mut edges = Vec::new();
+                        let stop = elements(b, start, limit, limit, &mut edges, cancel)?;
+                        Some(Chunk { edges, stop })
+                    })
+                });
+                (start, handle)
+            })
+            .collect();
+        let mut chunks = Chunks { pending };
+        let parsed = crate::model::sharing_names(|| document(b, &mut chunks, &cancel));
+        // Threads whose work was not adopted stop at their next element.
+        cancel.store(true, Ordering::Relaxed);
+        parsed
+    })
+}
+
+/// Edges one thread parsed from its start.
+struct Chunk<'a> {
+    edges: Vec<EdgeRecord<'a>>,
+    stop: Stop,
+}
+
+/// Where a run of array elements ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// At the start of an element at or past the limit.
+    At(usize),
+    /// Just past the array's closing bracket.
+    End(usize),
+}
+
+/// The other threads' chunks, in file order, joined as the main pass reaches them.
+struct Chunks<'scope, 'a> {
+    pending: VecDeque<(usize, ScopedJoinHandle<'scope, Option<Chunk<'a>>>)>,
+}
+
+impl<'a> Chunks<'_, 'a> {
+    /// The start of the first chunk at or after `pos` (chunks before it are abandoned).
+    fn next_start(&mut self, pos: usize) -> usize {
+        while self.pending.front().is_some_and(|&(start, _)| start < pos) {
+            self.pending.pop_front();
+        }
+        self.pending.front().map_or(usize::MAX, |&(start, _)| start)
+    }
+
+    /// The chunk that starts at `start` (the front one), if its thread parsed it.
+    fn take(&mut self, start: usize) -> Option<Chunk<'a>> {
+        let (s, handle) = self.pending.pop_front()?;
+        debug_assert_eq!(s, start);
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+/// The top-level object, with the same fields and defaults as [`GraphFile`]'s derive.
+fn document<'a>(
+    b: &'a [u8],
+    chunks: &mut Chunks<'_, 'a>,
+    cancel: &AtomicBool,
+) -> Option<Parsed<'a>> {
+    let mut pos = expect(b, ws(b, 0), b'{')?;
+    let (mut meta, mut nodes, mut edges, mut conflicts) = (None, None, None, None);
+    let (mut directed, mut multigraph) = (false, false);
+    pos = ws(b, pos);
+    if b.get(pos) == Some(&b'}') {
+        return None; // `meta`, `nodes` and `edges` are required
+    }
+    loop {
+        let (key, end) = value::<Cow<'_, str>>(b, pos)?;
+        pos = ws(b, expect(b, ws(b, end), b':')?);
+        pos = match &*key {
+            "directed" | "multigraph" => {
+                let seen = if key == "directed" {
+                    &mut directed
+                } else {
+                    &mut multigraph
+                };
+                if std::mem::replace(seen, true) {
+                    return None;
+                }
+                value::<bool>(b, pos)?.1
+            }
+            "meta" => set(&mut meta, value::<Meta>(b, pos)?)?,
+            "nodes" => set(&mut nodes, node_array(b, pos, cancel)?)?,
+            "edges" => set(&mut edges, edge_array(b, pos, chunks, cancel)?)?,
+            "conflicts" => set(&mut conflicts, value::<Vec<Conflict>>(b, pos)?)?,
+            _ => value::<IgnoredAny>(b, pos)?.1,
+        };
+        pos = ws(b, pos);
+        match b.get(pos)? {
+            b',' => pos = ws(b, pos + 1),
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    if ws(b, pos + 1) != b.len() {
+        return None;
+    }
+    Some(Parsed {
+        meta: meta?,
+        nodes: nodes?,
+        edges: edges?,
+        conflicts: conflicts.unwrap_or_default(),
+    })
+}
+
+/// Stores a field's value once (a repeated key is the derive's error, so not ours to take).
+fn set<T>(slot: &mut Option<T>, (value, end): (T, usize)) -> Option<usize> {
+    if slot.replace(value).is_some() {
+        return None;
+    }
+    Some(end)
+}
+
+fn node_array(b: &[u8], pos: usize, cancel: &AtomicBool) -> Option<(Vec<Entity>, usize)> {
+    let pos = ws(b, expect(b, pos, b'[')?);
+    let mut nodes = Vec::new();
+    if b.get(pos) == Some(&b']') {
+        return Some((nodes, pos + 1));
+    }
+    match elements(b, pos, usize::MAX, pos, &mut nodes, cancel)? {
+        Stop::End(end) => Some((nodes, end)),
+        Stop::At(_) => None,
+    }
+}
+
+/// The `edges` array: parsed here up to the next thread's start, then that thread's edges
+/// if it started on an element boundary this pass reached, and so on.
+#[allow(clippy::type_complexity)]
+fn edge_array<'a>(
+    b: &'a [u8],
+    pos: usize,
+    chunks: &mut Chunks<'_, 'a>,
+    cancel: &AtomicBool,
+) -> Option<(Vec<Vec<EdgeRecord<'a>>>, usize)> {
+    let mut pos = ws(b, expect(b, pos, b'[')?);
+    let mut runs = Vec::new();
+    if b.get(pos) == Some(&b']') {
+        return Some((runs, pos + 1));
+    }
+    loop {
+        let limit = chunks.next_start(pos);
+        let mut edges = Vec::new();
+        let stop = elements(b, pos, limit, limit, &mut edges, cancel)?;
+        runs.push(edges);
+        match stop {
+            Stop::End(end) => return Some((runs, end)),
+            Stop::At(at) => {
+                pos = at;
+                if at != limit {
+                    continue;
+                }
+                if let Some(chunk) = chunks.take(limit) {
+                    runs.push(chunk.edges);
+                    match chunk.stop {
+                        Stop::End(end) => return Some((runs, end)),
+                        Stop::At(at) => pos = at,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses array elements from `pos` (the start of one) until the closing bracket, or until
+/// an element starts at or past `limit`.
+///
+/// When the run is expected to reach `expected_end`, room for it is reserved once a few
+/// elements tell their average size: growing a vector of millions of edges by doubling
+/// copies it and touches twice the memory.
+fn elements<'a, T: Deserialize<'a>>(
+    b: &'a [u8],
+    mut pos: usize,
+    limit: usize,
+    expected_end: usize,
+    out: &mut Vec<T>,
+    cancel: &AtomicBool,
+) -> Option<Stop> {
+    const SAMPLE: usize = 16;
+    let first = pos;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        let (item, end) = value::<T>(b, pos)?;
+        out.push(item);
+        if out.len() == SAMPLE {
+            let average = (end - first) / SAMPLE + 1;
+            let left = expected_end.min(b.len()).saturating_sub(end) / average;
+            out.reserve(left + left / 4);
+        }
+        pos = ws(b, end);
+        match b.get(pos)? {
+            b',' => {
+                pos = ws(b, pos + 1);
+                if pos >= limit {
+                    return Some(Stop::At(pos));
+                }
+            }
+            b']' => return Some(Stop::End(pos + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// One JSON value at `pos`, and the offset just past it.
+fn value<'a, T: Deserialize<'a>>(b: &'a [u8], pos: usize) -> Option<(T, usize)> {
+    let mut stream = serde_json::Deserializer::from_slice(b.get(pos..)?).into_iter::<T>();
+    let item = stream.next()?.ok()?;
+    Some((item, pos + stream.byte_offset()))
+}
+
+/// Where the threads after the first start: for each further share of the bytes, the first
+/// line after the share's start that opens an object reading as an edge followed by `,` or
+/// `]`. Raw newlines never occur inside JSON strings, so such a line starts a value.
+fn guess_starts(b: &[u8], threads: usize) -> Vec<usize> {
+    let mut starts: Vec<usize> = Vec::new();
+    for share in 1..threads {
+        let mut p = b.len() / threads * share;
+        for _ in 0..PROBE_LINES {
+            let Some(nl) = b[p..].iter().position(|&c| c == b'\n') else {
+                break;
+            };
+            p += nl + 1;
+            let q = ws(b, p);
+            if b.get(q) != Some(&b'{') {
+                continue;
+            }
+            let Some((_, end)) = value::<EdgeRecord<'_>>(b, q) else {
+                continue;
+            };
+            if matches!(b.get(ws(b, end)), Some(b',' | b']')) {
+                if starts.last().is_none_or(|&last| q > last) {
+                    starts.push(q);
+                }
+                break;
+            }
+        }
+    }
+    starts
+}
+
+fn ws(b: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+fn expect(b: &[u8], pos: usize, byte: u8) -> Option<usize> {
+    (b.get(pos) == Some(&byte)).then_some(pos + 1)
+}
+
+/// Builds the graph of a parsed file: entities in file order, then edges in file order,
+/// duplicates (and both orientations of a symmetric relation) merged into their first
+/// occurrence, evidence sorted and unique. `name` prefixes errors.
+pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, GraphError> {
+    let Parsed {
+        meta,
+        nodes,
+        edges,
+        conflicts,
+    } = parsed;
+    let mut g = KnowledgeGraph::with_capacity(nodes.len(), edges.iter().map(Vec::len).sum());
+    for doc in &meta.documents {
+        g.add_document(doc);
+    }
+    for node in nodes {
+        if let Err(node) = g.insert_new_entity(node) {
+            return Err(GraphError::DuplicateEntity {
+                context: name.to_string(),
+                id: node.id,
+            });
+        }
+    }
+    let total = edges.iter().map(Vec::len).sum();
+    let mut ends: Vec<Option<(NodeIndex, NodeIndex)>> = Vec::with_capacity(total);
+    for run in &edges {
+        ends.par_extend(run.par_iter().map(|e| {
+            let (mut s, mut o) = (g.node(&e.source)?, g.node(&e.target)?);
+            if e.relation.is_symmetric() && e.source > e.target {
+                std::mem::swap(&mut s, &mut o);
+            }
+            Some((s, o))
+        }));
+    }
+    if let Some(i) = ends.iter().position(Option::is_none) {
+        let e = edges.iter().flatten().nth(i).expect("edge i exists");
+        let missing = if g.node(&e.source).is_none() {
+            &e.source
+        } else {
+            &e.target
+        };
+        return Err(GraphError::UnknownEntity {
+            context: format!(
+                "{name}: edge {i} ({} {} {})",
+                e.source, e.relation, e.target
+            ),
+            id: missing.to_string(),
+        });
+    }
+    let ends: Vec<(NodeIndex, NodeIndex)> = ends.into_iter().flatten().collect();
+
+    let mut relations: Vec<Option<Relation>> = Vec::with_capacity(total);
+    for run in edges {
+        relations.par_extend(run.into_par_iter().map(|e| {
+            let mut evidence = e.evidence.into_owned();
+            if !evidence.is_sorted_by(|a, b| a < b) {
+                evidence.sort();
+                evidence.dedup();
+            }
+            Some(Relation {
+                kind: e.relation,
+                evidence,
+            })
+        }));
+    }
+    merge_duplicates(&ends, &mut relations);
+
+    for (&(s, o), relation) in ends.iter().zip(relations) {
+        if let Some(relation) = relation {
+            g.graph.add_edge(s, o, relation);
+        }
+    }
+    g.set_conflicts(conflicts);
+    Ok(g)
+}
+
+/// Moves the evidence of every repeated (subject, relation, object) into its first
+/// occurrence and leaves `None` in the others.
+fn merge_duplicates(ends: &[(NodeIndex, NodeIndex)], relations: &mut [Option<Relation>]) {
+    let key = |i: usize| {
+        let (s, o) = ends[i];
+        let kind = relations[i].as_ref().expect("not merged yet").kind;
+        (u128::from(s.index() as u64) << 64) | ((kind as u128) << 32) | o.index() as u128
+    };
+    // Our own files list edges sorted, so their keys only grow: nothing to merge.
+    if (1..ends.len()).all(|i| key(i - 1) < key(i)) {
+        return;
+    }
+    let mut keyed: Vec<(u128, usize)> = (0..ends.len()).map(|i| (key(i), i)).collect();
+    keyed.par_sort_unstable();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let first = group[0].1;
+        let kind = relations[first].as_ref().expect("not merged yet").kind;
+        let mut evidence = Vec::new();
+        for &(_, i) in group {
+            evidence.extend(relations[i].take().expect("each edge once").evidence);
+        }
+        evidence.sort();
+        evidence.dedup();
+        relations[first] = Some(Relation { kind, evidence });
+    }
+}

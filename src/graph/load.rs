@@ -58,7 +58,12 @@ const PROBE_LINES: usize = 64;
 /// Parses a graph file on `threads` threads, or `None` when this parser does not take it
 /// (the caller's serde reading then reports the error, or reads what this one refused).
 pub(super) fn parse(b: &[u8], threads: usize) -> Option<Parsed<'_>> {
-    let starts = if threads > 1 && b.len() >= PARALLEL_FROM {
+    parse_with(b, threads, PARALLEL_FROM)
+}
+
+/// [`parse`], with threads for files of at least `parallel_from` bytes.
+fn parse_with(b: &[u8], threads: usize, parallel_from: usize) -> Option<Parsed<'_>> {
+    let starts = if threads > 1 && b.len() >= parallel_from {
         guess_starts(b, threads)
     } else {
         Vec::new()
@@ -426,5 +431,288 @@ fn merge_duplicates(ends: &[(NodeIndex, NodeIndex)], relations: &mut [Option<Rel
         evidence.sort();
         evidence.dedup();
         relations[first] = Some(Relation { kind, evidence });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityKind, Evidence, RelationKind, Tier};
+    use proptest::prelude::*;
+
+    /// How a test file is laid out: the layout decides where the other threads start.
+    #[derive(Debug, Clone, Copy)]
+    enum Layout {
+        /// serde_json's pretty printer (what `kg build` writes).
+        Pretty,
+        /// One node or edge per line (what gen_graph.py writes).
+        Lines,
+        /// One line: nothing for a thread to start at.
+        Minified,
+    }
+
+    fn entity(i: usize) -> Entity {
+        Entity {
+            id: format!("p{i:03}"),
+            label: format!("Person \"{i}\""),
+            kind: EntityKind::Person,
+            aliases: vec![format!("P-{i}")],
+            wikidata: None,
+        }
+    }
+
+    /// A small pool, so that edges share evidence and repeat.
+    fn evidence(k: usize) -> Evidence {
+        Evidence {
+            document: format!("d{}.txt", k % 3).into(),
+            sentence: format!("Sentence {k} says \"so\"\\n, and 東京."),
+            start: k * 10,
+            end: k * 10 + 5,
+            rule: format!("r{}", k % 2).into(),
+            tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
+        }
+    }
+
+    type Edge = (usize, RelationKind, usize, Vec<usize>);
+
+    /// The file of `nodes` entities and `edges` in this order, laid out as asked, with
+    /// `extra` as an unknown field of every edge.
+    fn file(nodes: usize, edges: &[Edge], layout: Layout, extra: Option<&str>) -> String {
+        let nodes: Vec<String> = (0..nodes)
+            .map(|i| serde_json::to_string(&entity(i)).unwrap())
+            .collect();
+        let edges: Vec<String> = edges
+            .iter()
+            .map(|(s, r, o, ev)| {
+                let record = EdgeRecord {
+                    source: Cow::Owned(entity(*s).id),
+                    target: Cow::Owned(entity(*o).id),
+                    key: Some(*r),
+                    relation: *r,
+                    confidence: Default::default(),
+                    evidence: Cow::Owned(ev.iter().map(|&k| evidence(k)).collect()),
+                };
+                let mut json = match layout {
+                    Layout::Pretty => serde_json::to_string_pretty(&record).unwrap(),
+                    _ => serde_json::to_string(&record).unwrap(),
+                };
+                if let Some(extra) = extra {
+                    json.pop();
+                    json.push_str(&format!(", \"extra\": {extra}}}"));
+                }
+                json
+            })
+            .collect();
+        let (sep, open) = match layout {
+            Layout::Minified => (",", ""),
+            _ => (",\n", "\n"),
+        };
+        format!(
+            "{{\"directed\": true, \"multigraph\": true, \"meta\": {{\"generator\": \"t\", \"documents\": [\"d0.txt\"]}},{open}\"nodes\": [{open}{}{open}],{open}\"edges\": [{open}{}{open}],{open}\"conflicts\": []}}\n",
+            nodes.join(sep),
+            edges.join(sep)
+        )
+    }
+
+    /// The graph the one-claim-at-a-time builder makes of the same edges.
+    fn incremental(nodes: usize, edges: &[Edge]) -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        g.add_document("d0.txt");
+        for i in 0..nodes {
+            g.add_entity(entity(i));
+        }
+        for (s, r, o, ev) in edges {
+            let ev: Vec<Evidence> = ev.iter().map(|&k| evidence(k)).collect();
+            g.add_relation(&entity(*s).id, *r, &entity(*o).id, &ev)
+                .unwrap();
+        }
+        g
+    }
+
+    /// Edges as (source, relation, target) in petgraph's index order.
+    fn edge_order(g: &KnowledgeGraph) -> Vec<(String, RelationKind, String)> {
+        g.graph
+            .edge_references()
+            .map(|e| {
+                (
+                    g.graph[e.source()].id.clone(),
+                    e.weight().kind,
+                    g.graph[e.target()].id.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn assert_loads_like_incremental(text: &str, nodes: usize, edges: &[Edge], threads: usize) {
+        let want = incremental(nodes, edges);
+        let parsed = parse_with(text.as_bytes(), threads, 0).expect("the fast parser takes it");
+        let got = build(parsed, "t.json").unwrap();
+        assert_eq!(got.to_json_string(), want.to_json_string());
+        assert_eq!(edge_order(&got), edge_order(&want));
+        // And the derive's reading of the same text builds the same graph.
+        let file: GraphFile<'_> = serde_json::from_str(text).unwrap();
+        let slow = build(file.into(), "t.json").unwrap();
+        assert_eq!(slow.to_json_string(), want.to_json_string());
+    }
+
+    use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+    fn many_edges(n: usize) -> Vec<Edge> {
+        (0..n)
+            .map(|i| {
+                let s = (i * 7) % 50;
+                let o = (i * 13 + 1) % 50;
+                let o = if o == s { (o + 1) % 50 } else { o };
+                let r = [RelationKind::MetWith, RelationKind::MemberOf][i % 2];
+                (s, r, o, vec![i % 5, (i * 3) % 7])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_layout_and_thread_count_loads_the_same_graph() {
+        let edges = many_edges(600);
+        for layout in [Layout::Pretty, Layout::Lines, Layout::Minified] {
+            let text = file(50, &edges, layout, None);
+            for threads in [1, 2, 3, 8] {
+                assert_loads_like_incremental(&text, 50, &edges, threads);
+            }
+        }
+    }
+
+    #[test]
+    fn threads_start_on_edges() {
+        let edges = many_edges(600);
+        let text = file(50, &edges, Layout::Pretty, None);
+        let starts = guess_starts(text.as_bytes(), 4);
+        assert_eq!(starts.len(), 3, "{starts:?}");
+        for &q in &starts {
+            assert!(
+                text[q..].starts_with("{\n  \"source\""),
+                "{}",
+                &text[q..q + 40]
+            );
+        }
+    }
+
+    #[test]
+    fn a_thread_that_starts_inside_an_edge_is_not_adopted() {
+        // Every edge carries an unknown field holding an edge-like object on its own line:
+        // threads start on those, parse them as edges and stop at their array's end.
+        let decoy = "[\n{\"source\": \"p001\", \"target\": \"p002\", \"relation\": \"leads\"}\n]";
+        let edges = many_edges(400);
+        let text = file(50, &edges, Layout::Lines, Some(decoy));
+        let starts = guess_starts(text.as_bytes(), 8);
+        assert!(
+            starts
+                .iter()
+                .any(|&q| text[q..].starts_with("{\"source\": \"p001\", \"target\": \"p002\"")),
+            "no thread started on a decoy"
+        );
+        for threads in [2, 8] {
+            assert_loads_like_incremental(&text, 50, &edges, threads);
+        }
+    }
+
+    #[test]
+    fn refuses_what_the_derive_must_judge() {
+        let text = file(
+            3,
+            &[(0, RelationKind::Leads, 1, vec![0])],
+            Layout::Lines,
+            None,
+        );
+        assert!(parse_with(text.as_bytes(), 1, 0).is_some());
+        let cases = [
+            text.replace("\"conflicts\": []}", "\"conflicts\": [], \"nodes\": []}"),
+            text.replace(
+                "\"directed\": true,",
+                "\"directed\": true, \"directed\": true,",
+            ),
+            text.replace(
+                "\"meta\": {\"generator\": \"t\", \"documents\": [\"d0.txt\"]},",
+                "",
+            ),
+            format!("{text} x"),
+            text.replace("\"target\":\"p001\"", "\"target\":\"p001\",,"),
+            text.replace("}\n],\n\"conflicts\"", "},\n],\n\"conflicts\""),
+            format!("[{text}]"),
+        ];
+        for case in cases {
+            assert!(parse_with(case.as_bytes(), 2, 0).is_none(), "{case}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_escaped_keys_read_as_the_derive_reads_them() {
+        let text = file(
+            3,
+            &[(0, RelationKind::Leads, 1, vec![0])],
+            Layout::Lines,
+            None,
+        )
+        .replace("\"nodes\"", "\"x\": {\"nodes\": []}, \"n\\u006fdes\"");
+        assert_loads_like_incremental(&text, 3, &[(0, RelationKind::Leads, 1, vec![0])], 2);
+    }
+
+    #[test]
+    fn errors_name_the_first_bad_edge() {
+        let edges = many_edges(300);
+        let text = file(50, &edges, Layout::Lines, None).replace(
+            &format!("\"source\":\"{}\"", entity(edges[200].0).id),
+            "\"source\":\"ghost\"",
+        );
+        let parsed = parse_with(text.as_bytes(), 4, 0).unwrap();
+        let err = build(parsed, "t.json").unwrap_err().to_string();
+        let first = edges.iter().position(|e| e.0 == edges[200].0).unwrap();
+        assert!(
+            err.starts_with(&format!("t.json: edge {first} (ghost ")),
+            "{err}"
+        );
+        assert!(err.ends_with("unknown entity id 'ghost'"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_positioned_error() {
+        let mut bytes = file(3, &[], Layout::Lines, None).into_bytes();
+        let at = bytes.windows(4).position(|w| w == b"p001").unwrap();
+        bytes[at] = 0xff;
+        let err = KnowledgeGraph::from_json_bytes(&bytes, "g.json")
+            .unwrap_err()
+            .to_string();
+        // Line 4 holds the second node, `{"id":"p001",...`.
+        assert_eq!(err, "g.json:4:8: invalid UTF-8");
+    }
+
+    fn edge() -> impl Strategy<Value = Edge> {
+        (
+            0usize..12,
+            prop::sample::select(vec![
+                RelationKind::MetWith,
+                RelationKind::MemberOf,
+                RelationKind::Leads,
+            ]),
+            0usize..12,
+            prop::collection::vec(0usize..6, 0..4),
+        )
+            .prop_filter("no loops", |(s, _, o, _)| s != o)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Repeats, both orientations of `met-with`, shared and unsorted evidence, any
+        /// layout and thread count: the loaded graph is the incrementally built one.
+        #[test]
+        fn loading_is_the_incremental_build(
+            edges in prop::collection::vec(edge(), 0..120),
+            layout in prop::sample::select(vec![Layout::Pretty, Layout::Lines, Layout::Minified]),
+            threads in 1usize..6,
+        ) {
+            let text = file(12, &edges, layout, None);
+            assert_loads_like_incremental(&text, 12, &edges, threads);
+        }
     }
 }

@@ -339,7 +339,7 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     let Parsed {
         meta,
         nodes,
-        edges,
+        mut edges,
         conflicts,
     } = parsed;
     let mut g = KnowledgeGraph::with_capacity(nodes.len(), edges.iter().map(Vec::len).sum());
@@ -354,18 +354,23 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             });
         }
     }
+    // Endpoints in file order, symmetric relations from the smaller id; `NodeIndex::end()`
+    // marks an id that is not an entity.
     let total = edges.iter().map(Vec::len).sum();
-    let mut ends: Vec<Option<(NodeIndex, NodeIndex)>> = Vec::with_capacity(total);
+    let mut ends: Vec<(NodeIndex, NodeIndex)> = Vec::with_capacity(total);
     for run in &edges {
         ends.par_extend(run.par_iter().map(|e| {
-            let (mut s, mut o) = (g.node(&e.source)?, g.node(&e.target)?);
+            let find = |id: &str| g.node(id).unwrap_or_else(NodeIndex::end);
+            let (s, o) = (find(&e.source), find(&e.target));
             if e.relation.is_symmetric() && e.source > e.target {
-                std::mem::swap(&mut s, &mut o);
+                (o, s)
+            } else {
+                (s, o)
             }
-            Some((s, o))
         }));
     }
-    if let Some(i) = ends.iter().position(Option::is_none) {
+    let unknown = |(s, o): (NodeIndex, NodeIndex)| s == NodeIndex::end() || o == NodeIndex::end();
+    if let Some(i) = ends.iter().position(|&ends| unknown(ends)) {
         let e = edges.iter().flatten().nth(i).expect("edge i exists");
         let missing = if g.node(&e.source).is_none() {
             &e.source
@@ -380,58 +385,104 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             id: missing.to_string(),
         });
     }
-    let ends: Vec<(NodeIndex, NodeIndex)> = ends.into_iter().flatten().collect();
 
-    let mut relations: Vec<Option<Relation>> = Vec::with_capacity(total);
-    for run in edges {
-        relations.par_extend(run.into_par_iter().map(|e| {
-            let mut evidence = e.evidence.into_owned();
-            if !evidence.is_sorted_by(|a, b| a < b) {
+    for run in &mut edges {
+        run.par_iter_mut().for_each(|e| {
+            if !e.evidence.is_sorted_by(|a, b| a < b) {
+                let evidence = e.evidence.to_mut();
                 evidence.sort();
                 evidence.dedup();
             }
-            Some(Relation {
+        });
+    }
+    let repeated = merge_duplicates(&ends, &mut edges);
+
+    // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
+    // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
+    const AHEAD: usize = 16;
+    for (i, e) in edges.into_iter().flatten().enumerate() {
+        if let Some(&(s, o)) = ends.get(i + AHEAD) {
+            std::hint::black_box((g.graph[s].kind, g.graph[o].kind));
+        }
+        let (s, o) = ends[i];
+        if repeated.as_ref().is_some_and(|r| r[i]) {
+            continue;
+        }
+        let evidence = e.evidence.into_owned();
+        g.graph.add_edge(
+            s,
+            o,
+            Relation {
                 kind: e.relation,
                 evidence,
-            })
-        }));
-    }
-    merge_duplicates(&ends, &mut relations);
-
-    for (&(s, o), relation) in ends.iter().zip(relations) {
-        if let Some(relation) = relation {
-            g.graph.add_edge(s, o, relation);
-        }
+            },
+        );
     }
     g.set_conflicts(conflicts);
     Ok(g)
 }
 
 /// Moves the evidence of every repeated (subject, relation, object) into its first
-/// occurrence and leaves `None` in the others.
-fn merge_duplicates(ends: &[(NodeIndex, NodeIndex)], relations: &mut [Option<Relation>]) {
-    let key = |i: usize| {
-        let (s, o) = ends[i];
-        let kind = relations[i].as_ref().expect("not merged yet").kind;
-        (u128::from(s.index() as u64) << 64) | ((kind as u128) << 32) | o.index() as u128
+/// occurrence; returns which edges were repeats, if any were.
+fn merge_duplicates(
+    ends: &[(NodeIndex, NodeIndex)],
+    runs: &mut [Vec<EdgeRecord<'_>>],
+) -> Option<Vec<bool>> {
+    // (subject, relation, object, file position) in one integer: 32 + 8 + 32 + 32 bits.
+    let key = |(s, o): (NodeIndex, NodeIndex), e: &EdgeRecord<'_>| {
+        (u128::from(s.index() as u32) << 72)
+            | ((e.relation as u128) << 64)
+            | (u128::from(o.index() as u32) << 32)
     };
+    let records = || runs.iter().flatten();
+    let mut keys: Vec<u128> = ends
+        .iter()
+        .zip(records())
+        .map(|(&x, e)| key(x, e))
+        .collect();
     // Our own files list edges sorted, so their keys only grow: nothing to merge.
-    if (1..ends.len()).all(|i| key(i - 1) < key(i)) {
-        return;
+    if keys.windows(2).all(|w| w[0] < w[1]) {
+        return None;
     }
-    let mut keyed: Vec<(u128, usize)> = (0..ends.len()).map(|i| (key(i), i)).collect();
-    keyed.par_sort_unstable();
-    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        let first = group[0].1;
-        let kind = relations[first].as_ref().expect("not merged yet").kind;
+    for (i, k) in keys.iter_mut().enumerate() {
+        *k |= i as u128;
+    }
+    keys.par_sort_unstable();
+    let mut starts = Vec::with_capacity(runs.len());
+    let mut n = 0;
+    for run in runs.iter() {
+        starts.push(n);
+        n += run.len();
+    }
+    let mut repeated = vec![false; ends.len()];
+    for group in keys
+        .chunk_by(|a, b| a >> 32 == b >> 32)
+        .filter(|g| g.len() > 1)
+    {
+        let position = |k: &u128| (k & u128::from(u32::MAX)) as usize;
         let mut evidence = Vec::new();
-        for &(_, i) in group {
-            evidence.extend(relations[i].take().expect("each edge once").evidence);
+        for k in group {
+            let e = record(runs, &starts, position(k));
+            evidence.extend(std::mem::take(&mut e.evidence).into_owned());
         }
         evidence.sort();
         evidence.dedup();
-        relations[first] = Some(Relation { kind, evidence });
+        record(runs, &starts, position(&group[0])).evidence = Cow::Owned(evidence);
+        for k in &group[1..] {
+            repeated[position(k)] = true;
+        }
     }
+    Some(repeated)
+}
+
+/// The `i`th edge of the file, in runs that start at `starts`.
+fn record<'r, 'a>(
+    runs: &'r mut [Vec<EdgeRecord<'a>>],
+    starts: &[usize],
+    i: usize,
+) -> &'r mut EdgeRecord<'a> {
+    let r = starts.partition_point(|&start| start <= i) - 1;
+    &mut runs[r][i - starts[r]]
 }
 
 #[cfg(test)]

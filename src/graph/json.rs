@@ -47,7 +47,7 @@ pub struct EdgeRecord<'a> {
     #[serde(default)]
     pub confidence: Confidence,
     /// Supporting sentences.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact_evidence")]
     pub evidence: Cow<'a, [Evidence]>,
 }
 
@@ -71,6 +71,12 @@ pub struct GraphFile<'a> {
     /// Reported contradictions.
     #[serde(default)]
     pub conflicts: Cow<'a, [Conflict]>,
+}
+
+fn exact_evidence<'de, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Cow<'a, [Evidence]>, D::Error> {
+    crate::model::exact_vec(d).map(Cow::Owned)
 }
 
 fn yes() -> bool {

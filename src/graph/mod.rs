@@ -38,6 +38,7 @@ use crate::model::{Claim, Conflict, Entity, Evidence, Relation, RelationKind};
 use compact_str::CompactString;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -343,7 +344,8 @@ impl KnowledgeGraph {
     /// Node indices sorted by entity id.
     pub fn sorted_nodes(&self) -> Vec<NodeIndex> {
         let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
-        nodes.sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
+        // Stable, so the same on any number of threads (ids are unique anyway).
+        nodes.par_sort_by(|a, b| self.graph[*a].id.cmp(&self.graph[*b].id));
         nodes
     }
 

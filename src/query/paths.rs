@@ -28,6 +28,7 @@ use crate::model::{EntityKind, RelationKind};
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
@@ -236,10 +237,16 @@ impl Adjacency {
             };
             fill[t] += 1;
         }
+        let mut runs: Vec<&mut [AdjEntry]> = Vec::with_capacity(n);
+        let mut rest = entries.as_mut_slice();
         for i in 0..n {
-            entries[offsets[i] as usize..offsets[i + 1] as usize]
-                .sort_unstable_by_key(|a| (rank[a.to as usize], a.kind, !a.forward));
+            let (run, tail) = rest.split_at_mut((offsets[i + 1] - offsets[i]) as usize);
+            runs.push(run);
+            rest = tail;
         }
+        runs.into_par_iter().with_min_len(1 << 12).for_each(|run| {
+            run.sort_unstable_by_key(|a| (rank[a.to as usize], a.kind, !a.forward))
+        });
         Adjacency { offsets, entries }
     }
 

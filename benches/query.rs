@@ -273,7 +273,22 @@ fn figures(file: &Path, name: &str) {
         graph = Some(g);
     }
     let load = median(loads);
-    let g = graph.expect("loaded");
+    // The same load on one thread, for readers comparing with single-threaded NetworkX.
+    drop(graph.take());
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let load_1t = median(
+        (0..3)
+            .map(|_| {
+                let (t, g) = time(|| one_thread.install(|| KnowledgeGraph::load(file).unwrap()));
+                drop(g);
+                t
+            })
+            .collect(),
+    );
+    let g = KnowledgeGraph::load(file).unwrap();
     let pairs = pairs(&g);
     let (index_build, mut finder) = time(|| PathFinder::new(&g));
     let f = Filter::default();
@@ -300,7 +315,7 @@ fn figures(file: &Path, name: &str) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/networkx_baseline.py");
     if std::env::var_os("KG_BENCH_NO_NETWORKX").is_some() {
         eprintln!(
-            "figures: owned parse {owned:.3}s index {index_build:.3}s load {load:.3}s bare {bare:.3}s p50 {p50:.6}s p99 {p99:.6}s 2hop {:.6}s pagerank {pagerank:.3}s found {found} hops {hops} reached {reached}",
+            "figures: owned parse {owned:.3}s index {index_build:.3}s load {load:.3}s load-1t {load_1t:.3}s bare {bare:.3}s p50 {p50:.6}s p99 {p99:.6}s 2hop {:.6}s pagerank {pagerank:.3}s found {found} hops {hops} reached {reached}",
             two_hop_total / PAIRS as f64
         );
         return;
@@ -351,7 +366,16 @@ fn figures(file: &Path, name: &str) {
     };
     let mut table =
         format!("### {name}\n\n| figure | kg | NetworkX | speed-up |\n|---|---|---|---|\n");
-    table += &row("load (read + parse + build)", load, get("load_s"), &secs);
+    table += &row(
+        &format!(
+            "load (read + parse + build, {} threads)",
+            rayon::current_num_threads()
+        ),
+        load,
+        get("load_s"),
+        &secs,
+    );
+    table += &row("load on one thread", load_1t, get("load_s"), &secs);
     table += &format!(
         "| path/neighbourhood index build (once after load) | {} | — | — |\n",
         secs(index_build)
@@ -377,9 +401,10 @@ fn figures(file: &Path, name: &str) {
     );
     table += &row("PageRank", pagerank, get("pagerank_s"), &secs);
     table += &format!(
-        "\nserde_json bare typed parse of the same file (read + parse): {} — load / bare = {:.2}×\n",
+        "\nserde_json bare typed parse of the same file (read + parse, one thread): {} — load / bare = {:.2}×, one-thread load / bare = {:.2}×\n",
         secs(bare),
-        load / bare
+        load / bare,
+        load_1t / bare
     );
     table += &format!(
         "serde_json typed parse into owned strings (read + parse): {} — load / owned = {:.2}×\n",

@@ -19,8 +19,8 @@
 
 use super::json::{EdgeRecord, GraphFile, Meta};
 use super::{GraphError, KnowledgeGraph};
-use crate::model::{Conflict, Entity, Relation, RelationKind};
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use crate::model::{Conflict, Entity, Relation};
+use petgraph::stable_graph::NodeIndex;
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -354,24 +354,23 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             });
         }
     }
-    // One key per edge in file order: (subject, relation, object, position), symmetric
-    // relations from the smaller id, `UNKNOWN` for an id that is not an entity.
-    let mut keys: Vec<u128> = Vec::with_capacity(edges.iter().map(Vec::len).sum());
-    let mut base = 0;
+    // Endpoints in file order, symmetric relations from the smaller id; `NodeIndex::end()`
+    // marks an id that is not an entity.
+    let total = edges.iter().map(Vec::len).sum();
+    let mut ends: Vec<(NodeIndex, NodeIndex)> = Vec::with_capacity(total);
     for run in &edges {
-        keys.par_extend(run.par_iter().enumerate().map(|(j, e)| {
-            let find = |id: &str| g.node(id).map_or(UNKNOWN, |ix| ix.index() as u32);
+        ends.par_extend(run.par_iter().map(|e| {
+            let find = |id: &str| g.node(id).unwrap_or_else(NodeIndex::end);
             let (s, o) = (find(&e.source), find(&e.target));
-            let (s, o) = if e.relation.is_symmetric() && e.source > e.target {
+            if e.relation.is_symmetric() && e.source > e.target {
                 (o, s)
             } else {
                 (s, o)
-            };
-            Key::pack(s, e.relation, o, base + j)
+            }
         }));
-        base += run.len();
     }
-    if let Some(i) = keys.par_iter().position_first(|&k| Key(k).has_unknown()) {
+    let unknown = |(s, o): (NodeIndex, NodeIndex)| s == NodeIndex::end() || o == NodeIndex::end();
+    if let Some(i) = ends.iter().position(|&ends| unknown(ends)) {
         let e = edges.iter().flatten().nth(i).expect("edge i exists");
         let missing = if g.node(&e.source).is_none() {
             &e.source
@@ -386,6 +385,7 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             id: missing.to_string(),
         });
     }
+
     for run in &mut edges {
         run.par_iter_mut().for_each(|e| {
             if !e.evidence.is_sorted_by(|a, b| a < b) {
@@ -395,105 +395,94 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             }
         });
     }
+    let repeated = merge_duplicates(&ends, &mut edges);
 
-    // Every edge goes in, in file order (so edge index = position), while another thread looks
-    // for repeated triples; repeats are then folded into their first occurrence.
-    let (repeats, ()) = rayon::join(
-        || repeated_triples(&keys),
-        || add_edges(&mut g, &keys, edges),
-    );
-    for group in repeats {
-        let first = EdgeIndex::new(group[0]);
-        let mut evidence = std::mem::take(&mut g.graph[first].evidence);
-        for &later in &group[1..] {
-            let gone = g.graph.remove_edge(EdgeIndex::new(later));
-            evidence.extend(gone.expect("each repeat once").evidence);
+    // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
+    // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
+    const AHEAD: usize = 16;
+    for (i, e) in edges.into_iter().flatten().enumerate() {
+        if let Some(&(s, o)) = ends.get(i + AHEAD) {
+            std::hint::black_box((g.graph[s].kind, g.graph[o].kind));
         }
-        evidence.sort();
-        evidence.dedup();
-        g.graph[first].evidence = evidence;
+        let (s, o) = ends[i];
+        if repeated.as_ref().is_some_and(|r| r[i]) {
+            continue;
+        }
+        let evidence = e.evidence.into_owned();
+        g.graph.add_edge(
+            s,
+            o,
+            Relation {
+                kind: e.relation,
+                evidence,
+            },
+        );
     }
     g.set_conflicts(conflicts);
     Ok(g)
 }
 
-/// Marks an endpoint id that is not an entity.
-const UNKNOWN: u32 = u32::MAX;
-
-/// (subject, relation, object, file position) in one integer: 32 + 8 + 32 + 32 bits, so
-/// sorting keys groups equal triples in file order.
-#[derive(Clone, Copy)]
-struct Key(u128);
-
-impl Key {
-    fn pack(s: u32, relation: RelationKind, o: u32, position: usize) -> u128 {
-        (u128::from(s) << 72)
-            | ((relation as u128) << 64)
-            | (u128::from(o) << 32)
-            | position as u128
+/// Moves the evidence of every repeated (subject, relation, object) into its first
+/// occurrence; returns which edges were repeats, if any were.
+fn merge_duplicates(
+    ends: &[(NodeIndex, NodeIndex)],
+    runs: &mut [Vec<EdgeRecord<'_>>],
+) -> Option<Vec<bool>> {
+    // (subject, relation, object, file position) in one integer: 32 + 8 + 32 + 32 bits.
+    let key = |(s, o): (NodeIndex, NodeIndex), e: &EdgeRecord<'_>| {
+        (u128::from(s.index() as u32) << 72)
+            | ((e.relation as u128) << 64)
+            | (u128::from(o.index() as u32) << 32)
+    };
+    let records = || runs.iter().flatten();
+    let mut keys: Vec<u128> = ends
+        .iter()
+        .zip(records())
+        .map(|(&x, e)| key(x, e))
+        .collect();
+    // Our own files list edges sorted, so their keys only grow: nothing to merge.
+    if keys.windows(2).all(|w| w[0] < w[1]) {
+        return None;
     }
-
-    fn subject(self) -> u32 {
-        (self.0 >> 72) as u32
+    for (i, k) in keys.iter_mut().enumerate() {
+        *k |= i as u128;
     }
-
-    fn object(self) -> u32 {
-        (self.0 >> 32) as u32
+    keys.par_sort_unstable();
+    let mut starts = Vec::with_capacity(runs.len());
+    let mut n = 0;
+    for run in runs.iter() {
+        starts.push(n);
+        n += run.len();
     }
-
-    fn triple(self) -> u128 {
-        self.0 >> 32
-    }
-
-    fn position(self) -> usize {
-        self.0 as u32 as usize
-    }
-
-    fn has_unknown(self) -> bool {
-        self.subject() == UNKNOWN || self.object() == UNKNOWN
-    }
-}
-
-/// The file positions of each triple that occurs more than once, first occurrence first.
-fn repeated_triples(keys: &[u128]) -> Vec<Vec<usize>> {
-    // Our own files list edges sorted, so their triples only grow: nothing repeats.
-    if keys
-        .windows(2)
-        .all(|w| Key(w[0]).triple() < Key(w[1]).triple())
+    let mut repeated = vec![false; ends.len()];
+    for group in keys
+        .chunk_by(|a, b| a >> 32 == b >> 32)
+        .filter(|g| g.len() > 1)
     {
-        return Vec::new();
+        let position = |k: &u128| (k & u128::from(u32::MAX)) as usize;
+        let mut evidence = Vec::new();
+        for k in group {
+            let e = record(runs, &starts, position(k));
+            evidence.extend(std::mem::take(&mut e.evidence).into_owned());
+        }
+        evidence.sort();
+        evidence.dedup();
+        record(runs, &starts, position(&group[0])).evidence = Cow::Owned(evidence);
+        for k in &group[1..] {
+            repeated[position(k)] = true;
+        }
     }
-    let mut sorted = keys.to_vec();
-    sorted.par_sort_unstable();
-    sorted
-        .chunk_by(|a, b| Key(*a).triple() == Key(*b).triple())
-        .filter(|group| group.len() > 1)
-        .map(|group| group.iter().map(|&k| Key(k).position()).collect())
-        .collect()
+    Some(repeated)
 }
 
-/// Adds every edge in file order.
-fn add_edges(g: &mut KnowledgeGraph, keys: &[u128], runs: Vec<Vec<EdgeRecord<'_>>>) {
-    // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
-    // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
-    const AHEAD: usize = 16;
-    let node = |k: u128, end: fn(Key) -> u32| NodeIndex::new(end(Key(k)) as usize);
-    for (i, e) in runs.into_iter().flatten().enumerate() {
-        if let Some(&k) = keys.get(i + AHEAD) {
-            let ahead = (node(k, Key::subject), node(k, Key::object));
-            std::hint::black_box((g.graph[ahead.0].kind, g.graph[ahead.1].kind));
-        }
-        let (s, o) = (node(keys[i], Key::subject), node(keys[i], Key::object));
-        let ix = g.graph.add_edge(
-            s,
-            o,
-            Relation {
-                kind: e.relation,
-                evidence: e.evidence.into_owned(),
-            },
-        );
-        debug_assert_eq!(ix.index(), i, "a fresh graph numbers edges in order");
-    }
+/// The `i`th edge of the file, in runs that start at `starts`.
+fn record<'r, 'a>(
+    runs: &'r mut [Vec<EdgeRecord<'a>>],
+    starts: &[usize],
+    i: usize,
+) -> &'r mut EdgeRecord<'a> {
+    let r = starts.partition_point(|&start| start <= i) - 1;
+    &mut runs[r][i - starts[r]]
 }
 
 #[cfg(test)]

@@ -176,7 +176,8 @@ impl KnowledgeGraph {
         // SAFETY: the map is read only and dropped before we return. Like every reader that
         // maps files (ripgrep, git), we rely on the file not being truncated while we read it;
         // `kg build` replaces its outputs by renaming, never in place.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
+        // Not populated up front: the parsing threads fault their own shares in, in parallel.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
         Self::from_json_bytes(&map, &name)
     }
 }

@@ -434,14 +434,15 @@ fn merge_duplicates(
             | ((e.relation as u128) << 64)
             | (u128::from(o.index() as u32) << 32)
     };
-    let records = || runs.iter().flatten();
-    let mut keys: Vec<u128> = ends
-        .iter()
-        .zip(records())
-        .map(|(&x, e)| key(x, e))
-        .collect();
+    let mut keys: Vec<u128> = Vec::with_capacity(ends.len());
+    let mut base = 0;
+    for run in runs.iter() {
+        let ends = &ends[base..base + run.len()];
+        keys.par_extend(run.par_iter().zip(ends).map(|(e, &x)| key(x, e)));
+        base += run.len();
+    }
     // Our own files list edges sorted, so their keys only grow: nothing to merge.
-    if keys.windows(2).all(|w| w[0] < w[1]) {
+    if keys.par_windows(2).all(|w| w[0] < w[1]) {
         return None;
     }
     for (i, k) in keys.iter_mut().enumerate() {

@@ -18,9 +18,12 @@
 //! errors carry line and column. Both readings feed the same [`build`].
 
 use super::json::{EdgeRecord, GraphFile, Meta};
-use super::{GraphError, KnowledgeGraph};
+use super::{GraphError, IdIndex, KnowledgeGraph};
+use crate::hash::FxBuild;
 use crate::model::{Conflict, Entity, Relation};
-use petgraph::stable_graph::NodeIndex;
+use compact_str::CompactString;
+use hashbrown::hash_map::Entry;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -342,18 +345,42 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
         mut edges,
         conflicts,
     } = parsed;
-    let mut g = KnowledgeGraph::with_capacity(nodes.len(), edges.iter().map(Vec::len).sum());
+    let mut g = KnowledgeGraph {
+        graph: StableDiGraph::with_capacity(nodes.len(), edges.iter().map(Vec::len).sum()),
+        ..KnowledgeGraph::default()
+    };
     for doc in &meta.documents {
         g.add_document(doc);
     }
-    for node in nodes {
-        if let Err(node) = g.insert_new_entity(node) {
-            return Err(GraphError::DuplicateEntity {
-                context: name.to_string(),
-                id: node.id,
-            });
-        }
-    }
+    // The id index and the node list are built side by side: both are one pass in file
+    // order (a fresh graph numbers nodes 0, 1, 2, ...), neither needs the other.
+    let ids: Vec<CompactString> = nodes
+        .par_iter()
+        .map(|n| CompactString::new(&n.id))
+        .collect();
+    let (index, ()) = rayon::join(
+        || {
+            let mut index = IdIndex::with_capacity_and_hasher(ids.len(), FxBuild::default());
+            for (i, id) in ids.into_iter().enumerate() {
+                match index.entry(id) {
+                    Entry::Occupied(taken) => return Err(taken.key().to_string()),
+                    Entry::Vacant(slot) => {
+                        slot.insert(NodeIndex::new(i));
+                    }
+                }
+            }
+            Ok(index)
+        },
+        || {
+            for node in nodes {
+                g.graph.add_node(node);
+            }
+        },
+    );
+    g.index = index.map_err(|id| GraphError::DuplicateEntity {
+        context: name.to_string(),
+        id,
+    })?;
     // Endpoints in file order, symmetric relations from the smaller id; `NodeIndex::end()`
     // marks an id that is not an entity.
     let total = edges.iter().map(Vec::len).sum();
@@ -724,6 +751,22 @@ mod tests {
             "{err}"
         );
         assert!(err.ends_with("unknown entity id 'ghost'"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_entity_id_is_refused() {
+        let text = file(
+            3,
+            &[(0, RelationKind::Leads, 1, vec![0])],
+            Layout::Lines,
+            None,
+        )
+        .replace("\"id\":\"p002\"", "\"id\":\"p001\"");
+        for threads in [1, 2] {
+            let parsed = parse_with(text.as_bytes(), threads, 0).unwrap();
+            let err = build(parsed, "t.json").unwrap_err().to_string();
+            assert_eq!(err, "t.json: duplicate entity id 'p001'");
+        }
     }
 
     #[test]

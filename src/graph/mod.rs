@@ -101,6 +101,7 @@ pub struct KnowledgeGraph {
     conflicts: Vec<Conflict>,
 }
 
+/// Entity id → node.
 type IdIndex = hashbrown::HashMap<CompactString, NodeIndex, FxBuild>;
 
 impl KnowledgeGraph {

@@ -20,7 +20,7 @@
 use super::json::{EdgeRecord, GraphFile, Meta};
 use super::{GraphError, IdIndex, KnowledgeGraph};
 use crate::hash::FxBuild;
-use crate::model::{Conflict, Entity, Relation};
+use crate::model::{Conflict, Entity, Relation, RelationKind};
 use compact_str::CompactString;
 use hashbrown::hash_map::Entry;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -381,23 +381,24 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
         context: name.to_string(),
         id,
     })?;
-    // Endpoints in file order, symmetric relations from the smaller id; `NodeIndex::end()`
-    // marks an id that is not an entity.
-    let total = edges.iter().map(Vec::len).sum();
-    let mut ends: Vec<(NodeIndex, NodeIndex)> = Vec::with_capacity(total);
+    // One key per edge in file order: (subject, relation, object, position), symmetric
+    // relations from the smaller id, `UNKNOWN` for an id that is not an entity.
+    let mut keys: Vec<u128> = Vec::with_capacity(edges.iter().map(Vec::len).sum());
+    let mut base = 0;
     for run in &edges {
-        ends.par_extend(run.par_iter().map(|e| {
-            let find = |id: &str| g.node(id).unwrap_or_else(NodeIndex::end);
+        keys.par_extend(run.par_iter().enumerate().map(|(j, e)| {
+            let find = |id: &str| g.node(id).map_or(UNKNOWN, |ix| ix.index() as u32);
             let (s, o) = (find(&e.source), find(&e.target));
-            if e.relation.is_symmetric() && e.source > e.target {
+            let (s, o) = if e.relation.is_symmetric() && e.source > e.target {
                 (o, s)
             } else {
                 (s, o)
-            }
+            };
+            Key::pack(s, e.relation, o, base + j)
         }));
+        base += run.len();
     }
-    let unknown = |(s, o): (NodeIndex, NodeIndex)| s == NodeIndex::end() || o == NodeIndex::end();
-    if let Some(i) = ends.iter().position(|&ends| unknown(ends)) {
+    if let Some(i) = keys.iter().position(|&k| Key(k).has_unknown()) {
         let e = edges.iter().flatten().nth(i).expect("edge i exists");
         let missing = if g.node(&e.source).is_none() {
             &e.source
@@ -422,19 +423,20 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             }
         });
     }
-    let repeated = merge_duplicates(&ends, &mut edges);
+    let repeated = merge_duplicates(&keys, &mut edges);
 
     // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
     // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
     const AHEAD: usize = 16;
     for (i, e) in edges.into_iter().flatten().enumerate() {
-        if let Some(&(s, o)) = ends.get(i + AHEAD) {
+        if let Some(&k) = keys.get(i + AHEAD) {
+            let (s, o) = Key(k).ends();
             std::hint::black_box((g.graph[s].kind, g.graph[o].kind));
         }
-        let (s, o) = ends[i];
         if repeated.as_ref().is_some_and(|r| r[i]) {
             continue;
         }
+        let (s, o) = Key(keys[i]).ends();
         let evidence = e.evidence.into_owned();
         g.graph.add_edge(
             s,
@@ -449,55 +451,73 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     Ok(g)
 }
 
+/// Marks an endpoint id that is not an entity.
+const UNKNOWN: u32 = u32::MAX;
+
+/// (subject, relation, object, file position) in one integer: 32 + 8 + 32 + 32 bits, so
+/// sorting keys groups equal triples in file order.
+#[derive(Clone, Copy)]
+struct Key(u128);
+
+impl Key {
+    fn pack(s: u32, relation: RelationKind, o: u32, position: usize) -> u128 {
+        (u128::from(s) << 72)
+            | ((relation as u128) << 64)
+            | (u128::from(o) << 32)
+            | position as u128
+    }
+
+    fn ends(self) -> (NodeIndex, NodeIndex) {
+        let node = |bits: u128| NodeIndex::new(bits as u32 as usize);
+        (node(self.0 >> 72), node(self.0 >> 32))
+    }
+
+    fn triple(self) -> u128 {
+        self.0 >> 32
+    }
+
+    fn position(self) -> usize {
+        self.0 as u32 as usize
+    }
+
+    fn has_unknown(self) -> bool {
+        (self.0 >> 72) as u32 == UNKNOWN || (self.0 >> 32) as u32 == UNKNOWN
+    }
+}
+
 /// Moves the evidence of every repeated (subject, relation, object) into its first
 /// occurrence; returns which edges were repeats, if any were.
-fn merge_duplicates(
-    ends: &[(NodeIndex, NodeIndex)],
-    runs: &mut [Vec<EdgeRecord<'_>>],
-) -> Option<Vec<bool>> {
-    // (subject, relation, object, file position) in one integer: 32 + 8 + 32 + 32 bits.
-    let key = |(s, o): (NodeIndex, NodeIndex), e: &EdgeRecord<'_>| {
-        (u128::from(s.index() as u32) << 72)
-            | ((e.relation as u128) << 64)
-            | (u128::from(o.index() as u32) << 32)
-    };
-    let mut keys: Vec<u128> = Vec::with_capacity(ends.len());
-    let mut base = 0;
-    for run in runs.iter() {
-        let ends = &ends[base..base + run.len()];
-        keys.par_extend(run.par_iter().zip(ends).map(|(e, &x)| key(x, e)));
-        base += run.len();
-    }
-    // Our own files list edges sorted, so their keys only grow: nothing to merge.
-    if keys.par_windows(2).all(|w| w[0] < w[1]) {
+fn merge_duplicates(keys: &[u128], runs: &mut [Vec<EdgeRecord<'_>>]) -> Option<Vec<bool>> {
+    // Our own files list edges sorted, so their triples only grow: nothing to merge.
+    if keys
+        .par_windows(2)
+        .all(|w| Key(w[0]).triple() < Key(w[1]).triple())
+    {
         return None;
     }
-    for (i, k) in keys.iter_mut().enumerate() {
-        *k |= i as u128;
-    }
-    keys.par_sort_unstable();
+    let mut sorted = keys.to_vec();
+    sorted.par_sort_unstable();
     let mut starts = Vec::with_capacity(runs.len());
     let mut n = 0;
     for run in runs.iter() {
         starts.push(n);
         n += run.len();
     }
-    let mut repeated = vec![false; ends.len()];
-    for group in keys
-        .chunk_by(|a, b| a >> 32 == b >> 32)
+    let mut repeated = vec![false; keys.len()];
+    for group in sorted
+        .chunk_by(|a, b| Key(*a).triple() == Key(*b).triple())
         .filter(|g| g.len() > 1)
     {
-        let position = |k: &u128| (k & u128::from(u32::MAX)) as usize;
         let mut evidence = Vec::new();
-        for k in group {
-            let e = record(runs, &starts, position(k));
+        for &k in group {
+            let e = record(runs, &starts, Key(k).position());
             evidence.extend(std::mem::take(&mut e.evidence).into_owned());
         }
         evidence.sort();
         evidence.dedup();
-        record(runs, &starts, position(&group[0])).evidence = Cow::Owned(evidence);
-        for k in &group[1..] {
-            repeated[position(k)] = true;
+        record(runs, &starts, Key(group[0]).position()).evidence = Cow::Owned(evidence);
+        for &k in &group[1..] {
+            repeated[Key(k).position()] = true;
         }
     }
     Some(repeated)

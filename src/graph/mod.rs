@@ -125,33 +125,21 @@ impl KnowledgeGraph {
     ///
     /// The first label and type win; later aliases are appended when new.
     pub fn add_entity(&mut self, entity: Entity) -> NodeIndex {
-        if let Some(ix) = self.node(&entity.id) {
-            let node = &mut self.graph[ix];
-            for alias in entity.aliases {
-                if alias != node.label && !node.aliases.contains(&alias) {
-                    node.aliases.push(alias);
-                }
-            }
-            if node.wikidata.is_none() {
-                node.wikidata = entity.wikidata;
-            }
-            return ix;
-        }
-        match self.insert_new_entity(entity) {
-            Ok(ix) => ix,
-            Err(_) => unreachable!("the id was not in the index"),
-        }
-    }
-
-    /// Adds an entity whose id is new, or gives it back.
-    fn insert_new_entity(&mut self, entity: Entity) -> Result<NodeIndex, Entity> {
         match self.index.entry(CompactString::new(&entity.id)) {
-            hashbrown::hash_map::Entry::Occupied(_) => Err(entity),
-            hashbrown::hash_map::Entry::Vacant(slot) => {
-                let ix = self.graph.add_node(entity);
-                slot.insert(ix);
-                Ok(ix)
+            hashbrown::hash_map::Entry::Occupied(known) => {
+                let ix = *known.get();
+                let node = &mut self.graph[ix];
+                for alias in entity.aliases {
+                    if alias != node.label && !node.aliases.contains(&alias) {
+                        node.aliases.push(alias);
+                    }
+                }
+                if node.wikidata.is_none() {
+                    node.wikidata = entity.wikidata;
+                }
+                ix
             }
+            hashbrown::hash_map::Entry::Vacant(slot) => *slot.insert(self.graph.add_node(entity)),
         }
     }
 

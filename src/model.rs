@@ -252,9 +252,25 @@ where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    let mut v = Vec::<T>::deserialize(d)?;
-    v.shrink_to_fit();
-    Ok(v)
+    // Items are gathered on the stack and moved once into a vector of exactly their number:
+    // growing from empty and shrinking after would be two allocations and a copy per list.
+    struct Exact<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Exact<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = smallvec::SmallVec::<[T; 4]>::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            let mut v = items.into_vec();
+            v.shrink_to_fit();
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Exact(std::marker::PhantomData))
 }
 
 type NameSet = std::collections::HashSet<Arc<str>, crate::hash::FxBuild>;

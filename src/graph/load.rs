@@ -17,12 +17,11 @@
 //! repeated key, any syntax error); the caller then parses with serde_json's derive, whose
 //! errors carry line and column. Both readings feed the same [`build`].
 
+use super::ids::{self, IdIndex};
 use super::json::{EdgeRecord, GraphFile, Meta};
-use super::{GraphError, IdIndex, KnowledgeGraph};
-use crate::hash::FxBuild;
+use super::{GraphError, KnowledgeGraph};
 use crate::model::{Conflict, Entity, Relation, RelationKind};
 use compact_str::CompactString;
-use hashbrown::hash_map::Entry;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -360,13 +359,10 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
         .collect();
     let (index, ()) = rayon::join(
         || {
-            let mut index = IdIndex::with_capacity_and_hasher(ids.len(), FxBuild::default());
-            for (i, id) in ids.into_iter().enumerate() {
-                match index.entry(id) {
-                    Entry::Occupied(taken) => return Err(taken.key().to_string()),
-                    Entry::Vacant(slot) => {
-                        slot.insert(NodeIndex::new(i));
-                    }
+            let mut index = IdIndex::with_capacity(ids.len());
+            for (i, id) in ids.iter().enumerate() {
+                if index.get_or_insert_with(id, || NodeIndex::new(i)).1 {
+                    return Err(id.to_string());
                 }
             }
             Ok(index)
@@ -383,19 +379,40 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     })?;
     // One key per edge in file order: (subject, relation, object, position), symmetric
     // relations from the smaller id, `UNKNOWN` for an id that is not an entity.
-    let mut keys: Vec<u128> = Vec::with_capacity(edges.iter().map(Vec::len).sum());
+    // Ids are resolved in batches: hash a batch, ask for its slots of the index, then look
+    // them up, so that the batch's cache misses overlap instead of following one another.
+    const BATCH: usize = 64;
+    let mut keys = vec![0u128; edges.iter().map(Vec::len).sum()];
     let mut base = 0;
     for run in &edges {
-        keys.par_extend(run.par_iter().enumerate().map(|(j, e)| {
-            let find = |id: &str| g.node(id).map_or(UNKNOWN, |ix| ix.index() as u32);
-            let (s, o) = (find(&e.source), find(&e.target));
-            let (s, o) = if e.relation.is_symmetric() && e.source > e.target {
-                (o, s)
-            } else {
-                (s, o)
-            };
-            Key::pack(s, e.relation, o, base + j)
-        }));
+        let index = &g.index;
+        keys[base..base + run.len()]
+            .par_chunks_mut(BATCH)
+            .zip(run.par_chunks(BATCH))
+            .enumerate()
+            .for_each(|(c, (keys, run))| {
+                let mut hashes = [(0, 0); BATCH];
+                for (h, e) in hashes.iter_mut().zip(run) {
+                    *h = (ids::hash(&e.source), ids::hash(&e.target));
+                    index.prefetch(h.0);
+                    index.prefetch(h.1);
+                }
+                for (j, ((key, e), &(hs, ho))) in keys.iter_mut().zip(run).zip(&hashes).enumerate()
+                {
+                    let find = |id: &str, h| {
+                        index
+                            .get_hashed(id, h)
+                            .map_or(UNKNOWN, |ix| ix.index() as u32)
+                    };
+                    let (s, o) = (find(&e.source, hs), find(&e.target, ho));
+                    let (s, o) = if e.relation.is_symmetric() && e.source > e.target {
+                        (o, s)
+                    } else {
+                        (s, o)
+                    };
+                    *key = Key::pack(s, e.relation, o, base + c * BATCH + j);
+                }
+            });
         base += run.len();
     }
     if let Some(i) = keys.iter().position(|&k| Key(k).has_unknown()) {
@@ -428,10 +445,12 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
     // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
     const AHEAD: usize = 16;
+    let slots = NodeSlots::of(&g.graph);
     for (i, e) in edges.into_iter().flatten().enumerate() {
         if let Some(&k) = keys.get(i + AHEAD) {
             let (s, o) = Key(k).ends();
-            std::hint::black_box((g.graph[s].kind, g.graph[o].kind));
+            slots.prefetch(s);
+            slots.prefetch(o);
         }
         if repeated.as_ref().is_some_and(|r| r[i]) {
             continue;
@@ -449,6 +468,45 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     }
     g.set_conflicts(conflicts);
     Ok(g)
+}
+
+/// Where petgraph keeps node `i`: its node slots (weight and adjacency heads) lie in one
+/// vector, so slot `i` is at `first + i * stride`. Indexing the graph instead would load
+/// the slot (to check it is occupied) and wait for it, which is the miss we want to hide.
+struct NodeSlots {
+    first: *const u8,
+    stride: usize,
+}
+
+impl NodeSlots {
+    fn of(graph: &StableDiGraph<Entity, Relation>) -> Self {
+        let at = |i: usize| -> *const u8 {
+            graph
+                .node_weight(NodeIndex::new(i))
+                .map_or(std::ptr::null(), |w| (w as *const Entity).cast())
+        };
+        let first = at(0);
+        let stride = (at(1) as usize).wrapping_sub(first as usize);
+        NodeSlots { first, stride }
+    }
+
+    /// Asks the CPU to bring slot `node` into cache: the entity, and the adjacency heads a
+    /// word before or after it (petgraph's field order is its own). A hint only: a wrong
+    /// address costs nothing but the hint.
+    #[inline(always)]
+    fn prefetch(&self, node: NodeIndex) {
+        let p = self
+            .first
+            .wrapping_add(node.index().wrapping_mul(self.stride));
+        let size = std::mem::size_of::<Entity>();
+        for at in [
+            p.wrapping_sub(8),
+            p.wrapping_add(56),
+            p.wrapping_add(size + 7),
+        ] {
+            ids::prefetch(at);
+        }
+    }
 }
 
 /// Marks an endpoint id that is not an entity.

@@ -31,11 +31,13 @@ pub mod merge;
 pub use conflicts::{ConflictRule, ConflictTable};
 pub use merge::{MergeOverrides, MergeRecord, Merger};
 
+mod ids;
 mod load;
 
 use crate::hash::FxBuild;
 use crate::model::{Claim, Conflict, Entity, Evidence, Relation, RelationKind};
 use compact_str::CompactString;
+use ids::IdIndex;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use rayon::prelude::*;
@@ -101,9 +103,6 @@ pub struct KnowledgeGraph {
     conflicts: Vec<Conflict>,
 }
 
-/// Entity id → node.
-type IdIndex = hashbrown::HashMap<CompactString, NodeIndex, FxBuild>;
-
 impl KnowledgeGraph {
     /// An empty graph.
     pub fn new() -> Self {
@@ -114,7 +113,7 @@ impl KnowledgeGraph {
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
         KnowledgeGraph {
             graph: StableDiGraph::with_capacity(nodes, edges),
-            index: IdIndex::with_capacity_and_hasher(nodes, FxBuild::default()),
+            index: IdIndex::with_capacity(nodes),
             edges: OnceLock::new(),
             documents: Vec::new(),
             conflicts: Vec::new(),
@@ -125,22 +124,24 @@ impl KnowledgeGraph {
     ///
     /// The first label and type win; later aliases are appended when new.
     pub fn add_entity(&mut self, entity: Entity) -> NodeIndex {
-        match self.index.entry(CompactString::new(&entity.id)) {
-            hashbrown::hash_map::Entry::Occupied(known) => {
-                let ix = *known.get();
-                let node = &mut self.graph[ix];
-                for alias in entity.aliases {
-                    if alias != node.label && !node.aliases.contains(&alias) {
-                        node.aliases.push(alias);
-                    }
+        let id = CompactString::new(&entity.id);
+        let mut new = Some(entity);
+        let graph = &mut self.graph;
+        let (ix, known) = self
+            .index
+            .get_or_insert_with(&id, || graph.add_node(new.take().expect("called once")));
+        if let (true, Some(entity)) = (known, new) {
+            let node = &mut self.graph[ix];
+            for alias in entity.aliases {
+                if alias != node.label && !node.aliases.contains(&alias) {
+                    node.aliases.push(alias);
                 }
-                if node.wikidata.is_none() {
-                    node.wikidata = entity.wikidata;
-                }
-                ix
             }
-            hashbrown::hash_map::Entry::Vacant(slot) => *slot.insert(self.graph.add_node(entity)),
+            if node.wikidata.is_none() {
+                node.wikidata = entity.wikidata;
+            }
         }
+        ix
     }
 
     /// Adds a claim as an edge, or adds its evidence to the edge that already states it.
@@ -286,7 +287,7 @@ impl KnowledgeGraph {
 
     /// The node of an entity id.
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
-        self.index.get(id).copied()
+        self.index.get(id)
     }
 
     /// The entity of a node.

@@ -216,7 +216,7 @@ pub struct Entity {
 pub struct Evidence {
     /// Document name (file name relative to the input it was found under). Shared: a
     /// document's claims, and a loaded graph's evidence, point at one copy of the name.
-    #[serde(deserialize_with = "shared_name")]
+    #[serde(deserialize_with = "shared_document")]
     pub document: Arc<str>,
     /// The sentence, exactly the document's bytes `[start, end)`.
     pub sentence: String,
@@ -225,7 +225,7 @@ pub struct Evidence {
     /// Byte offset one past the sentence's end.
     pub end: usize,
     /// Id of the rule that produced the claim (shared like `document`).
-    #[serde(deserialize_with = "shared_name")]
+    #[serde(deserialize_with = "shared_rule")]
     pub rule: Arc<str>,
     /// Whether the sentence states the claim outright or it was inferred.
     #[serde(default = "default_tier")]
@@ -273,11 +273,38 @@ where
     d.deserialize_seq(Exact(std::marker::PhantomData))
 }
 
-type NameSet = std::collections::HashSet<Arc<str>, crate::hash::FxBuild>;
+/// The names read so far in a [`sharing_names`] scope.
+#[derive(Default)]
+struct Names {
+    set: std::collections::HashSet<Arc<str>, crate::hash::FxBuild>,
+    /// The last name of each field: items in a row often share a document, and a file
+    /// usually names few rules, so most names are found here without hashing.
+    last: [Option<Arc<str>>; 2],
+}
+
+impl Names {
+    fn share(&mut self, field: usize, s: &str) -> Arc<str> {
+        if let Some(last) = &self.last[field]
+            && **last == *s
+        {
+            return last.clone();
+        }
+        let name = match self.set.get(s) {
+            Some(name) => name.clone(),
+            None => {
+                let name: Arc<str> = s.into();
+                self.set.insert(name.clone());
+                name
+            }
+        };
+        self.last[field] = Some(name.clone());
+        name
+    }
+}
 
 thread_local! {
     /// The names already read in this thread's [`sharing_names`] scope, if one is open.
-    static NAMES: std::cell::RefCell<Option<NameSet>> = const { std::cell::RefCell::new(None) };
+    static NAMES: std::cell::RefCell<Option<Names>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `f` with evidence names shared: every `document` and `rule` deserialised in it on
@@ -289,7 +316,7 @@ pub(crate) fn sharing_names<R>(f: impl FnOnce() -> R) -> R {
         let mut n = n.borrow_mut();
         let open = n.is_none();
         if open {
-            *n = Some(NameSet::default());
+            *n = Some(Names::default());
         }
         open
     });
@@ -306,28 +333,28 @@ pub(crate) fn sharing_names<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-fn shared_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
-    struct Name;
-    impl serde::de::Visitor<'_> for Name {
-        type Value = Arc<str>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Arc<str>, E> {
-            Ok(NAMES.with(|n| match n.borrow_mut().as_mut() {
-                Some(set) => match set.get(s) {
-                    Some(name) => name.clone(),
-                    None => {
-                        let name: Arc<str> = s.into();
-                        set.insert(name.clone());
-                        name
-                    }
-                },
-                None => s.into(),
-            }))
-        }
+fn shared_document<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    d.deserialize_str(SharedName(0))
+}
+
+fn shared_rule<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    d.deserialize_str(SharedName(1))
+}
+
+/// Reads a name, shared within a [`sharing_names`] scope; the number says which field.
+struct SharedName(usize);
+
+impl serde::de::Visitor<'_> for SharedName {
+    type Value = Arc<str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
     }
-    d.deserialize_str(Name)
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Arc<str>, E> {
+        Ok(NAMES.with(|n| match n.borrow_mut().as_mut() {
+            Some(names) => names.share(self.0, s),
+            None => s.into(),
+        }))
+    }
 }
 
 /// A temporal qualifier: a start, an end, or a point in time, as ISO-8601 prefixes
@@ -506,6 +533,33 @@ mod tests {
     fn unknown_names_list_the_accepted_ones() {
         let err = "planet".parse::<EntityKind>().unwrap_err();
         assert!(err.to_string().contains("country, organization"));
+    }
+
+    #[test]
+    fn names_are_shared_within_a_scope_only() {
+        let item = |doc: &str, rule: &str| {
+            format!(
+                r#"{{"document": "{doc}", "sentence": "S.", "start": 0, "end": 2, "rule": "{rule}"}}"#
+            )
+        };
+        let list = format!(
+            "[{}, {}, {}, {}]",
+            item("a.txt", "r1"),
+            item("b.txt", "r1"),
+            item("a.txt", "r2"),
+            item("r1", "a.txt")
+        );
+        let read = || serde_json::from_str::<Vec<Evidence>>(&list).unwrap();
+        let shared = sharing_names(read);
+        // The last name of a field, an earlier one, and the same text in the other field.
+        assert!(Arc::ptr_eq(&shared[0].rule, &shared[1].rule));
+        assert!(Arc::ptr_eq(&shared[0].document, &shared[2].document));
+        assert!(Arc::ptr_eq(&shared[0].rule, &shared[3].document));
+        assert!(!Arc::ptr_eq(&shared[0].document, &shared[1].document));
+        assert_eq!(&*shared[3].rule, "a.txt");
+        let apart = read();
+        assert!(!Arc::ptr_eq(&apart[0].rule, &apart[1].rule));
+        assert_eq!(apart, shared);
     }
 
     #[test]

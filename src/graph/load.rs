@@ -12,6 +12,10 @@
 //!   index; duplicate (subject, relation, object) triples are found by one sort of packed
 //!   keys (none when the file lists edges in our sorted order); edges then go into petgraph
 //!   in file order, as the one-at-a-time build would add them.
+//! * **Memory is asked for ahead.** A large graph's index and node slots are far larger
+//!   than the cache, so each id lookup and each `add_edge` would wait for memory in turn.
+//!   Ids are resolved in batches whose index slots are prefetched first, and the node slots
+//!   of the edges a few places ahead are prefetched while an edge is added.
 //!
 //! The fast parser refuses what it does not handle (a top level that is not an object, a
 //! repeated key, any syntax error); the caller then parses with serde_json's derive, whose

@@ -42,7 +42,7 @@ impl std::hash::Hasher for FxHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        // The multiply only carries entropy upwards, and hashbrown picks buckets from the low
+        // The multiply only carries entropy upwards, and hash tables pick buckets from the low
         // bits: ids sharing a tail ("person/p0001234") would collide. Avalanche them (the
         // murmur3 finaliser).
         let mut h = self.0;

@@ -14,7 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use std::hash::{Hash, Hasher};
 
 /// Entity id → node.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct IdIndex {
     /// Empty, or a power of two many slots, at least half of them free.
     slots: Vec<Option<Slot>>,
@@ -25,6 +25,16 @@ pub(crate) struct IdIndex {
 struct Slot {
     id: CompactString,
     node: NodeIndex,
+}
+
+impl std::fmt::Debug for IdIndex {
+    /// The filed ids and their nodes, as a map (not the empty slots).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let filed = self.slots.iter().flatten();
+        f.debug_map()
+            .entries(filed.map(|slot| (&slot.id, slot.node)))
+            .finish()
+    }
 }
 
 /// The hash an id is filed under (give it to [`IdIndex::prefetch`] and
@@ -157,6 +167,7 @@ mod tests {
         let index = IdIndex::default();
         assert_eq!(index.get("x"), None);
         index.prefetch(hash("x"));
+        assert_eq!(format!("{index:?}"), "{}");
     }
 
     #[test]
@@ -173,6 +184,7 @@ mod tests {
         assert_eq!(index.get("上海協力機構"), Some(NodeIndex::new(1)));
         assert_eq!(index.get(""), Some(NodeIndex::new(2)));
         assert_eq!(index.get("organization/a-name"), None);
+        assert_eq!(format!("{index:?}").matches("NodeIndex").count(), 4);
     }
 
     proptest! {

@@ -447,7 +447,8 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     let repeated = merge_duplicates(&keys, &mut edges);
 
     // Adding an edge updates both endpoints' adjacency heads, two cache misses on a large
-    // graph; reading the endpoints a few edges ahead has them in cache when their turn comes.
+    // graph; prefetching the endpoints a few edges ahead has them in cache when their turn
+    // comes.
     const AHEAD: usize = 16;
     let slots = NodeSlots::of(&g.graph);
     for (i, e) in edges.into_iter().flatten().enumerate() {
@@ -502,6 +503,8 @@ impl NodeSlots {
         let p = self
             .first
             .wrapping_add(node.index().wrapping_mul(self.stride));
+        // The slot spans at most three cache lines from a word before the entity to a word
+        // after it: its first byte, 64 bytes on and its last byte touch each of them.
         let size = std::mem::size_of::<Entity>();
         for at in [
             p.wrapping_sub(8),

@@ -72,13 +72,22 @@ impl IdIndex {
     /// The node filed under `id`, whose [`hash`] is `hash`.
     #[inline]
     pub(crate) fn get_hashed(&self, id: &str, hash: u64) -> Option<NodeIndex> {
-        let mask = self.slots.len().checked_sub(1)?;
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.probe(id, hash).ok()
+    }
+
+    /// Where `id` is: its node, or the free slot where it would go. The table must not be
+    /// empty; the search ends because at least half of the slots are free.
+    #[inline]
+    fn probe(&self, id: &str, hash: u64) -> Result<NodeIndex, usize> {
+        let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
-        // Terminates: at least half of the slots are free.
         loop {
             match &self.slots[i] {
-                None => return None,
-                Some(slot) if slot.id == id => return Some(slot.node),
+                None => return Err(i),
+                Some(slot) if slot.id == id => return Ok(slot.node),
                 Some(_) => i = (i + 1) & mask,
             }
         }
@@ -96,42 +105,41 @@ impl IdIndex {
 
     /// The node filed under `id`, and `true`; or, when `id` is new, files the node that
     /// `new` returns under it and returns that node and `false`.
-    pub(crate) fn get_or_insert_with(
+    ///
+    /// `id` is taken as text or as a `CompactString`, which is then filed without a copy.
+    pub(crate) fn get_or_insert_with<K>(
         &mut self,
-        id: &str,
+        id: K,
         new: impl FnOnce() -> NodeIndex,
-    ) -> (NodeIndex, bool) {
+    ) -> (NodeIndex, bool)
+    where
+        K: AsRef<str> + Into<CompactString>,
+    {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut i = hash(id) as usize & mask;
-        loop {
-            match &self.slots[i] {
-                None => break,
-                Some(slot) if slot.id == id => return (slot.node, true),
-                Some(_) => i = (i + 1) & mask,
+        match self.probe(id.as_ref(), hash(id.as_ref())) {
+            Ok(node) => (node, true),
+            Err(free) => {
+                let node = new();
+                self.slots[free] = Some(Slot {
+                    id: id.into(),
+                    node,
+                });
+                self.len += 1;
+                (node, false)
             }
         }
-        let node = new();
-        self.slots[i] = Some(Slot {
-            id: CompactString::new(id),
-            node,
-        });
-        self.len += 1;
-        (node, false)
     }
 
     fn grow(&mut self) {
         let size = Self::slots_for(self.len + 1).max(self.slots.len() * 2);
         let old = std::mem::replace(&mut self.slots, vec![None; size]);
-        let mask = size - 1;
         for slot in old.into_iter().flatten() {
-            let mut i = hash(&slot.id) as usize & mask;
-            while self.slots[i].is_some() {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = Some(slot);
+            let Err(free) = self.probe(&slot.id, hash(&slot.id)) else {
+                unreachable!("ids are filed once");
+            };
+            self.slots[free] = Some(slot);
         }
     }
 }

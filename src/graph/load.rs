@@ -364,9 +364,9 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
     let (index, ()) = rayon::join(
         || {
             let mut index = IdIndex::with_capacity(ids.len());
-            for (i, id) in ids.iter().enumerate() {
+            for (i, id) in ids.into_iter().enumerate() {
                 if index.get_or_insert_with(id, || NodeIndex::new(i)).1 {
-                    return Err(id.to_string());
+                    return Err(NodeIndex::new(i));
                 }
             }
             Ok(index)
@@ -377,9 +377,10 @@ pub(super) fn build(parsed: Parsed<'_>, name: &str) -> Result<KnowledgeGraph, Gr
             }
         },
     );
-    g.index = index.map_err(|id| GraphError::DuplicateEntity {
+    // A repeated id is named by its entity: node `i` of the graph is the file's `i`th entity.
+    g.index = index.map_err(|repeat| GraphError::DuplicateEntity {
         context: name.to_string(),
-        id,
+        id: g.graph[repeat].id.clone(),
     })?;
     // One key per edge in file order: (subject, relation, object, position), symmetric
     // relations from the smaller id, `UNKNOWN` for an id that is not an entity.

@@ -129,7 +129,7 @@ impl KnowledgeGraph {
         let graph = &mut self.graph;
         let (ix, known) = self
             .index
-            .get_or_insert_with(&id, || graph.add_node(new.take().expect("called once")));
+            .get_or_insert_with(id, || graph.add_node(new.take().expect("called once")));
         if let (true, Some(entity)) = (known, new) {
             let node = &mut self.graph[ix];
             for alias in entity.aliases {

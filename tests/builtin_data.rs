@@ -24,6 +24,8 @@ struct Entry {
     aliases: Vec<String>,
     #[serde(default)]
     demonyms: Vec<String>,
+    #[serde(default)]
+    short_names: Vec<String>,
     wikidata: Option<String>,
     #[serde(default)]
     case_sensitive: bool,

@@ -326,6 +326,7 @@ fn add_entry(
         kind,
         aliases: Vec::new(),
         demonyms: Vec::new(),
+        short_names: Vec::new(),
         wikidata: None,
         case_sensitive: true,
     });

@@ -103,6 +103,10 @@ pub struct LexiconEntry {
     /// Adjectival forms, matched as demonym mentions.
     #[serde(default)]
     pub demonyms: Vec<String>,
+    /// Short forms ("Tokayev", "Xi") that name this entity only in a document that also
+    /// names it in full: a surname alone is too common to be an alias everywhere.
+    #[serde(default)]
+    pub short_names: Vec<String>,
     /// Wikidata item id.
     #[serde(default)]
     pub wikidata: Option<String>,
@@ -209,6 +213,11 @@ impl Lexicon {
                 for d in entry.demonyms {
                     if !old.demonyms.contains(&d) {
                         old.demonyms.push(d);
+                    }
+                }
+                for n in entry.short_names {
+                    if !old.short_names.contains(&n) {
+                        old.short_names.push(n);
                     }
                 }
                 if entry.wikidata.is_some() {

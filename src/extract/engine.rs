@@ -38,6 +38,10 @@ pub struct Knowledge {
     glue: HashSet<String>,
     /// Negation phrases padded with spaces (" not "), for whole-word search.
     negation: Vec<String>,
+    /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
+    short_names: PhraseSet<usize>,
+    /// The lexicon entities that go by each short name (family members share one).
+    short_owners: Vec<Vec<usize>>,
 }
 
 impl Knowledge {
@@ -102,6 +106,19 @@ impl Knowledge {
             )
             .collect();
         let negation = rules.negation.iter().map(|n| format!(" {n} ")).collect();
+        let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for i in 0..lexicon.len() {
+            for n in &lexicon.entry(i).short_names {
+                owners_of.entry(n.as_str()).or_default().push(i);
+            }
+        }
+        let short_names = PhraseSet::new(
+            owners_of
+                .keys()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), i, true)),
+        );
+        let short_owners = owners_of.into_values().collect();
         Knowledge {
             lexicon,
             gazetteer,
@@ -111,6 +128,8 @@ impl Knowledge {
             corefs,
             glue,
             negation,
+            short_names,
+            short_owners,
         }
     }
 
@@ -208,7 +227,8 @@ struct Ctx<'a> {
 
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let text = doc.text();
-    let known = k.gazetteer.find(text);
+    let mut known = k.gazetteer.find(text);
+    known = with_short_names(k, text, known);
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
     let local = PhraseSet::new(
         found
@@ -370,6 +390,35 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     }
 }
 
+/// Adds the mentions of lexicon entities by their short names ("Tokayev"), where the
+/// document names the entity in full and no other entity it names goes by the same short name.
+fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -> Vec<Mention> {
+    let named: HashSet<usize> = known
+        .iter()
+        .filter(|m| m.form == Form::Name)
+        .map(|m| m.entity)
+        .collect();
+    let mut all: Vec<(usize, usize, (usize, Form))> = known
+        .into_iter()
+        .map(|m| (m.start, m.end, (m.entity, m.form)))
+        .collect();
+    for (start, end, owners) in k.short_names.find(text) {
+        let mut here = k.short_owners[owners].iter().filter(|e| named.contains(e));
+        if let (Some(&entity), None) = (here.next(), here.next()) {
+            all.push((start, end, (entity, Form::Name)));
+        }
+    }
+    leftmost_longest(all)
+        .into_iter()
+        .map(|(start, end, (entity, form))| Mention {
+            start,
+            end,
+            entity,
+            form,
+        })
+        .collect()
+}
+
 impl Ctx<'_> {
     fn apply_all(&self, claims: &mut BTreeSet<RawClaim>) {
         for &(ts, te, group) in &self.triggers {
@@ -516,14 +565,52 @@ impl Ctx<'_> {
     /// Whether a trigger of real words lies in `from..to`. Triggers made only of filler —
     /// punctuation (","), possessives ("’s", "の") and titles ("President") — do not count:
     /// they sit inside lists and between a slot and its trigger all the time.
-    fn trigger_inside(&self, from: usize, to: usize) -> bool {
+    /// A trigger whose rules all make `same` does not count: "welcomed four more *members*:
+    /// A, B" says the same thing twice.
+    /// With `kind`, only a trigger whose rules could take a mention of that kind counts
+    /// ("take part in the council's *talks* as associated states": talks are between people).
+    fn trigger_inside(
+        &self,
+        from: usize,
+        to: usize,
+        same: Option<RelationKind>,
+        kind: Option<EntityKind>,
+    ) -> bool {
         let first = self.triggers.partition_point(|&(s, _, _)| s < from);
         self.triggers[first..]
             .iter()
             .take_while(|&&(s, _, _)| s < to)
-            .any(|&(s, e, _)| {
-                e <= to && words(&self.text[s..e]).any(|w| !self.k.glue.contains(&w.to_lowercase()))
+            .any(|&(s, e, g)| {
+                let rules = || self.k.groups[g].iter().map(|&ri| &self.k.rules.rules[ri]);
+                let repeats = same.is_some_and(|r| rules().all(|rule| rule.relation == r));
+                let could_take = kind.is_none_or(|kind| {
+                    rules().any(|rule| {
+                        std::iter::once(&rule.subject)
+                            .chain(rule.object.as_ref())
+                            .any(|slot| slot.kinds.contains(&kind))
+                    })
+                });
+                e <= to
+                    && !repeats
+                    && could_take
+                    && words(&self.text[s..e]).any(|w| !self.k.glue.contains(&w.to_lowercase()))
             })
+    }
+
+    /// Where the clause holding `ts` starts: after the last clause boundary (", and", ";")
+    /// that follows a predicate of its own ("A withdrew from X, and B quit Y"); a list
+    /// ("A, B, and C joined") has no predicate before its ", and", so it stays whole.
+    fn clause_start(&self, si: usize, ts: usize) -> usize {
+        let sent = self.sentences[si];
+        let before = &self.text[sent.start..ts];
+        self.k
+            .rules
+            .clause_boundaries
+            .iter()
+            .filter_map(|b| before.rfind(b.as_str()).map(|i| sent.start + i + b.len()))
+            .filter(|&at| self.trigger_inside(sent.start, at, None, None))
+            .max()
+            .unwrap_or(sent.start)
     }
 
     /// Can a list go on from one item to the next across `gap`? Returns (continues, conjunction).
@@ -543,8 +630,9 @@ impl Ctx<'_> {
         }
         // "..., and Central Asian former Soviet republics (Kazakhstan, ...": a short
         // description that opens a bracketed enumeration.
-        let descriptor =
-            gap.trim_end().ends_with(['(', '（']) && words <= 5 && !self.trigger_inside(from, to);
+        let descriptor = gap.trim_end().ends_with(['(', '（'])
+            && words <= 5
+            && !self.trigger_inside(from, to, None, None);
         (descriptor, conj)
     }
 
@@ -582,6 +670,19 @@ impl Ctx<'_> {
                 self.list_gap(m.end, cur.start)
             };
             if !go {
+                // "A, B and the Republic of C": the list was coordinated even if its last
+                // item is not a mention this slot takes.
+                let gap = if forward {
+                    &self.text[cur.end..m.start.max(cur.end)]
+                } else {
+                    &self.text[m.end.min(cur.start)..cur.start]
+                };
+                let next = gap.trim_start_matches([' ', ',']);
+                any_conj |= conj
+                    && forward
+                    && CONJUNCTIONS
+                        .iter()
+                        .any(|c| next.strip_prefix(c).is_some_and(|r| r.starts_with(' ')));
                 break;
             }
             any_conj |= conj;
@@ -596,15 +697,30 @@ impl Ctx<'_> {
         out
     }
 
-    fn fill(&self, slot: &Slot, si: usize, ts: usize, te: usize) -> Option<Filled> {
+    fn fill(
+        &self,
+        slot: &Slot,
+        relation: Option<RelationKind>,
+        si: usize,
+        ts: usize,
+        te: usize,
+    ) -> Option<Filled> {
         let sent = self.sentences[si];
         let ms = self.sentence_mentions(si);
         // A near slot does not reach across another trigger: in "welcomed its observer
         // states (A, B)" the countries belong to "observer states", not to "welcomed".
-        let gap_ok = |from: usize, to: usize| {
-            slot.max_gap.is_none_or(|max| {
-                from <= to && self.gap_words(from, to) <= max && !self.trigger_inside(from, to)
-            })
+        let gap_ok = |from: usize, to: usize, m: &Mention| {
+            let gap = self.text.get(from..to).unwrap_or("");
+            let marked =
+                slot.gap_has.is_empty() || slot.gap_has.iter().any(|g| gap.contains(g.as_str()));
+            let open = !slot.gap_lacks.iter().any(|g| gap.contains(g.as_str()));
+            marked
+                && open
+                && slot.max_gap.is_none_or(|max| {
+                    from <= to
+                        && self.gap_words(from, to) <= max
+                        && !self.trigger_inside(from, to, relation, Some(self.ents.kind(m.entity)))
+                })
         };
         // "President Samuel Tanaka *of* Cabo Verde": the words right before the mention.
         let preceded = |i: usize| {
@@ -625,7 +741,7 @@ impl Ctx<'_> {
                     .filter(|&i| preceded(i));
                 match (first, slot.take) {
                     (None, _) => None,
-                    (Some(i), _) if !gap_ok(te, ms[i].start) => None,
+                    (Some(i), _) if !gap_ok(te, ms[i].start, &ms[i]) => None,
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
                     (Some(i), Take::List) => Some(self.list_from(slot, ms, i, true, sent.end)),
                     (Some(i), Take::All) => Some(
@@ -643,7 +759,7 @@ impl Ctx<'_> {
                     .rposition(|m| m.end <= ts && self.allowed(slot, m));
                 match (last, slot.take) {
                     (None, _) => None,
-                    (Some(i), _) if !gap_ok(ms[i].end, ts) => None,
+                    (Some(i), _) if !gap_ok(ms[i].end, ts, &ms[i]) => None,
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
                     (Some(i), Take::List) => Some(self.list_from(slot, ms, i, false, sent.start)),
                     (Some(i), Take::All) => Some(
@@ -656,7 +772,10 @@ impl Ctx<'_> {
                 }
             }
             Find::SentenceStart => {
-                let first = ms.iter().position(|m| m.end <= ts && self.allowed(slot, m));
+                let from = self.clause_start(si, ts);
+                let first = ms
+                    .iter()
+                    .position(|m| m.start >= from && m.end <= ts && self.allowed(slot, m));
                 match (first, slot.take) {
                     (None, _) => None,
                     (Some(i), Take::List) => Some(self.list_from(slot, ms, i, true, ts)),
@@ -773,11 +892,26 @@ impl Ctx<'_> {
     }
 
     fn apply(&self, rule: &Rule, si: usize, ts: usize, te: usize, claims: &mut BTreeSet<RawClaim>) {
-        let Some(subject) = self.fill(&rule.subject, si, ts, te) else {
+        if rule
+            .unless
+            .as_ref()
+            .is_some_and(|slot| self.fill(slot, Some(rule.relation), si, ts, te).is_some())
+        {
+            return;
+        }
+        if !rule.sentence_has.is_empty() {
+            let sent = self.sentences[si];
+            let said = words(&self.text[sent.start..sent.end])
+                .any(|w| rule.sentence_has.iter().any(|h| h.eq_ignore_ascii_case(w)));
+            if !said {
+                return;
+            }
+        }
+        let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
             return;
         };
         let object = match &rule.object {
-            Some(slot) => match self.fill(slot, si, ts, te) {
+            Some(slot) => match self.fill(slot, Some(rule.relation), si, ts, te) {
                 Some(o) => Some(o),
                 None if rule.relation.is_symmetric() => None,
                 None => return,
@@ -1411,7 +1545,7 @@ mod tests {
             "Prime Minister Jonas Gahr Store, as holder of the Arctic Council's rotating chairmanship, spoke.",
         );
         assert!(
-            has(&found, "jonas-gahr-store", "leads", "arctic-council"),
+            has(&found, "jonas-gahr-støre", "leads", "arctic-council"),
             "{found:?}"
         );
     }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// World knowledge, compiled in: countries and territories, intergovernmental
-/// organizations, well-known initiatives (`data/builtin/`, sources in `data/README.md`).
+/// organizations, well-known initiatives, heads of state and government since 2000 (`data/builtin/`, sources in `data/README.md`).
 pub const WORLD_LEXICONS: &[(&str, &str)] = &[
     (
         "data/builtin/countries.toml",
@@ -35,6 +35,26 @@ pub const WORLD_LEXICONS: &[(&str, &str)] = &[
     (
         "data/builtin/initiatives.toml",
         include_str!("../../data/builtin/initiatives.toml"),
+    ),
+    (
+        "data/builtin/people-africa-middle-east.toml",
+        include_str!("../../data/builtin/people-africa-middle-east.toml"),
+    ),
+    (
+        "data/builtin/people-americas.toml",
+        include_str!("../../data/builtin/people-americas.toml"),
+    ),
+    (
+        "data/builtin/people-asia-pacific.toml",
+        include_str!("../../data/builtin/people-asia-pacific.toml"),
+    ),
+    (
+        "data/builtin/people-europe.toml",
+        include_str!("../../data/builtin/people-europe.toml"),
+    ),
+    (
+        "data/builtin/people-organizations.toml",
+        include_str!("../../data/builtin/people-organizations.toml"),
     ),
 ];
 

@@ -21,6 +21,7 @@
 mod coref;
 mod discover;
 mod engine;
+pub mod inflect;
 pub mod lexicon;
 pub mod matcher;
 pub mod rules;

@@ -21,15 +21,24 @@
 //! | `all`; `kinds` = entity types; `forms` = any of `name`, `demonym`, `coref` (default
 //! `name` and `coref`); `max_gap` = most non-filler words between trigger and slot;
 //! `fallback = "context"` looks in earlier sentences when the sentence has no candidate;
-//! `preceded_by = ["of"]` requires those words right before the mention.
-//! Symmetric relations may omit `object`: every pair of subjects is related.
+//! `preceded_by = ["of"]` requires those words right before the mention;
+//! `gap_has = [":"]` requires one of those strings between the trigger and the mention,
+//! `gap_lacks = [" and "]` forbids them.
+//! A rule's `sentence_has` words must occur in the sentence.
+//! Symmetric relations may omit `object`: every pair of subjects is related. An `unless`
+//! slot must find nothing for the rule to apply.
+//!
+//! A trigger word in braces is a verb lemma: `{join}` matches "join", "joins", "joined" and
+//! "joining"; a `[verbs]` table gives irregular past forms (`irregular = { meet = ["met"] }`)
+//! and verbs that double their last consonant (`doubling = ["admit"]`).
 //!
 //! Files may also hold `[[inference]]` rules over the claims of one document
 //! (`when = ["?x member-of ?a", "?b evolved-from ?a"]`, `then = "?x member-of ?b"`),
-//! a `[coreference]` table (`singular`, `plural` phrases), `[glue] words` (filler words that
+//! a `[clauses] words` list (what opens a new clause: ", and "), a `[coreference]` table (`singular`, `plural` phrases), `[glue] words` (filler words that
 //! do not count towards `max_gap`) and `[negation] words` that cancel a trigger right after
 //! them.
 
+use super::inflect::Verbs;
 use crate::model::{EntityKind, RelationKind, Tier};
 use serde::Deserialize;
 use std::path::Path;
@@ -152,6 +161,15 @@ pub struct Slot {
     /// mention or the trigger), e.g. `["of", "of the"]` for "President X *of* Chile".
     #[serde(default)]
     pub preceded_by: Vec<String>,
+    /// The text between the trigger and the slot's nearest mention must hold one of these
+    /// ("members — A, B": a dash or colon opens the list; "A, Canada's prime minister":
+    /// a comma sets off the apposition).
+    #[serde(default)]
+    pub gap_has: Vec<String>,
+    /// The text between the trigger and the slot's nearest mention must hold none of these
+    /// ("Canada's prime minister, and Scott Morrison": the conjunction ends the apposition).
+    #[serde(default)]
+    pub gap_lacks: Vec<String>,
 }
 
 /// A relation rule.
@@ -178,6 +196,14 @@ pub struct Rule {
     /// The object slot (symmetric relations may omit it).
     #[serde(default)]
     pub object: Option<Slot>,
+    /// A slot that must find nothing for the rule to apply: "Russia's President, X" is no
+    /// apposition to the person *before* it when a name follows the title.
+    #[serde(default)]
+    pub unless: Option<Slot>,
+    /// The sentence must contain one of these words (any case), e.g. a possessive
+    /// "Kazakhstan's Tokayev" names a leader only where the sentence speaks of leaders.
+    #[serde(default)]
+    pub sentence_has: Vec<String>,
 }
 
 fn explicit() -> Tier {
@@ -315,6 +341,10 @@ struct RulesFile {
     glue: WordList,
     #[serde(default)]
     negation: WordList,
+    #[serde(default)]
+    verbs: Verbs,
+    #[serde(default)]
+    clauses: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -332,6 +362,10 @@ pub struct RuleSet {
     pub negation: Vec<String>,
     /// Discovery word lists.
     pub discovery: Discovery,
+    /// Verb forms for `{lemma}` triggers.
+    pub verbs: Verbs,
+    /// Strings that open a new clause (", and ", "; ") when a predicate stands before them.
+    pub clause_boundaries: Vec<String>,
 }
 
 impl RuleSet {
@@ -375,7 +409,14 @@ impl RuleSet {
                 message,
             }
         };
-        for rule in file.rule {
+        // Verbs first: the rules of the same file may use them.
+        self.verbs.extend(file.verbs);
+        for mut rule in file.rule {
+            rule.triggers = rule
+                .triggers
+                .iter()
+                .flat_map(|t| self.verbs.expand(t))
+                .collect();
             if self
                 .rules
                 .iter()
@@ -395,7 +436,16 @@ impl RuleSet {
                     ),
                 ));
             }
-            for slot in std::iter::once(&rule.subject).chain(rule.object.as_ref()) {
+            if let Some(t) = rule.triggers.iter().find(|t| t.contains(['{', '}'])) {
+                return Err(invalid(
+                    &rule.id,
+                    format!("unbalanced braces in trigger '{t}'"),
+                ));
+            }
+            for slot in std::iter::once(&rule.subject)
+                .chain(rule.object.as_ref())
+                .chain(rule.unless.as_ref())
+            {
                 if slot.kinds.is_empty() {
                     return Err(invalid(&rule.id, "a slot needs at least one kind".into()));
                 }
@@ -440,6 +490,7 @@ impl RuleSet {
             .extend(file.glue.words.into_iter().map(|w| w.to_lowercase()));
         self.negation
             .extend(file.negation.words.into_iter().map(|w| w.to_lowercase()));
+        self.clause_boundaries.extend(file.clauses.words);
         Ok(())
     }
 }

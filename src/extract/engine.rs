@@ -389,6 +389,13 @@ impl Ctx<'_> {
     /// the one person this document says leads that country.
     fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> Vec<Mention> {
         let mut out = Vec::new();
+        // The people the claims say lead each entity, gathered once (not once a mention).
+        let mut leaders_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+        for c in claims.iter().filter(|c| c.relation == RelationKind::Leads) {
+            if self.ents.kind(c.subject) == EntityKind::Person {
+                leaders_of.entry(c.object).or_default().insert(c.subject);
+            }
+        }
         for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
             let the = m
                 .start
@@ -416,13 +423,8 @@ impl Ctx<'_> {
             if named || rest.starts_with(|c: char| c.is_alphanumeric()) {
                 continue;
             }
-            let leaders: BTreeSet<usize> = claims
-                .iter()
-                .filter(|c| c.relation == RelationKind::Leads && c.object == m.entity)
-                .filter(|c| self.ents.kind(c.subject) == EntityKind::Person)
-                .map(|c| c.subject)
-                .collect();
-            if leaders.len() == 1 {
+            let leaders = leaders_of.get(&m.entity);
+            if let Some(leaders) = leaders.filter(|l| l.len() == 1) {
                 out.push(Mention {
                     start: m.start - 4,
                     end: m.end + 1 + noun.len(),

@@ -677,8 +677,9 @@ impl Ctx<'_> {
             return None;
         }
         // Earlier sentences of the same paragraph, nearest mention first.
+        let reach = self.k.rules.limits.context_sentences.unwrap_or(usize::MAX);
         let mut back = si;
-        while back > 0 {
+        while back > 0 && si - back < reach {
             back -= 1;
             if self.sentences[back].block != sent.block {
                 break;

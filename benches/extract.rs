@@ -29,6 +29,7 @@ fn corpus() -> (Vec<Document>, Knowledge) {
                     .map(|a| a.as_str().unwrap().to_string())
                     .collect(),
                 demonyms: vec![],
+                short_names: vec![],
                 wikidata: None,
                 case_sensitive: false,
             };

@@ -453,12 +453,27 @@ impl Relation {
     /// Confidence in the edge: each distinct sentence counts once (its strongest reading),
     /// and independent sentences combine as 1 − Π(1 − pᵢ).
     pub fn confidence(&self) -> Confidence {
+        // Sentences in first-seen order (the product's rounding depends on it). Most edges
+        // have a few sentences, found by a scan; an edge stated by thousands of sentences
+        // (one long article) finds each sentence's place through an index instead.
+        const SCAN: usize = 16;
         let mut best: Vec<((&str, usize), Confidence)> = Vec::new();
+        let mut place: std::collections::HashMap<(&str, usize), usize> = Default::default();
         for ev in &self.evidence {
             let key = (&*ev.document, ev.start);
-            match best.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, c)) => *c = (*c).max(ev.confidence),
-                None => best.push((key, ev.confidence)),
+            let found = if self.evidence.len() <= SCAN {
+                best.iter().position(|(k, _)| *k == key)
+            } else {
+                place.get(&key).copied()
+            };
+            match found {
+                Some(i) => best[i].1 = best[i].1.max(ev.confidence),
+                None => {
+                    if self.evidence.len() > SCAN {
+                        place.insert(key, best.len());
+                    }
+                    best.push((key, ev.confidence));
+                }
             }
         }
         Confidence::combine(best.into_iter().map(|(_, c)| c))

@@ -24,7 +24,9 @@ struct Entry {
     aliases: Vec<String>,
     #[serde(default)]
     demonyms: Vec<String>,
+    // Not checked here; declared so that `deny_unknown_fields` accepts the key.
     #[serde(default)]
+    #[allow(dead_code)]
     short_names: Vec<String>,
     wikidata: Option<String>,
     #[serde(default)]

@@ -27,7 +27,8 @@ const WINDOW: usize = 3;
 
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
 ///
-/// `mentions` must be sorted by start; `is_person` tells which lexicon entities are people.
+/// `mentions` and `phrases` must be sorted by start; `kind_of` tells which lexicon entities
+/// are people.
 /// Returns new mentions of form [`Form::Coref`], sorted.
 pub(super) fn resolve<'a>(
     text: &str,
@@ -37,6 +38,8 @@ pub(super) fn resolve<'a>(
     kind_of: impl Fn(usize) -> EntityKind,
     label_of: impl Fn(usize) -> &'a str,
 ) -> Vec<Mention> {
+    debug_assert!(phrases.is_sorted_by_key(|p| p.0), "phrases sorted by start");
+    // Filled in phrase order, so sorted by start until the final sort.
     let mut resolved: Vec<Mention> = Vec::new();
     for &(start, end, number) in phrases {
         let Some(si) = sentence_of(sentences, start) else {
@@ -66,7 +69,12 @@ pub(super) fn resolve<'a>(
             let a = mentions.partition_point(|m| m.start < from);
             let b = mentions.partition_point(|m| m.start < to);
             let named = mentions[a..b].iter().filter(|m| m.form == Form::Name);
-            for m in named.chain(resolved.iter()) {
+            // So are the phrases resolved so far: the window's are a slice of them too.
+            let (c, d) = (
+                resolved.partition_point(|m| m.start < from),
+                resolved.partition_point(|m| m.start < to),
+            );
+            for m in named.chain(&resolved[c..d]) {
                 if m.start >= from
                     && m.end <= to
                     && kind_of(m.entity) == EntityKind::Person

@@ -20,7 +20,7 @@ use super::matcher::{Form, Mention, is_cjk};
 use super::rules::Discovery as Config;
 use crate::model::EntityKind;
 use crate::text::Document;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What discovery found in one document.
 #[derive(Debug, Default)]
@@ -117,6 +117,7 @@ pub(super) fn discover(
         known[i..].iter().take_while(move |m| m.start < e)
     };
     let mut persons: Vec<(String, Vec<String>)> = Vec::new();
+    let mut person_names: HashSet<String> = HashSet::new();
     let mut shaped: Vec<(String, EntityKind, Option<String>)> = Vec::new();
 
     for s in doc.sentences().iter().filter(|s| !s.heading) {
@@ -168,7 +169,7 @@ pub(super) fn discover(
                 let known_person = covered(start, end).is_some();
                 if !known_other && !known_person {
                     let name = text[start..end].to_string();
-                    if !persons.iter().any(|(n, _)| *n == name) {
+                    if person_names.insert(name.clone()) {
                         persons.push((name, Vec::new()));
                     }
                 }
@@ -246,6 +247,8 @@ pub(super) fn discover(
         }
     }
     // Single words of a name, where no other person or known name uses them.
+    // Lexicon names of the text: a word among them is not a new alias.
+    let known_words: HashSet<&str> = known.iter().map(|m| &text[m.start..m.end]).collect();
     let mut word_owner: HashMap<String, Option<usize>> = HashMap::new();
     for (pi, (full, _)) in merged.iter().enumerate() {
         for t in full.split_whitespace() {
@@ -283,7 +286,7 @@ pub(super) fn discover(
         if full.split_whitespace().count() > 1 {
             for t in full.split_whitespace() {
                 let t = t.trim_end_matches('.');
-                if word_owner.get(t) == Some(&Some(pi)) && !known_word(text, known, t) {
+                if word_owner.get(t) == Some(&Some(pi)) && !known_words.contains(t) {
                     push_alias(&mut found, base, ix, t.to_string());
                 }
             }
@@ -301,11 +304,6 @@ pub(super) fn discover(
 
 fn token_count(s: &str) -> usize {
     s.split_whitespace().count()
-}
-
-/// True when `word` is already a lexicon name somewhere in the text (so not a new alias).
-fn known_word(text: &str, known: &[Mention], word: &str) -> bool {
-    known.iter().any(|m| &text[m.start..m.end] == word)
 }
 
 fn add_entry(

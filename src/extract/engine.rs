@@ -438,6 +438,13 @@ impl Ctx<'_> {
     /// the one person this document says leads that country.
     fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> Vec<Mention> {
         let mut out = Vec::new();
+        // The people the claims say lead each entity, gathered once (not once a mention).
+        let mut leaders_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+        for c in claims.iter().filter(|c| c.relation == RelationKind::Leads) {
+            if self.ents.kind(c.subject) == EntityKind::Person {
+                leaders_of.entry(c.object).or_default().insert(c.subject);
+            }
+        }
         for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
             let the = m
                 .start
@@ -465,13 +472,8 @@ impl Ctx<'_> {
             if named || rest.starts_with(|c: char| c.is_alphanumeric()) {
                 continue;
             }
-            let leaders: BTreeSet<usize> = claims
-                .iter()
-                .filter(|c| c.relation == RelationKind::Leads && c.object == m.entity)
-                .filter(|c| self.ents.kind(c.subject) == EntityKind::Person)
-                .map(|c| c.subject)
-                .collect();
-            if leaders.len() == 1 {
+            let leaders = leaders_of.get(&m.entity);
+            if let Some(leaders) = leaders.filter(|l| l.len() == 1) {
                 out.push(Mention {
                     start: m.start - 4,
                     end: m.end + 1 + noun.len(),
@@ -794,8 +796,9 @@ impl Ctx<'_> {
             return None;
         }
         // Earlier sentences of the same paragraph, nearest mention first.
+        let reach = self.k.rules.limits.context_sentences.unwrap_or(usize::MAX);
         let mut back = si;
-        while back > 0 {
+        while back > 0 && si - back < reach {
             back -= 1;
             if self.sentences[back].block != sent.block {
                 break;
@@ -975,23 +978,51 @@ impl Ctx<'_> {
 }
 
 /// Applies inference rules until nothing new appears (bounded, rules are few).
+///
+/// Premises are joined triple by triple (a triple stated by a thousand sentences is one
+/// triple), and the second premise's triples are looked up by the values of the variables
+/// it shares with the first, so a round costs what its claims and matches cost, not the
+/// product of every two claims.
 fn infer(rules: &RuleSet, claims: &mut BTreeSet<RawClaim>) {
+    type Triple<'c> = ((usize, RelationKind, usize), Vec<&'c RawClaim>);
     for _round in 0..4 {
-        let known: HashSet<(usize, RelationKind, usize)> = claims
-            .iter()
-            .map(|c| (c.subject, c.relation, c.object))
-            .collect();
+        // The set is ordered by subject, relation and object first: each triple's claims
+        // are adjacent.
+        let mut triples: Vec<Triple> = Vec::new();
+        for c in claims.iter() {
+            let key = (c.subject, c.relation, c.object);
+            match triples.last_mut() {
+                Some((k, group)) if *k == key => group.push(c),
+                _ => triples.push((key, vec![c])),
+            }
+        }
+        let known: HashSet<(usize, RelationKind, usize)> =
+            triples.iter().map(|(k, _)| *k).collect();
         let mut new = Vec::new();
         for inf in &rules.inferences {
             let [p, q] = &inf.when;
-            for a in claims.iter().filter(|c| c.relation == p.relation) {
-                for b in claims.iter().filter(|c| c.relation == q.relation) {
+            let shared: Vec<&str> = [q.subject.as_str(), q.object.as_str()]
+                .into_iter()
+                .filter(|v| *v == p.subject || *v == p.object)
+                .collect();
+            let value =
+                |atom: &super::rules::Atom, var: &str, (s, _, o): (usize, RelationKind, usize)| {
+                    if atom.subject == var { s } else { o }
+                };
+            let mut seconds: HashMap<Vec<usize>, Vec<&Triple>> = HashMap::new();
+            for t in triples.iter().filter(|(k, _)| k.1 == q.relation) {
+                let key = shared.iter().map(|v| value(q, v, t.0)).collect();
+                seconds.entry(key).or_default().push(t);
+            }
+            for a in triples.iter().filter(|(k, _)| k.1 == p.relation) {
+                let key: Vec<usize> = shared.iter().map(|v| value(p, v, a.0)).collect();
+                for b in seconds.get(&key).into_iter().flatten() {
                     let mut env: HashMap<&str, usize> = HashMap::new();
                     let ok = [
-                        (&p.subject, a.subject),
-                        (&p.object, a.object),
-                        (&q.subject, b.subject),
-                        (&q.object, b.object),
+                        (&p.subject, a.0.0),
+                        (&p.object, a.0.2),
+                        (&q.subject, b.0.0),
+                        (&q.object, b.0.2),
                     ]
                     .into_iter()
                     .all(|(var, val)| *env.entry(var.as_str()).or_insert(val) == val);
@@ -1005,7 +1036,8 @@ fn infer(rules: &RuleSet, claims: &mut BTreeSet<RawClaim>) {
                     if s == o || known.contains(&(s, inf.then.relation, o)) {
                         continue;
                     }
-                    for premise in [a, b] {
+                    // Every claim of either premise supports the conclusion.
+                    for premise in a.1.iter().chain(&b.1) {
                         new.push(RawClaim {
                             subject: s,
                             relation: inf.then.relation,

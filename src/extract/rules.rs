@@ -17,7 +17,7 @@
 //!
 //! Slot keys: `find` = `before` | `after` the trigger, `sentence-start` (the first mention of
 //! the sentence, i.e. its grammatical subject) or `context` (nearest before, then earlier
-//! sentences of the paragraph); `take` = `nearest` | `list` (a coordinated list "A, B and C")
+//! sentences of the paragraph, at most `[limits] context_sentences` back); `take` = `nearest` | `list` (a coordinated list "A, B and C")
 //! | `all`; `kinds` = entity types; `forms` = any of `name`, `demonym`, `coref` (default
 //! `name` and `coref`); `max_gap` = most non-filler words between trigger and slot;
 //! `fallback = "context"` looks in earlier sentences when the sentence has no candidate;
@@ -34,9 +34,10 @@
 //!
 //! Files may also hold `[[inference]]` rules over the claims of one document
 //! (`when = ["?x member-of ?a", "?b evolved-from ?a"]`, `then = "?x member-of ?b"`),
-//! a `[clauses] words` list (what opens a new clause: ", and "), a `[coreference]` table (`singular`, `plural` phrases), `[glue] words` (filler words that
-//! do not count towards `max_gap`) and `[negation] words` that cancel a trigger right after
-//! them.
+//! a `[clauses] words` list (what opens a new clause: ", and "), a `[coreference]` table
+//! (`singular`, `plural` phrases), `[glue] words` (filler words that do not count towards
+//! `max_gap`), `[negation] words` that cancel a trigger right after them, and
+//! `[limits] context_sentences` (how many earlier sentences a `context` slot searches).
 
 use super::inflect::Verbs;
 use crate::model::{EntityKind, RelationKind, Tier};
@@ -258,6 +259,17 @@ pub struct Coreference {
     pub organization: Vec<String>,
 }
 
+/// How far rules look back, so that what a sentence costs does not grow with its paragraph.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// How many earlier sentences of the paragraph a `context` slot searches (`find =
+    /// "context"` or `fallback = "context"`), nearest first; `None` searches the whole
+    /// paragraph. The last file that sets it wins.
+    #[serde(default)]
+    pub context_sentences: Option<usize>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WordList {
@@ -345,6 +357,8 @@ struct RulesFile {
     verbs: Verbs,
     #[serde(default)]
     clauses: WordList,
+    #[serde(default)]
+    limits: Limits,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -366,6 +380,8 @@ pub struct RuleSet {
     pub verbs: Verbs,
     /// Strings that open a new clause (", and ", "; ") when a predicate stands before them.
     pub clause_boundaries: Vec<String>,
+    /// How far rules look back.
+    pub limits: Limits,
 }
 
 impl RuleSet {
@@ -491,6 +507,9 @@ impl RuleSet {
         self.negation
             .extend(file.negation.words.into_iter().map(|w| w.to_lowercase()));
         self.clause_boundaries.extend(file.clauses.words);
+        if let Some(n) = file.limits.context_sentences {
+            self.limits.context_sentences = Some(n);
+        }
         Ok(())
     }
 }

@@ -115,7 +115,7 @@ const MAX_SENTENCE_CASE_HEADING_WORDS: usize = 7;
 struct Place {
     /// The document has no other block.
     only: bool,
-    /// Only short headings (a kicker such as "ANALYSIS") come before it.
+    /// Nothing but kickers ("ANALYSIS", "Commentary") comes before it.
     title: bool,
     /// Another block follows.
     followed: bool,
@@ -196,7 +196,10 @@ pub(super) fn split(text: &str, noise: &mut Vec<Range<usize>>) -> Vec<Sentence> 
             followed: i + 1 < content.len(),
         };
         let heading = lines == 1 && is_heading_line(&line, place);
-        kicker_only &= heading && line.split_whitespace().count() <= 4;
+        // A kicker ("ANALYSIS", "Commentary", a line in Japanese) may stand before the
+        // title; a short title ("Trade Talks") may not: the line after it is the lead.
+        let kicker = !line.chars().any(char::is_lowercase) || !line.contains(' ');
+        kicker_only &= heading && kicker;
         if heading {
             out.push(Sentence {
                 start,
@@ -410,6 +413,11 @@ mod tests {
                 ("The accord runs for ten years.", false),
             ]
         );
+        // After a short title as well.
+        let text = "Water Pact\n\n\
+                    Bolivian and Peruvian ministers signed a water accord on Friday\n\n\
+                    It runs for ten years.\n";
+        assert!(!shapes(text)[1].1, "{:?}", shapes(text));
     }
 
     #[test]

@@ -635,6 +635,16 @@ aliases = ["ASEAN"]
     }
 
     #[test]
+    fn captions_and_credits_are_not_searched() {
+        let got = run(
+            "Photo: Reuters Andean Development Bank staff left Lima (Photo: Pacific Press Institute). \
+             Credit: Jane Doe/Coastal Research Institute",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(names, ["Andean Development Bank"]);
+    }
+
+    #[test]
     fn headings_are_not_searched() {
         assert!(run("Kuala Lumpur Summit Balances Great-Power Visitors\n\nText here.").is_empty());
     }

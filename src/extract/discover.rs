@@ -12,7 +12,8 @@
 //!   "... Framework Agreement", "... Vision 2045" (initiative), "... Summit" (event).
 //!
 //! Headings are not searched (headline capitalisation makes every phrase look like a name),
-//! and neither is text in scripts without capitals. The word lists are data: the
+//! and neither are captions and credits ([`Document::noise`]) or text in scripts without
+//! capitals. The word lists are data: the
 //! `[discovery]` table of the rules file.
 
 use super::lexicon::{Lexicon, LexiconEntry};
@@ -121,7 +122,10 @@ pub(super) fn discover(
     let mut shaped: Vec<(String, EntityKind, Option<String>)> = Vec::new();
 
     for s in doc.sentences().iter().filter(|s| !s.heading) {
-        let ws = words(&text[s.start..s.end], s.start);
+        // Captions and credits are left out, and a name does not run across one:
+        // "Photo: Reuters Alexander Lukashenko" has no name "Reuters Alexander Lukashenko".
+        let mut ws = words(&text[s.start..s.end], s.start);
+        ws.retain(|w| !doc.is_noise(w.start, w.end));
         // Titled people.
         let mut i = 0;
         while i < ws.len() {
@@ -626,6 +630,16 @@ aliases = ["ASEAN"]
             find("ASEAN Community Vision 2045"),
             Some(EntityKind::Initiative)
         );
+    }
+
+    #[test]
+    fn captions_and_credits_are_not_searched() {
+        let got = run(
+            "Photo: Reuters Andean Development Bank staff left Lima (Photo: Pacific Press Institute). \
+             Credit: Jane Doe/Coastal Research Institute",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(names, ["Andean Development Bank"]);
     }
 
     #[test]

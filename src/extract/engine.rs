@@ -221,14 +221,19 @@ struct Ctx<'a> {
     k: &'a Knowledge,
     ents: Entities<'a>,
     sentences: &'a [Sentence],
+    /// Captions and credits: counted like brackets between a slot and its trigger.
+    noise: &'a [std::ops::Range<usize>],
     mentions: Vec<Mention>,
     triggers: Vec<(usize, usize, usize)>,
 }
 
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let text = doc.text();
+    // Nothing in a caption or credit ("(Photo: Reuters)") names an entity.
     let mut known = k.gazetteer.find(text);
+    known.retain(|m| !doc.is_noise(m.start, m.end));
     known = with_short_names(k, text, known);
+    known.retain(|m| !doc.is_noise(m.start, m.end));
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
     let local = PhraseSet::new(
         found
@@ -242,7 +247,12 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         .iter()
         .map(|m| (m.start, m.end, (m.entity, m.form)))
         .collect();
-    all.extend(local.find(text));
+    all.extend(
+        local
+            .find(text)
+            .into_iter()
+            .filter(|&(s, e, _)| !doc.is_noise(s, e)),
+    );
     let names: Vec<Mention> = leftmost_longest(all)
         .into_iter()
         .map(|(start, end, (entity, form))| Mention {
@@ -279,10 +289,10 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         }
     }
     // A trigger or pronoun inside a name ("President" in "Office of the President") is part of
-    // the name, not a trigger.
+    // the name, not a trigger; one inside a caption or credit is none either.
     let inside_name = |s: usize, e: usize| {
         let i = names.partition_point(|m| m.end <= s);
-        names.get(i).is_some_and(|m| m.start < e)
+        names.get(i).is_some_and(|m| m.start < e) || doc.is_noise(s, e)
     };
     let triggers: Vec<_> = k
         .triggers
@@ -314,6 +324,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         k,
         ents,
         sentences: doc.sentences(),
+        noise: doc.noise(),
         mentions,
         triggers,
     };
@@ -527,21 +538,28 @@ impl Ctx<'_> {
     }
 
     /// Non-filler words in `text[from..to]`: not counting filler words, numbers, anything
-    /// in brackets, or the text of other mentions ("former *Brazilian* President").
+    /// in brackets or captions ("(left)", ", right,"), or the text of other mentions
+    /// ("former *Brazilian* President").
     fn gap_words(&self, from: usize, to: usize) -> usize {
         let first = self.mentions.partition_point(|m| m.end <= from);
         let mut count = 0;
         let mut at = from;
         for m in self.mentions[first..].iter().take_while(|m| m.start < to) {
             if m.start > at {
-                count += self.plain_gap_words(&self.text[at..m.start]);
+                count += self.unmasked_gap_words(at, m.start);
             }
             at = at.max(m.end);
         }
         if at < to {
-            count += self.plain_gap_words(&self.text[at..to]);
+            count += self.unmasked_gap_words(at, to);
         }
         count
+    }
+
+    fn unmasked_gap_words(&self, from: usize, to: usize) -> usize {
+        crate::text::unmasked(self.noise, from..to)
+            .map(|r| self.plain_gap_words(&self.text[r]))
+            .sum()
     }
 
     fn plain_gap_words(&self, gap: &str) -> usize {

@@ -52,3 +52,5 @@ pub struct Extraction {
 pub fn extract(doc: &Document, knowledge: &Knowledge) -> Extraction {
     engine::run(doc, knowledge)
 }
+#[cfg(test)]
+mod layout_tests;

@@ -9,9 +9,11 @@
 //! assert_eq!(texts, ["Heading", "Dr. Chen met the U.S. envoy.", "会議はカザフスタンで開催。", "次。"]);
 //! ```
 
+mod layout;
 mod load;
 mod split;
 
+pub use layout::unmasked;
 pub use load::{TextError, load_inputs};
 pub use split::is_abbreviation;
 
@@ -23,6 +25,7 @@ pub struct Document {
     name: String,
     text: String,
     sentences: Vec<Sentence>,
+    noise: Vec<Range<usize>>,
 }
 
 /// A sentence (or a heading line) with its place in the document.
@@ -47,13 +50,17 @@ impl Sentence {
 
 impl Document {
     /// Splits `text` into sentences; `name` is how evidence refers to the document.
+    /// Captions and credits are found first ([`Document::noise`]); a sentence or line that
+    /// is nothing else is no sentence.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let sentences = split::split(&text);
+        let mut noise = layout::noise(&text);
+        let sentences = split::split(&text, &mut noise);
         Document {
             name: name.into(),
             text,
             sentences,
+            noise,
         }
     }
 
@@ -70,6 +77,27 @@ impl Document {
     /// Sentences and headings in order.
     pub fn sentences(&self) -> &[Sentence] {
         &self.sentences
+    }
+
+    /// Byte ranges of picture captions and credits ("(Photo: Reuters)", "(left)", a line
+    /// "Getty Images"), sorted and disjoint. They stay in the text (spans index it
+    /// unchanged), but name no entity and carry no claim.
+    ///
+    /// ```
+    /// use kg::text::Document;
+    ///
+    /// let doc = Document::new("a.txt", "Ruto (left) met Boric in Nairobi. (Photo: Reuters)\nGetty Images\n");
+    /// let noise: Vec<&str> = doc.noise().iter().map(|r| doc.slice(r.clone())).collect();
+    /// assert_eq!(noise, ["(left)", "(Photo: Reuters)", "Getty Images"]);
+    /// assert_eq!(doc.sentences().len(), 1);
+    /// ```
+    pub fn noise(&self) -> &[Range<usize>] {
+        &self.noise
+    }
+
+    /// True when a caption or credit covers some byte of `start..end`.
+    pub fn is_noise(&self, start: usize, end: usize) -> bool {
+        layout::overlaps(&self.noise, start, end)
     }
 
     /// The text of a byte range.

@@ -1,12 +1,18 @@
 //! Block and sentence boundaries.
 //!
 //! Blocks are lines; a line that does not end a sentence and is followed by a line that
-//! starts in lowercase is joined to it (hard-wrapped prose). A block of one line with no
-//! sentence-ending punctuation, or starting with `#`, is a heading. Inside a paragraph a
+//! starts in lowercase is joined to it (hard-wrapped prose). A block of one line is a heading
+//! when it starts with `#`, or has no sentence-ending punctuation and the shape and place of
+//! a heading (see [`is_heading_line`]): "Xi and Modi Break the Ice", "THE GUESTS", a title,
+//! "Talks on the margins" before a paragraph; not "Ruto opened the fair in Nairobi on
+//! Tuesday" in the body or alone in the document. Captions and credits
+//! ([`super::layout`]) are left out of the shape, and a block or sentence that is only a
+//! caption is no sentence at all. Inside a paragraph a
 //! sentence ends at `。！？`, or at `.!?` followed by space and a capital, digit, quote or
 //! CJK character, unless the word before is an abbreviation ("U.S.", "Dr.", "Ph.D.").
 
-use super::Sentence;
+use super::{Sentence, layout};
+use std::ops::Range;
 
 /// Words whose trailing dot does not end a sentence (compared lowercase, without the dot's
 /// neighbours). Single letters ("J.") and dotted acronyms ("U.S.") are handled separately.
@@ -56,9 +62,9 @@ fn ends_sentence(line: &str) -> bool {
     t.ends_with(['.', '!', '?', '。', '！', '？'])
 }
 
-/// Byte ranges of the blocks of `text` and whether each is a heading.
-fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
-    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+/// Byte ranges of the blocks of `text` and their line counts.
+fn blocks(text: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
     let mut offset = 0;
     let mut open: Option<(usize, usize, usize)> = None; // start, end, line count
     for line in text.split_inclusive('\n') {
@@ -66,9 +72,7 @@ fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
         offset += line.len();
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            if let Some((s, e, n)) = open.take() {
-                out.push((s, e, n == 1 && is_heading_line(&text[s..e])));
-            }
+            out.extend(open.take());
             continue;
         }
         let lead = line.len() - line.trim_start().len();
@@ -79,27 +83,123 @@ fn blocks(text: &str) -> Vec<(usize, usize, bool)> {
         match open {
             Some((os, _, n)) if continues => open = Some((os, e, n + 1)),
             _ => {
-                if let Some((os, oe, n)) = open.take() {
-                    out.push((os, oe, n == 1 && is_heading_line(&text[os..oe])));
-                }
+                out.extend(open.take());
                 open = Some((s, e, 1));
             }
         }
     }
-    if let Some((s, e, n)) = open {
-        out.push((s, e, n == 1 && is_heading_line(&text[s..e])));
-    }
+    out.extend(open);
     out
 }
 
-fn is_heading_line(line: &str) -> bool {
-    line.starts_with('#') || !ends_sentence(line)
+/// Small words a headline leaves in lowercase ("Xi and Modi Break the Ice").
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "with",
+    "from", "as", "into", "onto", "over", "via", "vs", "per", "up", "off", "out", "than", "after",
+    "about", "among", "amid", "against", "between", "through", "toward", "towards", "within",
+    "without", "across", "under", "beyond", "behind", "around", "upon", "since", "until", "during",
+    "despite", "like", "near", "so", "yet", "if", "de", "da", "del", "la", "le", "von", "van",
+    "bin", "al", "el", "du", "des", "der", "y",
+];
+
+/// Longest headline, in words: "EU Leaders Keep the Door Open for Ukraine and Moldova as
+/// Georgia's Bid Stalls" has 15.
+const MAX_HEADLINE_WORDS: usize = 20;
+
+/// Longest section heading in sentence case ("A new chair, a familiar agenda"): a longer
+/// line without a final stop that is not the title reads as a sentence.
+const MAX_SENTENCE_CASE_HEADING_WORDS: usize = 7;
+
+/// Where a one-line block stands among the document's blocks (captions left out).
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    /// The document has no other block.
+    only: bool,
+    /// Nothing but kickers ("ANALYSIS", "Commentary") comes before it.
+    title: bool,
+    /// Another block follows.
+    followed: bool,
 }
 
-/// Splits a whole text into sentences (headings count as one sentence each).
-pub(super) fn split(text: &str) -> Vec<Sentence> {
+/// Whether a one-line block is a heading, from its shape and place: a markdown `#` line; or
+/// a line without a final stop that is short and written as a headline (all capitals, or
+/// every word but small ones capitalised), or a title, or a short sentence-case section
+/// heading followed by text. A line that reads as a sentence (long, in sentence case, not
+/// the title) or the only block of the document is text. Lines without capitals (Japanese
+/// titles) are headings when they do not end in `。`.
+fn is_heading_line(line: &str, place: Place) -> bool {
+    if line.starts_with('#') {
+        return true;
+    }
+    if ends_sentence(line) || place.only {
+        return false;
+    }
+    let mut words: Vec<&str> = line
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "2. Valletta: consensus at the last minute": a section number is not a word.
+    if words
+        .first()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.remove(0);
+    }
+    let cased: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.chars().any(|c| c.is_uppercase() || c.is_lowercase()))
+        .collect();
+    if cased.is_empty() {
+        return true;
+    }
+    let n = words.len();
+    let all_caps = cased.iter().all(|w| !w.chars().any(char::is_lowercase));
+    let title_case = cased.iter().all(|w| {
+        !w.starts_with(char::is_lowercase) || FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+    });
+    if all_caps || title_case || place.title {
+        return n <= MAX_HEADLINE_WORDS;
+    }
+    place.followed && n <= MAX_SENTENCE_CASE_HEADING_WORDS
+}
+
+/// Splits a whole text into sentences (headings count as one sentence each). A block or
+/// sentence that is only a caption or credit is no sentence: it joins `noise`.
+pub(super) fn split(text: &str, noise: &mut Vec<Range<usize>>) -> Vec<Sentence> {
+    let all = blocks(text);
+    let mut content = Vec::new(); // block index, start, end, line count
+    for (block, &(s, e, lines)) in all.iter().enumerate() {
+        if layout::only_noise(text, noise, s..e) {
+            layout::add(noise, s..e);
+        } else {
+            content.push((block, s, e, lines));
+        }
+    }
+    // Shape of a line without its captions: "Leaders meet in Minsk (Reuters)".
+    let shape = |s: usize, e: usize, noise: &[Range<usize>]| -> String {
+        layout::unmasked(noise, s..e)
+            .map(|r| &text[r])
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim()
+            .to_string()
+    };
     let mut out = Vec::new();
-    for (block, (start, end, heading)) in blocks(text).into_iter().enumerate() {
+    let mut kicker_only = true;
+    for (i, &(block, start, end, lines)) in content.iter().enumerate() {
+        let line = shape(start, end, noise);
+        let place = Place {
+            only: content.len() == 1,
+            title: kicker_only,
+            followed: i + 1 < content.len(),
+        };
+        let heading = lines == 1 && is_heading_line(&line, place);
+        // A kicker ("ANALYSIS", "Commentary", a line in Japanese) may stand before the
+        // title; a short title ("Trade Talks") may not: the line after it is the lead.
+        let kicker = !line.chars().any(char::is_lowercase) || !line.contains(' ');
+        kicker_only &= heading && kicker;
         if heading {
             out.push(Sentence {
                 start,
@@ -110,9 +210,14 @@ pub(super) fn split(text: &str) -> Vec<Sentence> {
             continue;
         }
         for (s, e) in sentences_in(&text[start..end]) {
+            let (s, e) = (start + s, start + e);
+            if layout::only_noise(text, noise, s..e) {
+                layout::add(noise, s..e);
+                continue;
+            }
             out.push(Sentence {
-                start: start + s,
-                end: start + e,
+                start: s,
+                end: e,
                 block,
                 heading: false,
             });
@@ -189,7 +294,10 @@ mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<&str> {
-        split(text).iter().map(|s| &text[s.start..s.end]).collect()
+        split(text, &mut layout::noise(text))
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
@@ -231,7 +339,7 @@ mod tests {
     #[test]
     fn headings_are_their_own_sentences() {
         let text = "言語別アーカイブ\n上海協力機構首脳会議 カザフスタンで開催\n\nIntroduction: The SCO\n\nThe SCO grew. It met.\n";
-        let sentences = split(text);
+        let sentences = split(text, &mut layout::noise(text));
         let got: Vec<(&str, bool)> = sentences
             .iter()
             .map(|s| (&text[s.start..s.end], s.heading))
@@ -252,7 +360,7 @@ mod tests {
     #[test]
     fn markdown_headings_and_wrapped_lines() {
         let text = "# Title.\nA sentence that\nwraps here. Another.\n";
-        let got: Vec<(&str, bool)> = split(text)
+        let got: Vec<(&str, bool)> = split(text, &mut layout::noise(text))
             .iter()
             .map(|s| (&text[s.start..s.end], s.heading))
             .collect();
@@ -266,10 +374,132 @@ mod tests {
         );
     }
 
+    fn shapes(text: &str) -> Vec<(&str, bool)> {
+        split(text, &mut layout::noise(text))
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.heading))
+            .collect()
+    }
+
+    #[test]
+    fn a_one_sentence_document_is_text() {
+        assert_eq!(
+            shapes("Kenyan President William Ruto opened the trade fair in Nairobi on Tuesday"),
+            [(
+                "Kenyan President William Ruto opened the trade fair in Nairobi on Tuesday",
+                false
+            )]
+        );
+        // Even in headline capitals, the only block of a document is its text.
+        assert_eq!(
+            shapes("Peru Signs Fisheries Pact\n"),
+            [("Peru Signs Fisheries Pact", false)]
+        );
+    }
+
+    #[test]
+    fn a_lead_line_without_a_stop_is_text() {
+        let text = "Andean Ministers Sign a Water Pact in La Paz\n\n\
+                    Bolivian and Peruvian ministers signed a water-sharing accord on Lake Titicaca on Friday\n\n\
+                    The accord runs for ten years.\n";
+        assert_eq!(
+            shapes(text),
+            [
+                ("Andean Ministers Sign a Water Pact in La Paz", true),
+                (
+                    "Bolivian and Peruvian ministers signed a water-sharing accord on Lake Titicaca on Friday",
+                    false
+                ),
+                ("The accord runs for ten years.", false),
+            ]
+        );
+        // After a short title as well.
+        let text = "Water Pact\n\n\
+                    Bolivian and Peruvian ministers signed a water accord on Friday\n\n\
+                    It runs for ten years.\n";
+        assert!(!shapes(text)[1].1, "{:?}", shapes(text));
+    }
+
+    #[test]
+    fn headings_by_shape() {
+        let text = "WORLD\n\n\
+                    Nordic ministers split over fishing quotas as Iceland walks out of the talks\n\n\
+                    The talks began in Bergen.\n\n\
+                    THE QUOTA FIGHT\n\n\
+                    Norway wants more.\n\n\
+                    Talks on the margins\n\n\
+                    Denmark stayed quiet.\n\n\
+                    3. Iceland without a deal\n\n\
+                    Reykjavik may return.\n\n\
+                    A Quiet Partner Within the Nordic Council\n\n\
+                    Finland hosts next year.\n";
+        let headings: Vec<&str> = shapes(text)
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "WORLD",
+                // A sentence-case headline is a heading in the title's place ...
+                "Nordic ministers split over fishing quotas as Iceland walks out of the talks",
+                "THE QUOTA FIGHT",
+                "Talks on the margins",
+                "3. Iceland without a deal",
+                "A Quiet Partner Within the Nordic Council",
+            ]
+        );
+        // ... but not in the body.
+        let text = "Fishing Talks\n\nThe talks began.\n\n\
+                    Nordic ministers split over fishing quotas as Iceland walks out\n\nNorway stayed.\n";
+        assert!(shapes(text).contains(&(
+            "Nordic ministers split over fishing quotas as Iceland walks out",
+            false
+        )));
+    }
+
+    #[test]
+    fn caption_lines_and_credit_sentences_are_not_sentences() {
+        let text = "Farmers Rally in Lyon\n\n\
+                    Getty Images\n\n\
+                    Tractors blocked the ring road on Monday. Photo: AFP/Getty Images\n\n\
+                    Police watched the convoy from the overpass all morning (Reuters)\n\n\
+                    Growers want lower diesel taxes. Reuters\n";
+        let mut noise = layout::noise(text);
+        let got: Vec<(&str, bool)> = split(text, &mut noise)
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.heading))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Farmers Rally in Lyon", true),
+                ("Tractors blocked the ring road on Monday.", false),
+                // A line of the body without its stop, ending in a credit: a sentence.
+                (
+                    "Police watched the convoy from the overpass all morning (Reuters)",
+                    false
+                ),
+                ("Growers want lower diesel taxes.", false),
+            ]
+        );
+        let masked: Vec<&str> = noise.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            masked,
+            [
+                "Getty Images",
+                "Photo: AFP/Getty Images",
+                "(Reuters)",
+                "Reuters"
+            ]
+        );
+    }
+
     #[test]
     fn spans_index_the_original_bytes() {
         let text = "  前置き。 Then “quoted.” After.\r\n";
-        for s in split(text) {
+        for s in split(text, &mut layout::noise(text)) {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
             assert_eq!(text[s.start..s.end].trim(), &text[s.start..s.end]);
         }

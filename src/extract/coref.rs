@@ -25,6 +25,9 @@ pub(super) enum Number {
 /// How many sentences back a pronoun may look for its antecedent.
 const WINDOW: usize = 3;
 
+/// How many windows back a description naming the organization's noun may look.
+const NOUN_REACH: usize = 8;
+
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
 ///
 /// `mentions` and `phrases` must be sorted by start; `kind_of` tells which lexicon entities
@@ -124,8 +127,12 @@ fn nearest_organization<'a>(
     kind_of: &impl Fn(usize) -> EntityKind,
     label_of: &impl Fn(usize) -> &'a str,
 ) -> Option<usize> {
+    // A description that repeats the name's noun ("the forum" for the Pacific Islands
+    // Forum) is understood from much further back than a bare "the bloc".
     let from = sentences[si.saturating_sub(WINDOW * 2)].start;
-    let (a, b) = (
+    let far = sentences[si.saturating_sub(WINDOW * NOUN_REACH)].start;
+    let (a, near, b) = (
+        mentions.partition_point(|m| m.start < far),
         mentions.partition_point(|m| m.start < from),
         mentions.partition_point(|m| m.start < start),
     );
@@ -140,7 +147,10 @@ fn nearest_organization<'a>(
             .split(' ')
             .any(|w| w == noun)
     });
-    by_noun.or(candidates.last()).map(|m| m.entity)
+    let nearest = candidates
+        .last()
+        .filter(|m| m.start >= mentions.get(near).map_or(usize::MAX, |n| n.start));
+    by_noun.or(nearest).map(|m| m.entity)
 }
 
 /// Index of the sentence containing byte `offset`.

@@ -180,6 +180,16 @@ pub(super) fn discover(
             }
             i = k.max(i + 1);
         }
+        // Untitled people: a known given name opening a run of name words ("Bola Tinubu
+        // said", "Russian Sergei Lavrov").
+        for (start, end) in
+            untitled_people(text, &ws, config, |s, e| overlapping(s, e).next().is_some())
+        {
+            let name = text[start..end].to_string();
+            if person_names.insert(name.clone()) {
+                persons.push((name, Vec::new()));
+            }
+        }
         // Acronym definitions and shaped names.
         let seqs = sequences(text, &ws, config);
         for (a, b) in seqs {
@@ -257,7 +267,9 @@ pub(super) fn discover(
     for (pi, (full, _)) in merged.iter().enumerate() {
         for t in full.split_whitespace() {
             let t = t.trim_end_matches('.');
+            // A given name alone is no alias: "Mohamed" would merge strangers.
             if t.chars().count() < 2
+                || config.given_names.contains(t)
                 || config.name_particles.iter().any(|p| p == t)
                 || config
                     .name_suffixes
@@ -304,6 +316,71 @@ pub(super) fn discover(
         }
     }
     found
+}
+
+/// Byte spans of untitled names in a sentence's words: a capitalised given name
+/// (`config.given_names`) followed by one to three adjacent name words, not inside a known
+/// mention (`known(start, end)`), not continuing a capitalised phrase ("Peter Street") and
+/// not the head of an organization's name ("Nelson Mandela Foundation").
+fn untitled_people(
+    text: &str,
+    ws: &[Word],
+    config: &Config,
+    known: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let stop = |w: &str| {
+        config.leading_words.iter().any(|l| l == w)
+            || config.organization_suffixes.iter().any(|l| l == w)
+            || config.initiative_suffixes.iter().any(|l| l == w)
+            || config.event_suffixes.iter().any(|l| l == w)
+            || config.place_suffixes.iter().any(|l| l == w)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let w = ws[i];
+        if !config.given_names.contains(w.text) || known(w.start, w.end) {
+            i += 1;
+            continue;
+        }
+        // Inside a longer capitalised phrase, unless what precedes is a title or a word that
+        // opens sentences.
+        let inside = i > 0 && adjacent(text, &ws[i - 1], &w) && name_word(ws[i - 1].text) && {
+            let prev = ws[i - 1].text;
+            !config.leading_words.iter().any(|l| l == prev)
+                && !config
+                    .title_words
+                    .iter()
+                    .any(|t| t.last().is_some_and(|l| l == prev))
+                && !known(ws[i - 1].start, ws[i - 1].end)
+        };
+        let mut k = i + 1;
+        while k < ws.len() && k - i < 4 && adjacent(text, &ws[k - 1], &ws[k]) {
+            let t = ws[k].text;
+            let particle = config.name_particles.iter().any(|p| p == t)
+                && ws.get(k + 1).is_some_and(|n| capitalised(n.text));
+            if !(name_word(t) || particle)
+                || stop(t)
+                || known(ws[k].start, ws[k].end)
+                || title_at(ws, k, config).is_some()
+            {
+                break;
+            }
+            k += 1;
+        }
+        // A trailing particle is not part of the name.
+        while k > i + 1 && config.name_particles.iter().any(|p| p == ws[k - 1].text) {
+            k -= 1;
+        }
+        let heads_a_name = ws
+            .get(k)
+            .is_some_and(|n| adjacent(text, &ws[k - 1], n) && capitalised(n.text));
+        if k > i + 1 && !inside && !heads_a_name {
+            out.push((w.start, ws[k - 1].end));
+        }
+        i = k.max(i + 1);
+    }
+    out
 }
 
 fn token_count(s: &str) -> usize {
@@ -554,6 +631,27 @@ aliases = ["ASEAN"]
             .unwrap();
         assert!(lula.2.contains(&"Lula".to_string()));
         assert!(got.iter().all(|g| g.1 == EntityKind::Person));
+    }
+
+    #[test]
+    fn untitled_people_open_with_a_given_name() {
+        let got = run(
+            "Talks began when Ingrid Solvang arrived. Chinese Wei Ming and Ahmed Musa Okoro \
+             spoke at the Nelson Mandela Foundation. In Peter Street nothing happened.",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert!(names.contains(&"Ingrid Solvang"), "{got:?}");
+        assert!(names.contains(&"Ahmed Musa Okoro"), "{got:?}");
+        assert!(
+            !got.iter()
+                .any(|g| g.0.contains("Mandela") && g.1 == EntityKind::Person),
+            "{got:?}"
+        );
+        assert!(!names.iter().any(|n| n.contains("Street")), "{got:?}");
+        // A given name alone never becomes an alias; a surname does.
+        let okoro = got.iter().find(|g| g.0 == "Ahmed Musa Okoro").unwrap();
+        assert!(!okoro.2.contains(&"Ahmed".to_string()), "{okoro:?}");
+        assert!(okoro.2.contains(&"Okoro".to_string()), "{okoro:?}");
     }
 
     #[test]

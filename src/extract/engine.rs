@@ -642,7 +642,8 @@ impl Ctx<'_> {
         let toks: Vec<Tok> = tokens(gap).collect();
         let conj = toks.iter().any(
             |t| matches!(t, Tok::Word(w) if CONJUNCTIONS.contains(&w.to_lowercase().as_str())),
-        ) || gap.contains(['&', '、']);
+        ) || gap.contains(['&', '、'])
+            || gap.contains("as well as");
         let words = self.gap_words(from, to);
         let separated = conj || gap.contains([',', '(', ')', '（', '）']);
         if words == 0 && (separated || gap.trim().is_empty()) {
@@ -680,6 +681,14 @@ impl Ctx<'_> {
                 // "Xi Jinping and *Indian* Prime Minister Narendra Modi": adjectives and
                 // titles inside a list of people do not end it.
                 if m.form == Form::Demonym {
+                    continue;
+                }
+                // Nor does a possessive before a person: "with Manele and with *Tuvalu's*
+                // prime minister, Feleti Teo".
+                let possessive = ["'s", "’s"]
+                    .iter()
+                    .any(|p| self.text[m.end..].starts_with(p));
+                if possessive && slot.kinds == [EntityKind::Person] {
                     continue;
                 }
                 break;
@@ -1204,6 +1213,47 @@ mod tests {
             "member-of",
             "shanghai-cooperation-organization"
         ));
+    }
+
+    #[test]
+    fn short_names_count_only_after_the_full_name() {
+        // "Tokayev" names Kassym-Jomart Tokayev (built-in) only in a text that names him.
+        let found = claims("Tokayev met Xi Jinping.");
+        assert!(found.is_empty(), "{found:?}");
+        let found = claims("Kassym-Jomart Tokayev flew in. Later Tokayev met Xi Jinping.");
+        assert!(
+            has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn clause_subjects_and_lists_across_conjunctions() {
+        let found = claims(
+            "Iceland withdrew from the Nordic Fisheries Council, and Norway quit NATO; Chile, Peru and the Republic of Kiribati joined the Andean Water Council.",
+        );
+        assert!(
+            has(
+                &found,
+                "norway",
+                "member-of",
+                "north-atlantic-treaty-organization"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            !has(
+                &found,
+                "iceland",
+                "member-of",
+                "north-atlantic-treaty-organization"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "peru", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -47,6 +47,12 @@ use std::path::Path;
 /// The built-in rules file, compiled in.
 pub const BUILTIN_RULES: (&str, &str) = ("data/rules.toml", include_str!("../../data/rules.toml"));
 
+/// Given names for the discovery of untitled people, compiled in.
+pub const GIVEN_NAMES: (&str, &str) = (
+    "data/builtin/given_names.toml",
+    include_str!("../../data/builtin/given_names.toml"),
+);
+
 /// Errors reading rules.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -309,9 +315,16 @@ pub struct Discovery {
     /// Head nouns of events ("Summit").
     #[serde(default)]
     pub event_suffixes: Vec<String>,
+    /// Head nouns of places ("Street", "Square"): "Peter Street" is no person.
+    #[serde(default)]
+    pub place_suffixes: Vec<String>,
     /// `person_titles` split into words without trailing dots ("Dr." → ["Dr"]), for matching.
     #[serde(skip)]
     pub title_words: Vec<Vec<String>>,
+    /// Given names that open an untitled person's name ("Bola Tinubu"): the compiled-in
+    /// `data/builtin/given_names.toml`.
+    #[serde(skip)]
+    pub given_names: std::collections::HashSet<String>,
 }
 
 impl Discovery {
@@ -326,6 +339,7 @@ impl Discovery {
             .extend(other.organization_suffixes);
         self.initiative_suffixes.extend(other.initiative_suffixes);
         self.event_suffixes.extend(other.event_suffixes);
+        self.place_suffixes.extend(other.place_suffixes);
         self.title_words = self
             .person_titles
             .iter()
@@ -390,6 +404,13 @@ impl RuleSet {
         let mut set = RuleSet::default();
         set.add_toml(BUILTIN_RULES.0, BUILTIN_RULES.1)
             .expect("built-in rules parse");
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct GivenNames {
+            names: Vec<String>,
+        }
+        let given: GivenNames = toml::from_str(GIVEN_NAMES.1).expect("built-in given names parse");
+        set.discovery.given_names = given.names.into_iter().collect();
         set
     }
 

@@ -53,6 +53,63 @@ fn dev_articles_with_builtin_knowledge_only() {
     }
 }
 
+/// The fourteen development articles (wire reports, analysis, Q&A, key-facts boxes, bilingual
+/// bios), each built with built-in knowledge only and scored against its gold.
+///
+/// The floors are where extraction stands today, so that no change makes it worse unseen;
+/// the goal set by the generality issue is micro F1 0.85, micro precision 0.90 and every
+/// article at 0.70 (see README's quality table for the figures and what is still missed).
+const DEV_ARTICLES: [&str; 14] = [
+    "african-union-summit",
+    "arab-league-gcc",
+    "asean-kl",
+    "brics-kazan",
+    "brics-new-development-bank",
+    "central-asia-summit",
+    "eu-enlargement",
+    "g7-summit",
+    "mercosur-eu",
+    "opec-plus",
+    "osce-council-of-europe",
+    "pacific-islands-forum",
+    "quad-aukus",
+    "un-security-council",
+];
+
+#[test]
+fn dev_set_micro_scores_with_builtin_knowledge_only() {
+    let (mut tp, mut pred, mut gold) = (0, 0, 0);
+    let mut weakest = (f64::MAX, "");
+    for article in DEV_ARTICLES {
+        let r = evaluate(article, true);
+        tp += r.relation.tp;
+        pred += r.relation.pred;
+        gold += r.relation.gold;
+        if r.relation.f1 < weakest.0 {
+            weakest = (r.relation.f1, article);
+        }
+    }
+    let p = tp as f64 / pred.max(1) as f64;
+    let r = tp as f64 / gold.max(1) as f64;
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    eprintln!(
+        "dev set: micro P={p:.3} R={r:.3} F1={f1:.3}; weakest {} {:.3}",
+        weakest.1, weakest.0
+    );
+    assert!(f1 >= 0.74, "micro relation F1 {f1:.3}");
+    assert!(p >= 0.90, "micro relation precision {p:.3}");
+    assert!(
+        weakest.0 >= 0.55,
+        "{} relation F1 {:.3}",
+        weakest.1,
+        weakest.0
+    );
+}
+
 #[test]
 fn seed_article_with_builtin_knowledge_only() {
     let r = evaluate("sco-summit", true);

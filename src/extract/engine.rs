@@ -628,9 +628,39 @@ impl Ctx<'_> {
             .clause_boundaries
             .iter()
             .filter_map(|b| before.rfind(b.as_str()).map(|i| sent.start + i + b.len()))
+            .filter(|&at| !self.in_brackets(sent.start, at))
             .filter(|&at| self.trigger_inside(sent.start, at, None, None))
             .max()
             .unwrap_or(sent.start)
+    }
+
+    /// Whether `at` lies inside brackets opened after `from`: "(A, B, and C)" is one list.
+    fn in_brackets(&self, from: usize, at: usize) -> bool {
+        let mut depth = 0i32;
+        for c in self.text[from..at].chars() {
+            match c {
+                '(' | '（' | '[' => depth += 1,
+                ')' | '）' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        depth > 0
+    }
+
+    /// Where the clause holding `te` ends: at the first clause boundary after it that opens
+    /// a clause with a predicate of its own ("met A and B, and C, who ..., held talks").
+    fn clause_end(&self, si: usize, te: usize) -> usize {
+        let sent = self.sentences[si];
+        let after = &self.text[te..sent.end];
+        self.k
+            .rules
+            .clause_boundaries
+            .iter()
+            .filter_map(|b| after.find(b.as_str()).map(|i| te + i))
+            .filter(|&at| !self.in_brackets(sent.start, at))
+            .filter(|&at| self.trigger_inside(at, sent.end, None, None))
+            .min()
+            .unwrap_or(sent.end)
     }
 
     /// Can a list go on from one item to the next across `gap`? Returns (continues, conjunction).
@@ -772,7 +802,9 @@ impl Ctx<'_> {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(te, ms[i].start, &ms[i]) => None,
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
-                    (Some(i), Take::List) => Some(self.list_from(slot, ms, i, true, sent.end)),
+                    (Some(i), Take::List) => {
+                        Some(self.list_from(slot, ms, i, true, self.clause_end(si, te)))
+                    }
                     (Some(i), Take::All) => Some(
                         ms[i..]
                             .iter()
@@ -790,7 +822,9 @@ impl Ctx<'_> {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(ms[i].end, ts, &ms[i]) => None,
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
-                    (Some(i), Take::List) => Some(self.list_from(slot, ms, i, false, sent.start)),
+                    (Some(i), Take::List) => {
+                        Some(self.list_from(slot, ms, i, false, self.clause_start(si, ts)))
+                    }
                     (Some(i), Take::All) => Some(
                         ms[..=i]
                             .iter()
@@ -812,6 +846,7 @@ impl Ctx<'_> {
                 }
             }
         };
+        let found = found.filter(|ms| slot.min_items.is_none_or(|n| ms.len() >= n));
         if let Some(mentions) = found {
             return Some(Filled {
                 mentions,
@@ -940,6 +975,20 @@ impl Ctx<'_> {
         let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
             return;
         };
+        // "do not belong to the group — A, B": a negation before a slot that the trigger
+        // follows directly cancels the claim too.
+        let cancelled = |filled: &Filled| {
+            let sent_start = self.sentences[si].start;
+            filled.mentions.iter().any(|m| {
+                m.start >= sent_start
+                    && m.end <= ts
+                    && self.gap_words(m.end, ts) == 0
+                    && self.negated(si, m.start)
+            })
+        };
+        if cancelled(&subject) {
+            return;
+        }
         let object = match &rule.object {
             Some(slot) => match self.fill(slot, Some(rule.relation), si, ts, te) {
                 Some(o) => Some(o),
@@ -948,6 +997,9 @@ impl Ctx<'_> {
             },
             None => None,
         };
+        if object.as_ref().is_some_and(cancelled) {
+            return;
+        }
         let sent = self.sentences[si];
         // Dates of the sentence, read once for all the claims this application makes.
         let dates = temporal::dates(&self.text[sent.start..sent.end]);

@@ -23,7 +23,7 @@
 //! `fallback = "context"` looks in earlier sentences when the sentence has no candidate;
 //! `preceded_by = ["of"]` requires those words right before the mention;
 //! `gap_has = [":"]` requires one of those strings between the trigger and the mention,
-//! `gap_lacks = [" and "]` forbids them.
+//! `gap_lacks = [" and "]` forbids them; `min_items = 2` asks a list for two mentions.
 //! A rule's `sentence_has` words must occur in the sentence.
 //! Symmetric relations may omit `object`: every pair of subjects is related. An `unless`
 //! slot must find nothing for the rule to apply.
@@ -177,6 +177,10 @@ pub struct Slot {
     /// ("Canada's prime minister, and Scott Morrison": the conjunction ends the apposition).
     #[serde(default)]
     pub gap_lacks: Vec<String>,
+    /// Fewest mentions a `list` must hold ("The Quad — A, B and C": one name after a dash
+    /// is no list).
+    #[serde(default)]
+    pub min_items: Option<usize>,
 }
 
 /// A relation rule.

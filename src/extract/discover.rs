@@ -454,9 +454,12 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
             } else if config.connectors.iter().any(|c| c == w)
                 // "the" joins a name only after another connector: "Bank of the South".
                 && (w != "the" || config.connectors.iter().any(|c| c == ws[j - 1].text))
-                && ws
-                    .get(j + 1)
-                    .is_some_and(|n| capitalised(n.text) && adjacent(text, &ws[j], n))
+                && ws.get(j + 1).is_some_and(|n| {
+                    capitalised(n.text)
+                        && adjacent(text, &ws[j], n)
+                        // "the European Council on Dec. 18": a month is no part of a name.
+                        && !config.leading_words.iter().any(|l| l == n.text)
+                })
             {
                 j += 2;
             } else {

@@ -33,10 +33,15 @@ struct Entry {
     case_sensitive: bool,
 }
 
-const FILES: [(&str, EntityKind); 3] = [
+const FILES: [(&str, EntityKind); 8] = [
     ("countries", EntityKind::Country),
     ("organizations", EntityKind::Organization),
     ("initiatives", EntityKind::Initiative),
+    ("people-africa-middle-east", EntityKind::Person),
+    ("people-americas", EntityKind::Person),
+    ("people-asia-pacific", EntityKind::Person),
+    ("people-europe", EntityKind::Person),
+    ("people-organizations", EntityKind::Person),
 ];
 
 fn root() -> PathBuf {
@@ -332,4 +337,28 @@ fn builtin_knowledge_agrees_with_the_gold_annotations() {
         }
     }
     assert!(checked >= 60, "only {checked} gold entities are built in");
+}
+
+/// A given name alone ("Mohamed", "Emmanuel") would merge strangers: no person's alias is one.
+#[test]
+fn no_person_alias_is_a_bare_given_name() {
+    #[derive(Deserialize)]
+    struct Given {
+        names: Vec<String>,
+    }
+    let text = std::fs::read_to_string(root().join("data/builtin/given_names.toml")).unwrap();
+    let given: Given = toml::from_str(&text).unwrap();
+    let given: std::collections::HashSet<String> = given.names.into_iter().collect();
+    let bad: Vec<String> = all()
+        .into_iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .flat_map(|e| {
+            let name = e.name.clone();
+            e.aliases
+                .into_iter()
+                .filter(|a| !a.contains(' ') && given.contains(a))
+                .map(move |a| format!("{name}: {a}"))
+        })
+        .collect();
+    assert!(bad.is_empty(), "aliases that are given names: {bad:?}");
 }

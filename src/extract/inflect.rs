@@ -124,8 +124,8 @@ fn past(w: &str, stem: &str) -> String {
 }
 
 fn gerund(w: &str, stem: &str) -> String {
-    if w.ends_with("ie") {
-        format!("{}ying", &w[..w.len() - 2])
+    if let Some(base) = w.strip_suffix("ie") {
+        format!("{base}ying")
     } else if w.ends_with('e') && !w.ends_with("ee") && w.len() > 2 {
         format!("{}ing", &w[..w.len() - 1])
     } else {

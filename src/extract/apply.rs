@@ -6,9 +6,10 @@ use super::coref;
 use super::engine::{Ctx, RawClaim};
 use super::matcher::{Form, Mention};
 use super::rules::Rule;
-use super::slots::{Filled, words};
+use super::slots::Filled;
 use super::temporal;
 use crate::model::{Confidence, Evidence, Tier, When};
+use crate::text::token::{JOINERS, words};
 use std::collections::BTreeSet;
 
 impl Ctx<'_> {
@@ -120,8 +121,11 @@ impl Ctx<'_> {
         }
         if !rule.sentence_has.is_empty() {
             let sent = self.sentences[si];
-            let said = words(&self.text[sent.start..sent.end])
-                .any(|w| rule.sentence_has.iter().any(|h| h.eq_ignore_ascii_case(w)));
+            let said = words(&self.text[sent.start..sent.end], JOINERS).any(|w| {
+                rule.sentence_has
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(w.text))
+            });
             if !said {
                 return;
             }

@@ -6,9 +6,10 @@
 //! [`super::apply`]).
 
 use super::engine::Ctx;
-use super::matcher::{Form, Mention, is_cjk};
+use super::matcher::{Form, Mention};
 use super::rules::{Fallback, Find, FormName, Slot, Take};
 use crate::model::{EntityKind, RelationKind};
+use crate::text::token::{JOINERS, Kind, tokens, words};
 
 /// A filled slot: the mentions taken and whether they came from another sentence.
 pub(super) struct Filled {
@@ -42,8 +43,8 @@ impl Ctx<'_> {
         while !self.text.is_char_boundary(from) {
             from += 1;
         }
-        let words: Vec<String> = words(&self.text[from..ts])
-            .map(|w| w.to_lowercase())
+        let words: Vec<String> = words(&self.text[from..ts], JOINERS)
+            .map(|w| w.text.to_lowercase())
             .collect();
         let window = &words[words.len().saturating_sub(4)..];
         let joined = format!(" {} ", window.join(" "));
@@ -86,11 +87,12 @@ impl Ctx<'_> {
     pub(super) fn plain_gap_words(&self, gap: &str) -> usize {
         let mut depth = 0usize;
         let mut count = 0;
-        for tok in tokens(gap) {
-            match tok {
-                Tok::Open => depth += 1,
-                Tok::Close => depth = depth.saturating_sub(1),
-                Tok::Word(w) if depth == 0 => {
+        for tok in tokens(gap, JOINERS) {
+            match tok.kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                Kind::Word | Kind::Cjk if depth == 0 => {
+                    let w = tok.text;
                     let filler = self.k.glue.contains(&w.to_lowercase())
                         || w.chars().any(|c| c.is_ascii_digit());
                     if !filler {
@@ -134,7 +136,8 @@ impl Ctx<'_> {
                 e <= to
                     && !repeats
                     && could_take
-                    && words(&self.text[s..e]).any(|w| !self.k.glue.contains(&w.to_lowercase()))
+                    && words(&self.text[s..e], JOINERS)
+                        .any(|w| !self.k.glue.contains(&w.text.to_lowercase()))
             })
     }
 
@@ -190,10 +193,9 @@ impl Ctx<'_> {
             return (true, false); // same span: plural coreference
         }
         let gap = &self.text[from..to];
-        let toks: Vec<Tok> = tokens(gap).collect();
-        let conj = toks.iter().any(
-            |t| matches!(t, Tok::Word(w) if CONJUNCTIONS.contains(&w.to_lowercase().as_str())),
-        ) || gap.contains(['&', '、'])
+        let conj = words(gap, JOINERS)
+            .any(|w| CONJUNCTIONS.contains(&w.text.to_lowercase().as_str()))
+            || gap.contains(['&', '、'])
             || gap.contains("as well as");
         let words = self.gap_words(from, to);
         let separated = conj || gap.contains([',', '(', ')', '（', '）']);
@@ -403,54 +405,6 @@ impl Ctx<'_> {
 }
 
 const CONJUNCTIONS: &[&str] = &["and", "or", "及", "と", "plus"];
-
-enum Tok<'a> {
-    Open,
-    Close,
-    Word(&'a str),
-    Punct,
-}
-
-/// Words (Latin runs, single CJK characters) and brackets of a text.
-fn tokens(text: &str) -> impl Iterator<Item = Tok<'_>> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let c = rest.chars().next()?;
-        let len = if c.is_alphanumeric() && !is_cjk(c) {
-            let mut end = 0;
-            let mut chars = rest.char_indices().peekable();
-            while let Some((i, ch)) = chars.next() {
-                let joiner = matches!(ch, '\'' | '’' | '-' | '.')
-                    && chars
-                        .peek()
-                        .is_some_and(|&(_, n)| n.is_alphanumeric() && !is_cjk(n));
-                if (ch.is_alphanumeric() && !is_cjk(ch)) || (joiner && i > 0) {
-                    end = i + ch.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            end
-        } else {
-            c.len_utf8()
-        };
-        let (tok, tail) = rest.split_at(len);
-        rest = tail;
-        Some(match c {
-            '(' | '[' | '（' | '【' | '「' | '『' => Tok::Open,
-            ')' | ']' | '）' | '】' | '」' | '』' => Tok::Close,
-            c if c.is_alphanumeric() => Tok::Word(tok),
-            _ => Tok::Punct,
-        })
-    })
-}
-
-pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
-    tokens(text).filter_map(|t| match t {
-        Tok::Word(w) => Some(w),
-        _ => None,
-    })
-}
 
 #[cfg(test)]
 mod tests {

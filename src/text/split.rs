@@ -11,6 +11,7 @@
 //! sentence ends at `。！？`, or at `.!?` followed by space and a capital, digit, quote or
 //! CJK character, unless the word before is an abbreviation ("U.S.", "Dr.", "Ph.D.").
 
+use super::token::{is_cjk, is_cjk_punctuation};
 use super::{Sentence, layout};
 use std::ops::Range;
 
@@ -48,11 +49,6 @@ pub fn is_abbreviation(word: &str) -> bool {
         return true;
     }
     word.split('.').all(|p| p.chars().count() == 1) && word.contains('.')
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -250,7 +246,8 @@ fn sentences_in(para: &str) -> Vec<(usize, usize)> {
             let starts_new = next.is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
-                    || is_cjk(n)
+                    // A CJK letter opens a sentence; CJK punctuation only as an opening quote.
+                    || (is_cjk(n) && !is_cjk_punctuation(n))
                     || matches!(n, '"' | '“' | '‘' | '(' | '/' | '[' | '「' | '『')
             });
             if followed_by_space && starts_new {

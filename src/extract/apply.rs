@@ -167,14 +167,19 @@ impl Ctx<'_> {
             }
             let implied = context || s.form == Form::Coref || o.form == Form::Coref;
             let tier = if implied { Tier::Implied } else { rule.tier };
+            let scoring = &self.k.rules.scoring;
             let prior = rule.confidence.map_or(
                 match rule.tier {
-                    Tier::Explicit => 0.9,
-                    Tier::Implied => 0.7,
+                    Tier::Explicit => scoring.explicit,
+                    Tier::Implied => scoring.implied,
                 },
                 Confidence::get,
             );
-            let confidence = Confidence::new(if implied { prior * 0.85 } else { prior });
+            let confidence = Confidence::new(if implied {
+                prior * scoring.coreference
+            } else {
+                prior
+            });
             let when = self.when(si, &dates, s, o, ts, te);
             claims.insert(RawClaim {
                 subject: s.entity,

@@ -151,6 +151,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         doc.sentences(),
         &names,
         &phrases,
+        k.rules.coreference_reach,
         |e| ents.kind(e),
         |e| ents.entry(e).name.as_str(),
     );
@@ -263,7 +264,7 @@ impl Ctx<'_> {
                 continue;
             }
             let after = &self.text[m.end..];
-            let Some(noun) = LEADER_NOUNS.iter().find(|n| {
+            let Some(noun) = self.k.rules.leader_nouns.iter().find(|n| {
                 after.starts_with(' ')
                     && after
                         .get(1..1 + n.len())
@@ -293,16 +294,6 @@ impl Ctx<'_> {
         out
     }
 }
-
-/// Nouns of "the Indian leader", "the Chinese President".
-const LEADER_NOUNS: &[&str] = &[
-    "leader",
-    "president",
-    "prime minister",
-    "premier",
-    "chancellor",
-    "head of state",
-];
 
 #[cfg(test)]
 pub(super) mod test_support {

@@ -73,7 +73,7 @@ pub(super) fn infer(rules: &RuleSet, claims: &mut BTreeSet<RawClaim>) {
                                 rule: inf.id.clone(),
                                 tier: Tier::Implied,
                                 confidence: Confidence::new(
-                                    0.6 * premise.evidence.confidence.get(),
+                                    rules.scoring.inference * premise.evidence.confidence.get(),
                                 ),
                                 when: None,
                                 ..premise.evidence.clone()

@@ -18,6 +18,11 @@ pub(super) struct Filled {
 }
 
 impl Ctx<'_> {
+    /// Whether a lowercase word coordinates list items (`[conjunctions]` of the rules).
+    fn is_conjunction(&self, lower: &str) -> bool {
+        self.k.rules.conjunctions.iter().any(|c| c == lower)
+    }
+
     pub(super) fn sentence_mentions(&self, si: usize) -> &[Mention] {
         let s = self.sentences[si];
         let a = self.mentions.partition_point(|m| m.start < s.start);
@@ -193,8 +198,7 @@ impl Ctx<'_> {
             return (true, false); // same span: plural coreference
         }
         let gap = &self.text[from..to];
-        let conj = words(gap, JOINERS)
-            .any(|w| CONJUNCTIONS.contains(&w.text.to_lowercase().as_str()))
+        let conj = words(gap, JOINERS).any(|w| self.is_conjunction(&w.text.to_lowercase()))
             || gap.contains(['&', '、'])
             || gap.contains("as well as");
         let words = self.gap_words(from, to);
@@ -262,9 +266,10 @@ impl Ctx<'_> {
                 let next = gap.trim_start_matches([' ', ',']);
                 any_conj |= conj
                     && forward
-                    && CONJUNCTIONS
-                        .iter()
-                        .any(|c| next.strip_prefix(c).is_some_and(|r| r.starts_with(' ')));
+                    && self.k.rules.conjunctions.iter().any(|c| {
+                        next.strip_prefix(c.as_str())
+                            .is_some_and(|r| r.starts_with(' '))
+                    });
                 break;
             }
             any_conj |= conj;
@@ -403,8 +408,6 @@ impl Ctx<'_> {
         None
     }
 }
-
-const CONJUNCTIONS: &[&str] = &["and", "or", "及", "と", "plus"];
 
 #[cfg(test)]
 mod tests {

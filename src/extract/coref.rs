@@ -7,6 +7,7 @@
 //! unresolved, so no claim is built on a guess.
 
 use super::matcher::{Form, Mention};
+use super::rules::CoreferenceReach;
 use crate::model::EntityKind;
 use crate::text::Sentence;
 
@@ -22,22 +23,18 @@ pub(super) enum Number {
     Organization,
 }
 
-/// How many sentences back a pronoun may look for its antecedent.
-const WINDOW: usize = 3;
-
-/// How many windows back a description naming the organization's noun may look.
-const NOUN_REACH: usize = 8;
-
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
 ///
 /// `mentions` and `phrases` must be sorted by start; `kind_of` tells which lexicon entities
-/// are people.
+/// are people; `reach` how many sentences back an antecedent may be (`[coreference_reach]`
+/// of the rules).
 /// Returns new mentions of form [`Form::Coref`], sorted.
 pub(super) fn resolve<'a>(
     text: &str,
     sentences: &[Sentence],
     mentions: &[Mention],
     phrases: &[(usize, usize, Number)],
+    reach: CoreferenceReach,
     kind_of: impl Fn(usize) -> EntityKind,
     label_of: impl Fn(usize) -> &'a str,
 ) -> Vec<Mention> {
@@ -54,8 +51,12 @@ pub(super) fn resolve<'a>(
                 .next()
                 .unwrap_or("")
                 .to_lowercase();
+            // A description that repeats the name's noun ("the forum" for the Pacific Islands
+            // Forum) is understood from much further back than a bare "the bloc".
+            let near = sentences[si.saturating_sub(reach.window * 2)].start;
+            let far = sentences[si.saturating_sub(reach.window * reach.noun_reach)].start;
             if let Some(entity) =
-                nearest_organization(sentences, mentions, si, start, &noun, &kind_of, &label_of)
+                nearest_organization(mentions, start, &noun, (near, far), &kind_of, &label_of)
             {
                 resolved.push(Mention {
                     start,
@@ -91,7 +92,7 @@ pub(super) fn resolve<'a>(
         let sentence = sentences[si];
         let mut people = people_between(sentence.start, start);
         let mut back = 0;
-        while people.is_empty() && back < WINDOW && si > back {
+        while people.is_empty() && back < reach.window && si > back {
             back += 1;
             let prev = sentences[si - back];
             if prev.block != sentence.block {
@@ -115,22 +116,17 @@ pub(super) fn resolve<'a>(
     resolved
 }
 
-/// The organization a description refers to: looking back from `start` over this and the
-/// previous few sentences, the nearest organization whose name contains `noun`, else the
-/// nearest organization.
+/// The organization a description refers to: looking back from `start`, the nearest
+/// organization whose name contains `noun` from byte `far` on, else the nearest organization
+/// if it starts at `from` or later.
 fn nearest_organization<'a>(
-    sentences: &[Sentence],
     mentions: &[Mention],
-    si: usize,
     start: usize,
     noun: &str,
+    (from, far): (usize, usize),
     kind_of: &impl Fn(usize) -> EntityKind,
     label_of: &impl Fn(usize) -> &'a str,
 ) -> Option<usize> {
-    // A description that repeats the name's noun ("the forum" for the Pacific Islands
-    // Forum) is understood from much further back than a bare "the bloc".
-    let from = sentences[si.saturating_sub(WINDOW * 2)].start;
-    let far = sentences[si.saturating_sub(WINDOW * NOUN_REACH)].start;
     let (a, near, b) = (
         mentions.partition_point(|m| m.start < far),
         mentions.partition_point(|m| m.start < from),
@@ -193,6 +189,7 @@ mod tests {
             &sentences,
             &mentions,
             &[(11, 13, Number::Singular)],
+            CoreferenceReach::default(),
             |e| KINDS[e],
             |_| "",
         );
@@ -210,6 +207,7 @@ mod tests {
                 &sentences,
                 &mentions,
                 &[(11, 13, Number::Singular)],
+                CoreferenceReach::default(),
                 |e| KINDS[e],
                 |_| ""
             )
@@ -220,6 +218,7 @@ mod tests {
             &sentences,
             &mentions,
             &[(11, 13, Number::Plural)],
+            CoreferenceReach::default(),
             |e| KINDS[e],
             |_| "",
         );
@@ -236,6 +235,7 @@ mod tests {
                 &sentences,
                 &mentions,
                 &[(11, 13, Number::Singular)],
+                CoreferenceReach::default(),
                 |e| KINDS[e],
                 |_| ""
             )

@@ -17,10 +17,11 @@
 //! `[discovery]` table of the rules file.
 
 use super::lexicon::{Lexicon, LexiconEntry};
-use super::matcher::{Form, Mention, is_cjk};
+use super::matcher::{Form, Mention};
 use super::rules::Discovery as Config;
 use crate::model::EntityKind;
 use crate::text::Document;
+use crate::text::token::{HYPHEN, Kind, Token, tokens};
 use std::collections::{HashMap, HashSet};
 
 /// What discovery found in one document.
@@ -32,50 +33,21 @@ pub(super) struct Found {
     pub patterns: Vec<(String, usize, bool)>,
 }
 
-/// A word of the text with its byte span.
-#[derive(Debug, Clone, Copy)]
-struct Word<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
-}
+/// A word of the text with its byte span (in the document).
+type Word<'a> = Token<'a>;
 
-fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
-}
-
-/// Latin words: runs of letters and digits, joined by inner hyphens and apostrophes.
+/// Latin words: runs of letters and digits, joined by inner hyphens only ("el-Sisi"), so
+/// that "Belarus’s" is the name "Belarus" and "Dr." the title word "Dr"; CJK characters
+/// are no name words (those scripts have no capitals to find names by).
 fn words(text: &str, offset: usize) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !is_name_char(c) {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if is_name_char(d) {
-                end = j + d.len_utf8();
-                chars.next();
-            } else if matches!(d, '-') {
-                // keep a hyphen only between letters: "el-Sisi", "Cross-Border"
-                let next = text[j + 1..].chars().next();
-                if next.is_some_and(is_name_char) {
-                    chars.next();
-                } else {
-                    break;
-                }
-            } else {
-                break;
-            }
-        }
-        out.push(Word {
-            start: offset + i,
-            end: offset + end,
-            text: &text[i..end],
-        });
-    }
-    out
+    tokens(text, HYPHEN)
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| Token {
+            start: offset + t.start,
+            end: offset + t.end,
+            ..t
+        })
+        .collect()
 }
 
 fn capitalised(w: &str) -> bool {

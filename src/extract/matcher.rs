@@ -34,15 +34,8 @@ pub struct Mention {
     pub form: Form,
 }
 
-/// True for CJK ideographs, kana and full-width forms: scripts without word spaces.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x3000..=0x303F)
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
-}
+pub use crate::text::token::is_cjk;
+use crate::text::token::is_word_char;
 
 /// True when `[start, end)` of `text` does not cut a Latin word in two.
 pub fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {

@@ -18,16 +18,20 @@
 //! assert_eq!(&doc.text()[claim.evidence.start..claim.evidence.end], claim.evidence.sentence);
 //! ```
 
+mod apply;
 mod coref;
 mod discover;
 mod engine;
+mod infer;
 pub mod inflect;
+mod knowledge;
 pub mod lexicon;
 pub mod matcher;
 pub mod rules;
+mod slots;
 pub mod temporal;
 
-pub use engine::{Knowledge, KnowledgeError};
+pub use knowledge::{Knowledge, KnowledgeError};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
 pub use matcher::{Form, Gazetteer, Mention};
 pub use rules::{RuleSet, RulesError};

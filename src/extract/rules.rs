@@ -38,6 +38,17 @@
 //! (`singular`, `plural` phrases), `[glue] words` (filler words that do not count towards
 //! `max_gap`), `[negation] words` that cancel a trigger right after them, and
 //! `[limits] context_sentences` (how many earlier sentences a `context` slot searches).
+//!
+//! Scoring numbers and language word lists the engine uses are data too, each with a
+//! default equal to the value the engine was tuned with, so a file may leave them out:
+//! `[scoring]` gives the confidence priors (`explicit = 0.9`, `implied = 0.7` for a rule
+//! without its own `confidence`) and factors (`coreference = 0.85` for a claim that needed
+//! coreference or an earlier sentence, `inference = 0.6` for a derived claim);
+//! `[coreference_reach]` how far coreference looks back (`window = 3` sentences for a
+//! pronoun, `noun_reach = 8` windows for a description repeating an organization's noun);
+//! `[conjunctions] words` coordinate the items of a list ("and", "or", "及"), and
+//! `[leader_nouns] words` make "the Indian leader" a description of a country's leader. For
+//! numbers the last file that sets a key wins; word lists add up.
 
 use super::inflect::Verbs;
 use crate::model::{EntityKind, RelationKind, Tier};
@@ -194,7 +205,7 @@ pub struct Rule {
     /// Explicit or implied.
     #[serde(default = "explicit")]
     pub tier: Tier,
-    /// Prior confidence of one claim it makes (default 0.9 explicit, 0.7 implied).
+    /// Prior confidence of one claim it makes (default: the `[scoring]` prior of its tier).
     #[serde(default)]
     pub confidence: Option<crate::model::Confidence>,
     /// Trigger phrases.
@@ -377,6 +388,14 @@ struct RulesFile {
     clauses: WordList,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    scoring: RawScoring,
+    #[serde(default)]
+    coreference_reach: RawReach,
+    #[serde(default)]
+    conjunctions: WordList,
+    #[serde(default)]
+    leader_nouns: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -400,6 +419,74 @@ pub struct RuleSet {
     pub clause_boundaries: Vec<String>,
     /// How far rules look back.
     pub limits: Limits,
+    /// Confidence priors and factors.
+    pub scoring: Scoring,
+    /// How far coreference looks back.
+    pub coreference_reach: CoreferenceReach,
+    /// Words that coordinate list items (lowercase).
+    pub conjunctions: Vec<String>,
+    /// Nouns of "the Indian leader", "the Chinese President", in the order they are tried.
+    pub leader_nouns: Vec<String>,
+}
+
+/// Confidence of the claims rules make: priors by tier and factors for weaker evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scoring {
+    /// Prior of an explicit rule's claim (the rule's `confidence` overrides it).
+    pub explicit: f64,
+    /// Prior of an implied rule's claim.
+    pub implied: f64,
+    /// Factor for a claim that needed coreference or an earlier sentence.
+    pub coreference: f64,
+    /// Factor from a premise's confidence to an inferred claim's.
+    pub inference: f64,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            explicit: 0.9,
+            implied: 0.7,
+            coreference: 0.85,
+            inference: 0.6,
+        }
+    }
+}
+
+/// How far back coreference looks for an antecedent, in sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoreferenceReach {
+    /// Sentences a pronoun may look back; a bare description ("the bloc") twice as far.
+    pub window: usize,
+    /// Windows a description repeating an organization's noun ("the forum") may look back.
+    pub noun_reach: usize,
+}
+
+impl Default for CoreferenceReach {
+    fn default() -> Self {
+        CoreferenceReach {
+            window: 3,
+            noun_reach: 8,
+        }
+    }
+}
+
+/// `[scoring]` as written: unset keys keep the value before the file.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    explicit: Option<f64>,
+    implied: Option<f64>,
+    coreference: Option<f64>,
+    inference: Option<f64>,
+}
+
+/// `[coreference_reach]` as written: unset keys keep the value before the file.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReach {
+    window: Option<usize>,
+    noun_reach: Option<usize>,
 }
 
 impl RuleSet {
@@ -535,6 +622,31 @@ impl RuleSet {
         if let Some(n) = file.limits.context_sentences {
             self.limits.context_sentences = Some(n);
         }
+        let (sc, raw) = (&mut self.scoring, file.scoring);
+        for (to, from) in [
+            (&mut sc.explicit, raw.explicit),
+            (&mut sc.implied, raw.implied),
+            (&mut sc.coreference, raw.coreference),
+            (&mut sc.inference, raw.inference),
+        ] {
+            if let Some(v) = from {
+                *to = v;
+            }
+        }
+        let reach = &mut self.coreference_reach;
+        if let Some(n) = file.coreference_reach.window {
+            reach.window = n;
+        }
+        if let Some(n) = file.coreference_reach.noun_reach {
+            reach.noun_reach = n;
+        }
+        self.conjunctions.extend(
+            file.conjunctions
+                .words
+                .into_iter()
+                .map(|w| w.to_lowercase()),
+        );
+        self.leader_nouns.extend(file.leader_nouns.words);
         Ok(())
     }
 }
@@ -569,6 +681,28 @@ mod tests {
         assert!(set.rules.len() > 10);
         assert!(!set.inferences.is_empty());
         assert!(!set.coreference.singular.is_empty());
+    }
+
+    #[test]
+    fn builtin_scoring_and_reach_equal_the_defaults() {
+        let set = RuleSet::builtin();
+        assert_eq!(set.scoring, Scoring::default());
+        assert_eq!(set.coreference_reach, CoreferenceReach::default());
+        assert_eq!(set.conjunctions, ["and", "or", "及", "と", "plus"]);
+        assert_eq!(set.leader_nouns[0], "leader");
+    }
+
+    #[test]
+    fn a_later_file_overrides_one_number() {
+        let mut set = RuleSet::builtin();
+        set.add_toml(
+            "r.toml",
+            "[scoring]\nimplied = 0.5\n[coreference_reach]\nwindow = 2\n",
+        )
+        .unwrap();
+        assert_eq!((set.scoring.explicit, set.scoring.implied), (0.9, 0.5));
+        assert_eq!(set.coreference_reach.window, 2);
+        assert_eq!(set.coreference_reach.noun_reach, 8);
     }
 
     #[test]

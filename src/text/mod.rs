@@ -12,6 +12,7 @@
 mod layout;
 mod load;
 mod split;
+pub mod token;
 
 pub use layout::unmasked;
 pub use load::{TextError, load_inputs};

@@ -10,18 +10,34 @@
 //! caption is no sentence at all. Inside a paragraph a
 //! sentence ends at `。！？`, or at `.!?` followed by space and a capital, digit, quote or
 //! CJK character, unless the word before is an abbreviation ("U.S.", "Dr.", "Ph.D.").
+//! The abbreviations and the small words of headlines are data (`data/sentences.toml`).
 
+use super::token::{is_cjk, is_cjk_punctuation};
 use super::{Sentence, layout};
 use std::ops::Range;
 
-/// Words whose trailing dot does not end a sentence (compared lowercase, without the dot's
-/// neighbours). Single letters ("J.") and dotted acronyms ("U.S.") are handled separately.
-const ABBREVIATIONS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "gen", "col", "lt", "capt", "sgt", "sen",
-    "rep", "gov", "pres", "amb", "hon", "rev", "ph.d", "e.g", "i.e", "vs", "no", "nos", "vol",
-    "fig", "approx", "dept", "univ", "inc", "corp", "mt", "ft", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "cf", "al",
-];
+/// The word lists of `data/sentences.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Words {
+    /// Words whose trailing dot does not end a sentence (lowercase, without the final dot).
+    /// Single letters ("J.") and dotted acronyms ("U.S.") are handled separately.
+    abbreviations: Vec<String>,
+    /// Small words a headline leaves in lowercase ("Xi and Modi Break the Ice").
+    function_words: Vec<String>,
+}
+
+const SENTENCES_TOML: &str = include_str!("../../data/sentences.toml");
+
+fn lists() -> &'static Words {
+    static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        toml::from_str(SENTENCES_TOML).unwrap_or_else(|e| {
+            let (line, col, msg) = super::toml_error_at(SENTENCES_TOML, &e);
+            panic!("data/sentences.toml:{line}:{col}: {msg}")
+        })
+    })
+}
 
 /// True when `word` (the text before a `.`, without the dot) is an abbreviation.
 ///
@@ -38,7 +54,7 @@ pub fn is_abbreviation(word: &str) -> bool {
         return false;
     }
     let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if lists().abbreviations.contains(&lower) {
         return true;
     }
     // "J" of "J. Smith", and dotted acronyms such as "U.S" or "U.N".
@@ -48,11 +64,6 @@ pub fn is_abbreviation(word: &str) -> bool {
         return true;
     }
     word.split('.').all(|p| p.chars().count() == 1) && word.contains('.')
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -91,16 +102,6 @@ fn blocks(text: &str) -> Vec<(usize, usize, usize)> {
     out.extend(open);
     out
 }
-
-/// Small words a headline leaves in lowercase ("Xi and Modi Break the Ice").
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "with",
-    "from", "as", "into", "onto", "over", "via", "vs", "per", "up", "off", "out", "than", "after",
-    "about", "among", "amid", "against", "between", "through", "toward", "towards", "within",
-    "without", "across", "under", "beyond", "behind", "around", "upon", "since", "until", "during",
-    "despite", "like", "near", "so", "yet", "if", "de", "da", "del", "la", "le", "von", "van",
-    "bin", "al", "el", "du", "des", "der", "y",
-];
 
 /// Longest headline, in words: "EU Leaders Keep the Door Open for Ukraine and Moldova as
 /// Georgia's Bid Stalls" has 15.
@@ -157,7 +158,10 @@ fn is_heading_line(line: &str, place: Place) -> bool {
     let n = words.len();
     let all_caps = cased.iter().all(|w| !w.chars().any(char::is_lowercase));
     let title_case = cased.iter().all(|w| {
-        !w.starts_with(char::is_lowercase) || FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+        !w.starts_with(char::is_lowercase) || {
+            let lower = w.to_lowercase();
+            lists().function_words.contains(&lower)
+        }
     });
     if all_caps || title_case || place.title {
         return n <= MAX_HEADLINE_WORDS;
@@ -250,7 +254,8 @@ fn sentences_in(para: &str) -> Vec<(usize, usize)> {
             let starts_new = next.is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
-                    || is_cjk(n)
+                    // A CJK letter opens a sentence; CJK punctuation only as an opening quote.
+                    || (is_cjk(n) && !is_cjk_punctuation(n))
                     || matches!(n, '"' | '“' | '‘' | '(' | '/' | '[' | '「' | '『')
             });
             if followed_by_space && starts_new {

@@ -1,0 +1,263 @@
+//! Applying a rule at one trigger: checking its conditions (`unless`, `sentence_has`,
+//! negation before a slot), filling its slots and emitting claims with their evidence: tier,
+//! confidence and the date that qualifies them ([`Ctx::when`]).
+
+use super::coref;
+use super::engine::{Ctx, RawClaim};
+use super::matcher::{Form, Mention};
+use super::rules::Rule;
+use super::slots::Filled;
+use super::temporal;
+use crate::model::{Confidence, Evidence, Tier, When};
+use crate::text::token::{JOINERS, words};
+use std::collections::BTreeSet;
+
+impl Ctx<'_> {
+    /// Applies every rule at every trigger of the document that no negation cancels.
+    pub(super) fn apply_all(&self, claims: &mut BTreeSet<RawClaim>) {
+        for &(ts, te, group) in &self.triggers {
+            let Some(si) = coref::sentence_of(self.sentences, ts) else {
+                continue;
+            };
+            if self.negated(si, ts) {
+                continue;
+            }
+            for &ri in &self.k.groups[group] {
+                self.apply(&self.k.rules.rules[ri], si, ts, te, claims);
+            }
+        }
+    }
+
+    /// The date that qualifies a claim: the first one after the claim's last mention (and
+    /// after any items listed with it: "Laos and Myanmar in 1997"), up to the next mention of
+    /// a participant's kind ("Brunei joined ASEAN in 1984, Vietnam in 1995"); else the one
+    /// nearest the trigger before that ("Since 2019 Chen has chaired ..."). Dates inside names ("Taiwan 2050
+    /// Educational Foundation") and dates that follow another entity ("Tamkang University
+    /// (2006-2008)") belong to something else.
+    pub(super) fn when(
+        &self,
+        si: usize,
+        dates: &[temporal::DateExpr],
+        s: &Mention,
+        o: &Mention,
+        ts: usize,
+        te: usize,
+    ) -> Option<When> {
+        let sent = self.sentences[si];
+        if dates.is_empty() {
+            return None;
+        }
+        let ms = self.sentence_mentions(si);
+        let inside = |m: &Mention| m.start >= sent.start && m.end <= sent.end;
+        let parts: Vec<&Mention> = [s, o].into_iter().filter(|m| inside(m)).collect();
+        let anchor = parts.iter().map(|m| m.end).chain([te]).max().unwrap_or(te);
+        let kinds = [self.ents.kind(s.entity), self.ents.kind(o.entity)];
+        let mut joined: Vec<&Mention> = Vec::new();
+        let mut limit = sent.end;
+        let mut prev_end = anchor;
+        for m in ms.iter().filter(|m| m.start >= anchor) {
+            if m.entity == s.entity
+                || m.entity == o.entity
+                || !kinds.contains(&self.ents.kind(m.entity))
+            {
+                continue;
+            }
+            let gap = self.text[prev_end..m.start].trim();
+            if matches!(gap, "," | "and" | ", and" | "or" | "&" | "、") {
+                joined.push(m);
+                prev_end = m.end;
+            } else {
+                limit = m.start;
+                break;
+            }
+        }
+        let abs = |d: &temporal::DateExpr| (sent.start + d.start, sent.start + d.end);
+        let usable = |d: &&temporal::DateExpr| {
+            let (ds, de) = abs(d);
+            let in_name = ms.iter().any(|m| m.start < de && ds < m.end);
+            let before = self.text[..ds].trim_end_matches([' ', '(', '（']);
+            let owner = ms.iter().find(|m| m.end == before.len());
+            let foreign = owner.is_some_and(|m| {
+                !parts.iter().any(|p| p.start == m.start)
+                    && !joined.iter().any(|j| j.start == m.start)
+            });
+            !in_name && !foreign
+        };
+        dates
+            .iter()
+            .filter(usable)
+            .find(|d| abs(d).0 >= anchor && abs(d).1 <= limit)
+            .or_else(|| {
+                dates
+                    .iter()
+                    .filter(usable)
+                    .filter(|d| abs(d).1 <= anchor)
+                    .min_by_key(|d| {
+                        let (ds, de) = abs(d);
+                        if ds >= te {
+                            ds - te
+                        } else {
+                            ts.saturating_sub(de)
+                        }
+                    })
+            })
+            .map(|d| d.when.clone())
+    }
+
+    pub(super) fn apply(
+        &self,
+        rule: &Rule,
+        si: usize,
+        ts: usize,
+        te: usize,
+        claims: &mut BTreeSet<RawClaim>,
+    ) {
+        if rule
+            .unless
+            .as_ref()
+            .is_some_and(|slot| self.fill(slot, Some(rule.relation), si, ts, te).is_some())
+        {
+            return;
+        }
+        if !rule.sentence_has.is_empty() {
+            let sent = self.sentences[si];
+            let said = words(&self.text[sent.start..sent.end], JOINERS).any(|w| {
+                rule.sentence_has
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(w.text))
+            });
+            if !said {
+                return;
+            }
+        }
+        let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
+            return;
+        };
+        // "do not belong to the group — A, B": a negation before a slot that the trigger
+        // follows directly cancels the claim too.
+        let cancelled = |filled: &Filled| {
+            let sent_start = self.sentences[si].start;
+            filled.mentions.iter().any(|m| {
+                m.start >= sent_start
+                    && m.end <= ts
+                    && self.gap_words(m.end, ts) == 0
+                    && self.negated(si, m.start)
+            })
+        };
+        if cancelled(&subject) {
+            return;
+        }
+        let object = match &rule.object {
+            Some(slot) => match self.fill(slot, Some(rule.relation), si, ts, te) {
+                Some(o) => Some(o),
+                None if rule.relation.is_symmetric() => None,
+                None => return,
+            },
+            None => None,
+        };
+        if object.as_ref().is_some_and(cancelled) {
+            return;
+        }
+        let sent = self.sentences[si];
+        // Dates of the sentence, read once for all the claims this application makes.
+        let dates = temporal::dates(&self.text[sent.start..sent.end]);
+        let mut emit = |s: &Mention, o: &Mention, context: bool| {
+            if s.entity == o.entity {
+                return;
+            }
+            let implied = context || s.form == Form::Coref || o.form == Form::Coref;
+            let tier = if implied { Tier::Implied } else { rule.tier };
+            let scoring = &self.k.rules.scoring;
+            let prior = rule.confidence.map_or(
+                match rule.tier {
+                    Tier::Explicit => scoring.explicit,
+                    Tier::Implied => scoring.implied,
+                },
+                Confidence::get,
+            );
+            let confidence = Confidence::new(if implied {
+                prior * scoring.coreference
+            } else {
+                prior
+            });
+            let when = self.when(si, &dates, s, o, ts, te);
+            claims.insert(RawClaim {
+                subject: s.entity,
+                relation: rule.relation,
+                object: o.entity,
+                evidence: Evidence {
+                    document: self.doc_name.clone(),
+                    sentence: self.text[sent.start..sent.end].to_string(),
+                    start: sent.start,
+                    end: sent.end,
+                    rule: rule.id.get_ref().clone(),
+                    tier,
+                    confidence,
+                    when: when.map(Box::new),
+                },
+            });
+        };
+        match object {
+            Some(object) => {
+                let context = subject.from_context || object.from_context;
+                for s in &subject.mentions {
+                    for o in &object.mentions {
+                        emit(s, o, context);
+                    }
+                }
+            }
+            None => {
+                // Symmetric relation among the members of one list.
+                let ms = &subject.mentions;
+                for (i, s) in ms.iter().enumerate() {
+                    for o in &ms[i + 1..] {
+                        emit(s, o, subject.from_context);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sentences written for these tests (not taken from the articles).
+    use super::super::engine::test_support::dated;
+    use crate::model::When;
+
+    #[test]
+    fn dates_qualify_the_claims_of_their_clause() {
+        let point = |p: &str| {
+            Some(When {
+                point: Some(p.into()),
+                ..Default::default()
+            })
+        };
+        let got =
+            dated("Nepal joined the EU in 2004, Armenia and Iran in 2007, and Mongolia in 2013.");
+        let of = |c: &str| got.iter().find(|g| g.0 == c).unwrap().2.clone();
+        assert_eq!(of("nepal"), point("2004"));
+        assert_eq!(of("armenia"), point("2007"));
+        assert_eq!(of("iran"), point("2007"));
+        assert_eq!(of("mongolia"), point("2013"));
+        let got =
+            dated("Since March 2019 Chen has been the Director of the Citizen Congress Watch.");
+        assert_eq!(
+            got[0].2,
+            Some(When {
+                start: Some("2019".into()),
+                ..Default::default()
+            })
+        );
+        let got =
+            dated("Chen was the Chair of the Taiwan 2050 Educational Foundation (2014-2019).");
+        assert_eq!(
+            got[0].2,
+            Some(When {
+                start: Some("2014".into()),
+                end: Some("2019".into()),
+                point: None
+            })
+        );
+    }
+}

@@ -1,0 +1,511 @@
+//! Filling a rule's slots: which mentions a slot takes, how far it reaches (gaps of filler
+//! words, other triggers, clause boundaries), coordinated lists, and negation before a
+//! trigger.
+//!
+//! All of it reads the per-document [`Ctx`]; nothing here emits claims (that is
+//! [`super::apply`]).
+
+use super::engine::Ctx;
+use super::matcher::{Form, Mention};
+use super::rules::{Fallback, Find, FormName, Slot, Take};
+use crate::model::{EntityKind, RelationKind};
+use crate::text::token::{JOINERS, Kind, tokens, words};
+
+/// A filled slot: the mentions taken and whether they came from another sentence.
+pub(super) struct Filled {
+    pub(super) mentions: Vec<Mention>,
+    pub(super) from_context: bool,
+}
+
+impl Ctx<'_> {
+    /// Whether a lowercase word coordinates list items (`[conjunctions]` of the rules).
+    fn is_conjunction(&self, lower: &str) -> bool {
+        self.k.rules.conjunctions.iter().any(|c| c == lower)
+    }
+
+    pub(super) fn sentence_mentions(&self, si: usize) -> &[Mention] {
+        let s = self.sentences[si];
+        let a = self.mentions.partition_point(|m| m.start < s.start);
+        let b = self.mentions.partition_point(|m| m.start < s.end);
+        &self.mentions[a..b]
+    }
+
+    pub(super) fn allowed(&self, slot: &Slot, m: &Mention) -> bool {
+        let form = match m.form {
+            Form::Name => FormName::Name,
+            Form::Demonym => FormName::Demonym,
+            Form::Coref => FormName::Coref,
+        };
+        slot.forms.contains(&form) && slot.kinds.contains(&self.ents.kind(m.entity))
+    }
+
+    /// True when a negation word sits among the few words before the trigger.
+    pub(super) fn negated(&self, si: usize, ts: usize) -> bool {
+        // Only the last words before the trigger matter: look at a short tail of the
+        // sentence, not all of it, for every trigger.
+        let sentence_start = self.sentences[si].start;
+        let mut from = ts.saturating_sub(80).max(sentence_start);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let words: Vec<String> = words(&self.text[from..ts], JOINERS)
+            .map(|w| w.text.to_lowercase())
+            .collect();
+        let window = &words[words.len().saturating_sub(4)..];
+        let joined = format!(" {} ", window.join(" "));
+        self.k.negation.iter().any(|n| {
+            if n == " n't " {
+                window
+                    .iter()
+                    .any(|w| w.ends_with("n't") || w.ends_with("n’t"))
+            } else {
+                joined.contains(n.as_str())
+            }
+        })
+    }
+
+    /// Non-filler words in `text[from..to]`: not counting filler words, numbers, anything
+    /// in brackets or captions ("(left)", ", right,"), or the text of other mentions
+    /// ("former *Brazilian* President").
+    pub(super) fn gap_words(&self, from: usize, to: usize) -> usize {
+        let first = self.mentions.partition_point(|m| m.end <= from);
+        let mut count = 0;
+        let mut at = from;
+        for m in self.mentions[first..].iter().take_while(|m| m.start < to) {
+            if m.start > at {
+                count += self.unmasked_gap_words(at, m.start);
+            }
+            at = at.max(m.end);
+        }
+        if at < to {
+            count += self.unmasked_gap_words(at, to);
+        }
+        count
+    }
+
+    pub(super) fn unmasked_gap_words(&self, from: usize, to: usize) -> usize {
+        crate::text::unmasked(self.noise, from..to)
+            .map(|r| self.plain_gap_words(&self.text[r]))
+            .sum()
+    }
+
+    pub(super) fn plain_gap_words(&self, gap: &str) -> usize {
+        let mut depth = 0usize;
+        let mut count = 0;
+        for tok in tokens(gap, JOINERS) {
+            match tok.kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                Kind::Word | Kind::Cjk if depth == 0 => {
+                    let w = tok.text;
+                    let filler = self.k.glue.contains(&w.to_lowercase())
+                        || w.chars().any(|c| c.is_ascii_digit());
+                    if !filler {
+                        count += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        count
+    }
+
+    /// Whether a trigger of real words lies in `from..to`. Triggers made only of filler —
+    /// punctuation (","), possessives ("’s", "の") and titles ("President") — do not count:
+    /// they sit inside lists and between a slot and its trigger all the time.
+    /// A trigger whose rules all make `same` does not count: "welcomed four more *members*:
+    /// A, B" says the same thing twice.
+    /// With `kind`, only a trigger whose rules could take a mention of that kind counts
+    /// ("take part in the council's *talks* as associated states": talks are between people).
+    pub(super) fn trigger_inside(
+        &self,
+        from: usize,
+        to: usize,
+        same: Option<RelationKind>,
+        kind: Option<EntityKind>,
+    ) -> bool {
+        let first = self.triggers.partition_point(|&(s, _, _)| s < from);
+        self.triggers[first..]
+            .iter()
+            .take_while(|&&(s, _, _)| s < to)
+            .any(|&(s, e, g)| {
+                let rules = || self.k.groups[g].iter().map(|&ri| &self.k.rules.rules[ri]);
+                let repeats = same.is_some_and(|r| rules().all(|rule| rule.relation == r));
+                let could_take = kind.is_none_or(|kind| {
+                    rules().any(|rule| {
+                        std::iter::once(&rule.subject)
+                            .chain(rule.object.as_ref())
+                            .any(|slot| slot.kinds.contains(&kind))
+                    })
+                });
+                e <= to
+                    && !repeats
+                    && could_take
+                    && words(&self.text[s..e], JOINERS)
+                        .any(|w| !self.k.glue.contains(&w.text.to_lowercase()))
+            })
+    }
+
+    /// Where the clause holding `ts` starts: after the last clause boundary (", and", ";")
+    /// that follows a predicate of its own ("A withdrew from X, and B quit Y"); a list
+    /// ("A, B, and C joined") has no predicate before its ", and", so it stays whole.
+    pub(super) fn clause_start(&self, si: usize, ts: usize) -> usize {
+        let sent = self.sentences[si];
+        let before = &self.text[sent.start..ts];
+        self.k
+            .rules
+            .clause_boundaries
+            .iter()
+            .filter_map(|b| before.rfind(b.as_str()).map(|i| sent.start + i + b.len()))
+            .filter(|&at| !self.in_brackets(sent.start, at))
+            .filter(|&at| self.trigger_inside(sent.start, at, None, None))
+            .max()
+            .unwrap_or(sent.start)
+    }
+
+    /// Whether `at` lies inside brackets opened after `from`: "(A, B, and C)" is one list.
+    pub(super) fn in_brackets(&self, from: usize, at: usize) -> bool {
+        let mut depth = 0i32;
+        for c in self.text[from..at].chars() {
+            match c {
+                '(' | '（' | '[' => depth += 1,
+                ')' | '）' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        depth > 0
+    }
+
+    /// Where the clause holding `te` ends: at the first clause boundary after it that opens
+    /// a clause with a predicate of its own ("met A and B, and C, who ..., held talks").
+    pub(super) fn clause_end(&self, si: usize, te: usize) -> usize {
+        let sent = self.sentences[si];
+        let after = &self.text[te..sent.end];
+        self.k
+            .rules
+            .clause_boundaries
+            .iter()
+            .filter_map(|b| after.find(b.as_str()).map(|i| te + i))
+            .filter(|&at| !self.in_brackets(sent.start, at))
+            .filter(|&at| self.trigger_inside(at, sent.end, None, None))
+            .min()
+            .unwrap_or(sent.end)
+    }
+
+    /// Can a list go on from one item to the next across `gap`? Returns (continues, conjunction).
+    pub(super) fn list_gap(&self, from: usize, to: usize) -> (bool, bool) {
+        if from > to {
+            return (true, false); // same span: plural coreference
+        }
+        let gap = &self.text[from..to];
+        let conj = words(gap, JOINERS).any(|w| self.is_conjunction(&w.text.to_lowercase()))
+            || gap.contains(['&', '、'])
+            || gap.contains("as well as");
+        let words = self.gap_words(from, to);
+        let separated = conj || gap.contains([',', '(', ')', '（', '）']);
+        if words == 0 && (separated || gap.trim().is_empty()) {
+            return (true, conj);
+        }
+        // "..., and Central Asian former Soviet republics (Kazakhstan, ...": a short
+        // description that opens a bracketed enumeration.
+        let descriptor = gap.trim_end().ends_with(['(', '（'])
+            && words <= 5
+            && !self.trigger_inside(from, to, None, None);
+        (descriptor, conj)
+    }
+
+    /// Extends a list from `first` in one direction; keeps only the first item unless some
+    /// gap has a conjunction ("A, B" is apposition, "A, B and C" a list).
+    pub(super) fn list_from(
+        &self,
+        slot: &Slot,
+        ms: &[Mention],
+        first: usize,
+        forward: bool,
+        limit: usize,
+    ) -> Vec<Mention> {
+        let mut out = vec![ms[first]];
+        let mut any_conj = false;
+        let mut cur = ms[first];
+        let mut i = first;
+        loop {
+            i = if forward { i + 1 } else { i.wrapping_sub(1) };
+            let Some(m) = ms.get(i) else { break };
+            if (forward && m.end > limit) || (!forward && m.start < limit) {
+                break;
+            }
+            if !self.allowed(slot, m) {
+                // "Xi Jinping and *Indian* Prime Minister Narendra Modi": adjectives and
+                // titles inside a list of people do not end it.
+                if m.form == Form::Demonym {
+                    continue;
+                }
+                // Nor does a possessive before a person: "with Manele and with *Tuvalu's*
+                // prime minister, Feleti Teo".
+                let possessive = ["'s", "’s"]
+                    .iter()
+                    .any(|p| self.text[m.end..].starts_with(p));
+                if possessive && slot.kinds == [EntityKind::Person] {
+                    continue;
+                }
+                break;
+            }
+            let (go, conj) = if forward {
+                self.list_gap(cur.end, m.start)
+            } else {
+                self.list_gap(m.end, cur.start)
+            };
+            if !go {
+                // "A, B and the Republic of C": the list was coordinated even if its last
+                // item is not a mention this slot takes.
+                let gap = if forward {
+                    &self.text[cur.end..m.start.max(cur.end)]
+                } else {
+                    &self.text[m.end.min(cur.start)..cur.start]
+                };
+                let next = gap.trim_start_matches([' ', ',']);
+                any_conj |= conj
+                    && forward
+                    && self.k.rules.conjunctions.iter().any(|c| {
+                        next.strip_prefix(c.as_str())
+                            .is_some_and(|r| r.starts_with(' '))
+                    });
+                break;
+            }
+            any_conj |= conj;
+            out.push(*m);
+            cur = *m;
+        }
+        if !any_conj {
+            let head = out[0].entity;
+            let same_span = (out[0].start, out[0].end);
+            out.retain(|m| m.entity == head || (m.start, m.end) == same_span);
+        }
+        out
+    }
+
+    pub(super) fn fill(
+        &self,
+        slot: &Slot,
+        relation: Option<RelationKind>,
+        si: usize,
+        ts: usize,
+        te: usize,
+    ) -> Option<Filled> {
+        let sent = self.sentences[si];
+        let ms = self.sentence_mentions(si);
+        // A near slot does not reach across another trigger: in "welcomed its observer
+        // states (A, B)" the countries belong to "observer states", not to "welcomed".
+        let gap_ok = |from: usize, to: usize, m: &Mention| {
+            let gap = self.text.get(from..to).unwrap_or("");
+            let marked =
+                slot.gap_has.is_empty() || slot.gap_has.iter().any(|g| gap.contains(g.as_str()));
+            let open = !slot.gap_lacks.iter().any(|g| gap.contains(g.as_str()));
+            marked
+                && open
+                && slot.max_gap.is_none_or(|max| {
+                    from <= to
+                        && self.gap_words(from, to) <= max
+                        && !self.trigger_inside(from, to, relation, Some(self.ents.kind(m.entity)))
+                })
+        };
+        // "President Samuel Tanaka *of* Cabo Verde": the words right before the mention.
+        let preceded = |i: usize| {
+            if slot.preceded_by.is_empty() {
+                return true;
+            }
+            let from = if i > 0 { ms[i - 1].end.max(te) } else { te };
+            let words = self.text[from.min(ms[i].start)..ms[i].start]
+                .trim()
+                .to_lowercase();
+            slot.preceded_by.contains(&words)
+        };
+        let found = match slot.find {
+            Find::After => {
+                let first = ms
+                    .iter()
+                    .position(|m| m.start >= te && self.allowed(slot, m))
+                    .filter(|&i| preceded(i));
+                match (first, slot.take) {
+                    (None, _) => None,
+                    (Some(i), _) if !gap_ok(te, ms[i].start, &ms[i]) => None,
+                    (Some(i), Take::Nearest) => Some(vec![ms[i]]),
+                    (Some(i), Take::List) => {
+                        Some(self.list_from(slot, ms, i, true, self.clause_end(si, te)))
+                    }
+                    (Some(i), Take::All) => Some(
+                        ms[i..]
+                            .iter()
+                            .filter(|m| self.allowed(slot, m))
+                            .copied()
+                            .collect(),
+                    ),
+                }
+            }
+            Find::Before | Find::Context => {
+                let last = ms
+                    .iter()
+                    .rposition(|m| m.end <= ts && self.allowed(slot, m));
+                match (last, slot.take) {
+                    (None, _) => None,
+                    (Some(i), _) if !gap_ok(ms[i].end, ts, &ms[i]) => None,
+                    (Some(i), Take::Nearest) => Some(vec![ms[i]]),
+                    (Some(i), Take::List) => {
+                        Some(self.list_from(slot, ms, i, false, self.clause_start(si, ts)))
+                    }
+                    (Some(i), Take::All) => Some(
+                        ms[..=i]
+                            .iter()
+                            .filter(|m| self.allowed(slot, m))
+                            .copied()
+                            .collect(),
+                    ),
+                }
+            }
+            Find::SentenceStart => {
+                let from = self.clause_start(si, ts);
+                let first = ms
+                    .iter()
+                    .position(|m| m.start >= from && m.end <= ts && self.allowed(slot, m));
+                match (first, slot.take) {
+                    (None, _) => None,
+                    (Some(i), Take::List) => Some(self.list_from(slot, ms, i, true, ts)),
+                    (Some(i), _) => Some(vec![ms[i]]),
+                }
+            }
+        };
+        let found = found.filter(|ms| slot.min_items.is_none_or(|n| ms.len() >= n));
+        if let Some(mentions) = found {
+            return Some(Filled {
+                mentions,
+                from_context: false,
+            });
+        }
+        let look_back = slot.find == Find::Context || slot.fallback == Some(Fallback::Context);
+        if !look_back {
+            return None;
+        }
+        // Earlier sentences of the same paragraph, nearest mention first.
+        let reach = self.k.rules.limits.context_sentences.unwrap_or(usize::MAX);
+        let mut back = si;
+        while back > 0 && si - back < reach {
+            back -= 1;
+            if self.sentences[back].block != sent.block {
+                break;
+            }
+            if let Some(m) = self
+                .sentence_mentions(back)
+                .iter()
+                .rev()
+                .find(|m| self.allowed(slot, m))
+            {
+                return Some(Filled {
+                    mentions: vec![*m],
+                    from_context: true,
+                });
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sentences written for these tests (not taken from the articles).
+    use super::super::engine::test_support::{claims, has};
+
+    #[test]
+    fn comprising_takes_the_whole_list_including_a_bracketed_one() {
+        let found = claims(
+            "The bloc was the Shanghai Five, comprising India, Nepal, and two island states (Sri Lanka and Indonesia).",
+        );
+        for c in ["india", "nepal", "sri-lanka", "indonesia"] {
+            assert!(
+                has(&found, c, "member-of", "shanghai-five"),
+                "{c}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn clause_subjects_and_lists_across_conjunctions() {
+        let found = claims(
+            "Iceland withdrew from the Nordic Fisheries Council, and Norway quit NATO; Chile, Peru and the Republic of Kiribati joined the Andean Water Council.",
+        );
+        assert!(
+            has(
+                &found,
+                "norway",
+                "member-of",
+                "north-atlantic-treaty-organization"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            !has(
+                &found,
+                "iceland",
+                "member-of",
+                "north-atlantic-treaty-organization"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "peru", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn negation_cancels_a_trigger() {
+        assert!(claims("Nepal has not joined the SCO.").is_empty());
+        assert!(claims("India never met Xi Jinping.").is_empty());
+    }
+
+    #[test]
+    fn observer_and_partner_lists_stop_at_the_next_trigger() {
+        let found = claims(
+            "The EU admits observer states (Armenia and Nepal) and dialogue partners (India, Iran, and Turkey).",
+        );
+        assert!(has(&found, "armenia", "observer-of", "european-union"));
+        assert!(has(&found, "nepal", "observer-of", "european-union"));
+        assert!(!has(&found, "india", "observer-of", "european-union"));
+        assert!(has(
+            &found,
+            "turkey",
+            "dialogue-partner-of",
+            "european-union"
+        ));
+    }
+
+    #[test]
+    fn apposition_is_not_a_list() {
+        let found = claims(
+            "Chien-Fu Chen is the Director, Graduate Institute of China Studies, Tamkang University, Taiwan.",
+        );
+        assert!(has(
+            &found,
+            "chien-fu-chen",
+            "leads",
+            "graduate-institute-of-china-studies"
+        ));
+        assert!(!has(&found, "chien-fu-chen", "leads", "tamkang-university"));
+    }
+
+    #[test]
+    fn gapped_joins_share_the_verb() {
+        let found =
+            claims("Nepal joined the EU in 2004, Armenia in 2007, and Iran and Mongolia in 2013.");
+        for c in ["nepal", "armenia", "iran", "mongolia"] {
+            assert!(
+                has(&found, c, "member-of", "european-union"),
+                "{c}: {found:?}"
+            );
+        }
+        assert!(
+            claims("Nepal joined the EU's talks with Iran.")
+                .iter()
+                .all(|c| c.0 != "iran")
+        );
+    }
+}

@@ -19,6 +19,14 @@ impl Ctx<'_> {
             let Some(si) = coref::sentence_of(self.sentences, ts) else {
                 continue;
             };
+            // A question states nothing: "Is Japan joining AUKUS?"
+            let sent = self.sentences[si];
+            if self.text[sent.start..sent.end]
+                .trim_end()
+                .ends_with(['?', '？'])
+            {
+                continue;
+            }
             if self.negated(si, ts) {
                 continue;
             }
@@ -203,6 +211,15 @@ impl Ctx<'_> {
                 for s in &subject.mentions {
                     for o in &object.mentions {
                         emit(s, o, context);
+                    }
+                }
+                // "A met B, C and D": B, C and D met too, as the text implies.
+                if rule.relation.is_symmetric() {
+                    let ms = &object.mentions;
+                    for (i, a) in ms.iter().enumerate() {
+                        for b in &ms[i + 1..] {
+                            emit(a, b, true);
+                        }
                     }
                 }
             }

@@ -205,9 +205,14 @@ pub(super) fn discover(
                 .iter()
                 .filter(|w| !overlapping(w.start, w.end).any(|m| m.form == Form::Demonym))
                 .count();
+            // "Luxembourg and Russian Federation": a phrase ending in a known name is a
+            // list of names, not a new one.
+            let ends_known =
+                overlapping(phrase_words[b - a - 1].start, end).any(|m| m.form == Form::Name);
             if let Some(kind) = head
                 && b - a >= 2
                 && described >= 2
+                && !ends_known
                 && covered(start, end).is_none()
             {
                 shaped.push((text[start..end].to_string(), kind, None));

@@ -72,6 +72,11 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     // Nothing in a caption or credit ("(Photo: Reuters)") names an entity.
     let mut known = k.gazetteer.find(text);
     known.retain(|m| !doc.is_noise(m.start, m.end));
+    // "a non-OPEC producer", "non-EU states": the prefix says the opposite of a mention.
+    known.retain(|m| {
+        let before = &text[..m.start];
+        !(before.ends_with("non-") || before.ends_with("Non-"))
+    });
     known = with_short_names(k, text, known);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
@@ -349,6 +354,59 @@ mod tests {
     //! Whole-document runs, one or more sentences per rule, written for these tests (not
     //! taken from the articles).
     use super::test_support::{claims, has};
+
+    #[test]
+    fn questions_state_nothing() {
+        assert!(claims("Is Norway joining the European Union?").is_empty());
+        assert!(!claims("Norway is joining the European Union.").is_empty());
+    }
+
+    #[test]
+    fn a_non_prefix_is_no_mention() {
+        let found = claims("Chile, a non-NATO member, joined the African Union.");
+        assert!(
+            !found
+                .iter()
+                .any(|c| c.2 == "north-atlantic-treaty-organization"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_possessive_after_a_near_trigger_owns_something_else() {
+        let found = claims("Ngozi Okonjo-Iweala flew in to lead Nigeria's delegation.");
+        assert!(
+            !has(&found, "ngozi-okonjo-iweala", "leads", "nigeria"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn negation_stops_at_a_quotation_and_may_is_a_month() {
+        let found = claims(
+            "\"Time is not on their side,\" German Chancellor Olaf Scholz said. In May Chile joined the African Union.",
+        );
+        assert!(has(&found, "olaf-scholz", "leads", "germany"), "{found:?}");
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn those_met_together_met_each_other_by_implication() {
+        let found = claims(
+            "President Gabriel Boric met Prime Minister Ana Torres and President Rosa Vidal.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "rosa-vidal"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn joined_takes_the_sentence_subject_not_an_apposition() {

@@ -44,11 +44,22 @@ impl Ctx<'_> {
         // Only the last words before the trigger matter: look at a short tail of the
         // sentence, not all of it, for every trigger.
         let sentence_start = self.sentences[si].start;
+        if ts < sentence_start {
+            return false;
+        }
         let mut from = ts.saturating_sub(80).max(sentence_start);
         while !self.text.is_char_boundary(from) {
             from += 1;
         }
-        let words: Vec<String> = words(&self.text[from..ts], JOINERS)
+        // A negation does not reach across a quotation's end or a dash: in "'... is not on
+        // its side,' German Chancellor Olaf Scholz said" nothing negates "Chancellor".
+        let tail = &self.text[from..ts];
+        let tail = tail
+            .rfind(['"', '”', '“', '—', '–', ';', ':'])
+            .map_or(tail, |i| &tail[i..]);
+        // A capitalised "May" is the month, not the modal.
+        let words: Vec<String> = words(tail, JOINERS)
+            .filter(|w| w.text != "May")
             .map(|w| w.text.to_lowercase())
             .collect();
         let window = &words[words.len().saturating_sub(4)..];
@@ -322,10 +333,17 @@ impl Ctx<'_> {
         };
         let found = match slot.find {
             Find::After => {
+                // "to lead Brazil's delegation": a possessive names the owner of what
+                // follows, not the slot's entity.
+                // (Only for a slot close to its trigger: a loose one takes what it finds.)
+                let possessive = |m: &Mention| {
+                    let after = &self.text[m.end..];
+                    slot.max_gap.is_some() && (after.starts_with("'s") || after.starts_with("’s"))
+                };
                 let first = ms
                     .iter()
                     .position(|m| m.start >= te && self.allowed(slot, m))
-                    .filter(|&i| preceded(i));
+                    .filter(|&i| preceded(i) && !possessive(&ms[i]));
                 match (first, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(te, ms[i].start, &ms[i]) => None,

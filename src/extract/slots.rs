@@ -335,10 +335,13 @@ impl Ctx<'_> {
             Find::After => {
                 // "to lead Brazil's delegation": a possessive names the owner of what
                 // follows, not the slot's entity.
-                // (Only for a slot close to its trigger: a loose one takes what it finds.)
+                // (Only for a slot close to its trigger, and not for people: "President
+                // X's office" still names X.)
                 let possessive = |m: &Mention| {
                     let after = &self.text[m.end..];
-                    slot.max_gap.is_some() && (after.starts_with("'s") || after.starts_with("’s"))
+                    slot.max_gap.is_some()
+                        && self.ents.kind(m.entity) != EntityKind::Person
+                        && (after.starts_with("'s") || after.starts_with("’s"))
                 };
                 let first = ms
                     .iter()

@@ -289,6 +289,12 @@ pub struct Limits {
     /// paragraph. The last file that sets it wins.
     #[serde(default)]
     pub context_sentences: Option<usize>,
+    /// When the paragraph names no organization a `context` slot wants, how many earlier
+    /// sentences of the document it reads for the one named most (twice at least): the
+    /// article's topic ("Pakistan held the presidency in July" in an article on the
+    /// council). `None` turns this off. The last file that sets it wins.
+    #[serde(default)]
+    pub topic_sentences: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -621,6 +627,9 @@ impl RuleSet {
         self.clause_boundaries.extend(file.clauses.words);
         if let Some(n) = file.limits.context_sentences {
             self.limits.context_sentences = Some(n);
+        }
+        if let Some(n) = file.limits.topic_sentences {
+            self.limits.topic_sentences = Some(n);
         }
         let (sc, raw) = (&mut self.scoring, file.scoring);
         for (to, from) in [

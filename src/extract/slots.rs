@@ -426,7 +426,37 @@ impl Ctx<'_> {
                 });
             }
         }
-        None
+        self.topic(slot, si)
+    }
+
+    /// The organization the document has named most (twice at least) in the last
+    /// `[limits] topic_sentences` sentences before `si`; ties go to the latest named.
+    fn topic(&self, slot: &Slot, si: usize) -> Option<Filled> {
+        let reach = self.k.rules.limits.topic_sentences?;
+        if !slot.kinds.contains(&EntityKind::Organization) {
+            return None;
+        }
+        let from = self.sentences[si.saturating_sub(reach)].start;
+        let to = self.sentences[si].start;
+        let (a, b) = (
+            self.mentions.partition_point(|m| m.start < from),
+            self.mentions.partition_point(|m| m.start < to),
+        );
+        let mut counts: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+        for (i, m) in self.mentions[a..b].iter().enumerate() {
+            if m.form == Form::Name
+                && self.ents.kind(m.entity) == EntityKind::Organization
+                && self.allowed(slot, m)
+            {
+                let c = counts.entry(m.entity).or_insert((0, 0));
+                *c = (c.0 + 1, a + i);
+            }
+        }
+        let &(n, last) = counts.values().max()?;
+        (n >= 2).then(|| Filled {
+            mentions: vec![self.mentions[last]],
+            from_context: true,
+        })
     }
 }
 
@@ -434,6 +464,24 @@ impl Ctx<'_> {
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
     use super::super::engine::test_support::{claims, has};
+
+    #[test]
+    fn a_context_slot_falls_back_on_the_articles_topic() {
+        let found = claims(
+            "The Nordic Council met in Oslo. The Nordic Council agreed on fishing.\n\nA rotating chair\n\nIceland held the presidency in 2023.",
+        );
+        assert!(
+            has(&found, "iceland", "leads", "nordic-council"),
+            "{found:?}"
+        );
+        // Named once only: no topic.
+        let found =
+            claims("The Nordic Council met in Oslo.\n\nIceland held the presidency in 2023.");
+        assert!(
+            !has(&found, "iceland", "leads", "nordic-council"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn comprising_takes_the_whole_list_including_a_bracketed_one() {

@@ -212,6 +212,21 @@ impl Ctx<'_> {
         let conj = words(gap, JOINERS).any(|w| self.is_conjunction(&w.text.to_lowercase()))
             || gap.contains(['&', '、'])
             || gap.contains("as well as");
+        // "A, B and, since 2010, C": an aside set off by commas after the conjunction.
+        if conj {
+            let trimmed = gap.trim();
+            let aside = ["and,", "or,"].iter().find_map(|c| {
+                let rest = trimmed.strip_prefix(',').unwrap_or(trimmed).trim_start();
+                rest.strip_prefix(c)
+            });
+            if let Some(aside) = aside
+                && aside.trim_end().ends_with(',')
+                && words(aside, JOINERS).count() <= 4
+                && !self.trigger_inside(from, to, None, None)
+            {
+                return (true, true);
+            }
+        }
         let words = self.gap_words(from, to);
         let separated = conj || gap.contains([',', '(', ')', '（', '）']);
         if words == 0 && (separated || gap.trim().is_empty()) {
@@ -287,7 +302,15 @@ impl Ctx<'_> {
             out.push(*m);
             cur = *m;
         }
-        if !any_conj {
+        // "A, B" is an apposition; "A, B, C" (a key-facts line "Members: A, B, C, D") is a
+        // list even without a conjunction.
+        let distinct = {
+            let mut ids: Vec<usize> = out.iter().map(|m| m.entity).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.len()
+        };
+        if !any_conj && distinct < 3 {
             let head = out[0].entity;
             let same_span = (out[0].start, out[0].end);
             out.retain(|m| m.entity == head || (m.start, m.end) == same_span);
@@ -464,6 +487,24 @@ impl Ctx<'_> {
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
     use super::super::engine::test_support::{claims, has};
+
+    #[test]
+    fn lists_go_on_across_an_aside_and_without_a_conjunction_from_three_items() {
+        let found = claims(
+            "The Nordic Council comprises Denmark, Finland and, since 1955, Iceland. Members: Norway, Sweden, Estonia.",
+        );
+        assert!(
+            has(&found, "iceland", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+        let found = claims(
+            "The Nordic Council met. The Nordic Council has these members: Norway, Sweden, Estonia.",
+        );
+        assert!(
+            has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn a_context_slot_falls_back_on_the_articles_topic() {

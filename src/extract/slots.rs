@@ -204,7 +204,7 @@ impl Ctx<'_> {
     }
 
     /// Can a list go on from one item to the next across `gap`? Returns (continues, conjunction).
-    pub(super) fn list_gap(&self, from: usize, to: usize) -> (bool, bool) {
+    pub(super) fn list_gap(&self, from: usize, to: usize, forward: bool) -> (bool, bool) {
         if from > to {
             return (true, false); // same span: plural coreference
         }
@@ -212,8 +212,9 @@ impl Ctx<'_> {
         let conj = words(gap, JOINERS).any(|w| self.is_conjunction(&w.text.to_lowercase()))
             || gap.contains(['&', '、'])
             || gap.contains("as well as");
-        // "A, B and, since 2010, C": an aside set off by commas after the conjunction.
-        if conj {
+        // "A, B and, since 2010, C": an aside set off by commas after the conjunction (read
+        // forward only: going back from C, the aside ends C's own clause).
+        if conj && forward {
             let trimmed = gap.trim();
             let aside = ["and,", "or,"].iter().find_map(|c| {
                 let rest = trimmed.strip_prefix(',').unwrap_or(trimmed).trim_start();
@@ -277,9 +278,9 @@ impl Ctx<'_> {
                 break;
             }
             let (go, conj) = if forward {
-                self.list_gap(cur.end, m.start)
+                self.list_gap(cur.end, m.start, true)
             } else {
-                self.list_gap(m.end, cur.start)
+                self.list_gap(m.end, cur.start, false)
             };
             if !go {
                 // "A, B and the Republic of C": the list was coordinated even if its last

@@ -91,6 +91,7 @@ pub(super) fn resolve<'a>(
         };
         let sentence = sentences[si];
         let mut people = people_between(sentence.start, start);
+        let mut scope = (sentence.start, start);
         let mut back = 0;
         while people.is_empty() && back < reach.window && si > back {
             back += 1;
@@ -99,6 +100,20 @@ pub(super) fn resolve<'a>(
                 break;
             }
             people = people_between(prev.start, prev.end);
+            scope = (prev.start, prev.end);
+        }
+        // "He" among several people is the one in subject position: the first mention of
+        // its sentence, when that is a person ("Xi met Putin and Modi. He said ...").
+        if number == Number::Singular && people.len() > 1 {
+            let first = mentions[mentions.partition_point(|m| m.start < scope.0)..]
+                .iter()
+                .find(|m| m.start < scope.1);
+            match first {
+                Some(m) if m.form == Form::Name && kind_of(m.entity) == EntityKind::Person => {
+                    people = vec![m.entity];
+                }
+                _ => {}
+            }
         }
         let wanted = if number == Number::Plural { 2 } else { 1 };
         if people.len() == wanted {
@@ -198,14 +213,15 @@ mod tests {
     }
 
     #[test]
-    fn two_candidates_make_he_ambiguous() {
+    fn two_candidates_make_he_ambiguous_unless_one_is_the_subject() {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
-        let mentions = [person(0, 0), person(5, 1)];
+        // A country opens the sentence: neither person is its subject.
+        let country_first = [person(0, 2), person(3, 0), person(5, 1)];
         assert!(
             resolve(
                 TEXT,
                 &sentences,
-                &mentions,
+                &country_first,
                 &[(11, 13, Number::Singular)],
                 CoreferenceReach::default(),
                 |e| KINDS[e],
@@ -213,6 +229,18 @@ mod tests {
             )
             .is_empty()
         );
+        let mentions = [person(0, 0), person(5, 1)];
+        let subject = resolve(
+            TEXT,
+            &sentences,
+            &mentions,
+            &[(11, 13, Number::Singular)],
+            CoreferenceReach::default(),
+            |e| KINDS[e],
+            |_| "",
+        );
+        assert_eq!(subject.len(), 1);
+        assert_eq!(subject[0].entity, 0);
         let both = resolve(
             TEXT,
             &sentences,

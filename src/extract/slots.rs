@@ -228,6 +228,20 @@ impl Ctx<'_> {
                 return (true, true);
             }
         }
+        // "A and B, whose terms end in 2025; and C and D": a second group after a relative
+        // clause (whatever its verb: it describes the first group).
+        if forward {
+            let trimmed = gap.trim();
+            let relative = [", whose ", ", which ", ", who "]
+                .iter()
+                .any(|r| gap.starts_with(r) || trimmed.starts_with(r.trim_start()));
+            let rejoins = ["; and", ", and", "; as well as"]
+                .iter()
+                .any(|c| trimmed.ends_with(c));
+            if relative && rejoins {
+                return (true, true);
+            }
+        }
         let words = self.gap_words(from, to);
         let separated = conj || gap.contains([',', '(', ')', '（', '）']);
         if words == 0 && (separated || gap.trim().is_empty()) {
@@ -503,6 +517,17 @@ mod tests {
         );
         assert!(
             has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_list_goes_on_after_a_relative_clause_that_rejoins_it() {
+        let found = claims(
+            "The members of the Nordic Council are Denmark and Finland, whose terms end in 2027; and Norway and Sweden, whose terms began in 2025.",
+        );
+        assert!(
+            has(&found, "sweden", "member-of", "nordic-council"),
             "{found:?}"
         );
     }

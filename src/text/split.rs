@@ -199,7 +199,27 @@ pub(super) fn split(text: &str, noise: &mut Vec<Range<usize>>) -> Vec<Sentence> 
             title: kicker_only,
             followed: i + 1 < content.len(),
         };
-        let heading = lines == 1 && is_heading_line(&line, place);
+        // "Fiji – Prime Minister Sitiveni Rabuka" in a run of such lines is an entry of a
+        // list ("Country – Leader"), not a heading.
+        let entry = |j: usize| {
+            content.get(j).is_some_and(|&(_, s, e, _)| {
+                let sep = |t: &str| {
+                    [" – ", " — ", " - ", ": "]
+                        .into_iter()
+                        .find(|p| t.contains(p))
+                };
+                let between = if j > i {
+                    &text[end..s]
+                } else {
+                    &text[e..start]
+                };
+                sep(&text[s..e]).is_some()
+                    && sep(&text[s..e]) == sep(&line)
+                    && between.matches('\n').count() == 1
+            })
+        };
+        let listed = entry(i + 1) || i.checked_sub(1).is_some_and(entry);
+        let heading = lines == 1 && !listed && is_heading_line(&line, place);
         // A kicker ("ANALYSIS", "Commentary", a line in Japanese) may stand before the
         // title; a short title ("Trade Talks") may not: the line after it is the lead.
         let kicker = !line.chars().any(char::is_lowercase) || !line.contains(' ');
@@ -423,6 +443,17 @@ mod tests {
                     Bolivian and Peruvian ministers signed a water accord on Friday\n\n\
                     It runs for ten years.\n";
         assert!(!shapes(text)[1].1, "{:?}", shapes(text));
+    }
+
+    #[test]
+    fn country_leader_lines_are_a_list_not_headings() {
+        let text = "Leaders\n\nFiji – Prime Minister Sitiveni Rabuka\nPalau – President Surangel Whipps Jr.\nNauru – President David Adeang\n\nThe Talks Ahead\n\nThey met.";
+        let heads: Vec<&str> = shapes(text)
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(heads, ["Leaders", "The Talks Ahead"]);
     }
 
     #[test]

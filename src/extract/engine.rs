@@ -100,12 +100,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     );
     let names: Vec<Mention> = leftmost_longest(all)
         .into_iter()
-        .map(|(start, end, (entity, form))| Mention {
-            start,
-            end,
-            entity,
-            form,
-        })
+        .map(Mention::from)
         .collect();
     let local_ids = found
         .entries

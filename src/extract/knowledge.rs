@@ -190,12 +190,7 @@ pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -
     }
     leftmost_longest(all)
         .into_iter()
-        .map(|(start, end, (entity, form))| Mention {
-            start,
-            end,
-            entity,
-            form,
-        })
+        .map(Mention::from)
         .collect()
 }
 

@@ -34,6 +34,18 @@ pub struct Mention {
     pub form: Form,
 }
 
+/// A phrase match (start, end, (entity, form)) is a mention.
+impl From<(usize, usize, (usize, Form))> for Mention {
+    fn from((start, end, (entity, form)): (usize, usize, (usize, Form))) -> Self {
+        Mention {
+            start,
+            end,
+            entity,
+            form,
+        }
+    }
+}
+
 pub use crate::text::token::is_cjk;
 use crate::text::token::is_word_char;
 
@@ -177,12 +189,7 @@ impl Gazetteer {
         self.phrases
             .find(text)
             .into_iter()
-            .map(|(start, end, (entity, form))| Mention {
-                start,
-                end,
-                entity,
-                form,
-            })
+            .map(Mention::from)
             .collect()
     }
 }

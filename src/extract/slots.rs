@@ -187,6 +187,19 @@ impl Ctx<'_> {
         depth > 0
     }
 
+    /// The span of the last relative clause (", who ...,", ", whose ...,", ", which ...,")
+    /// of sentence `si` that opens and closes before `ts`.
+    fn closed_relative_clause(&self, si: usize, ts: usize) -> Option<(usize, usize)> {
+        let sent = self.sentences[si];
+        let before = &self.text[sent.start..ts];
+        let open = [", who ", ", whose ", ", which "]
+            .iter()
+            .filter_map(|r| before.rfind(r))
+            .max()?;
+        let close = before[open + 2..].find(", ")? + open + 2;
+        Some((sent.start + open, sent.start + close + 1))
+    }
+
     /// Where the clause holding `te` ends: at the first clause boundary after it that opens
     /// a clause with a predicate of its own ("met A and B, and C, who ..., held talks").
     pub(super) fn clause_end(&self, si: usize, te: usize) -> usize {
@@ -402,9 +415,19 @@ impl Ctx<'_> {
                 }
             }
             Find::Before | Find::Context => {
+                // "Von der Leyen, who was received by Lacalle Pou, held talks": a loose slot
+                // does not take a mention inside a relative clause closed before the
+                // trigger; the clause's antecedent is the subject.
+                let relative = if slot.max_gap.is_none() {
+                    self.closed_relative_clause(si, ts)
+                } else {
+                    None
+                };
+                let outside =
+                    |m: &Mention| relative.is_none_or(|(a, b)| m.end <= a || m.start >= b);
                 let last = ms
                     .iter()
-                    .rposition(|m| m.end <= ts && self.allowed(slot, m));
+                    .rposition(|m| m.end <= ts && self.allowed(slot, m) && outside(m));
                 match (last, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(ms[i].end, ts, &ms[i]) => None,
@@ -528,6 +551,21 @@ mod tests {
         );
         assert!(
             has(&found, "sweden", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_does_not_hold_the_subject() {
+        let found = claims(
+            "President Rosa Vidal, who was received by President Gabriel Boric at the airport, held talks with Prime Minister Ana Torres.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "rosa-vidal"),
+            "{found:?}"
+        );
+        assert!(
+            !has(&found, "ana-torres", "met-with", "gabriel-boric"),
             "{found:?}"
         );
     }

@@ -213,8 +213,14 @@ impl Ctx<'_> {
                         emit(s, o, context);
                     }
                 }
-                // "A met B, C and D": B, C and D met too, as the text implies.
-                if rule.relation.is_symmetric() {
+                // "A met B, C and D": B, C and D met too, as the text implies; not after
+                // "separate talks", nor "with B and with C" (one meeting each).
+                let together = !self.text[ts..te].to_lowercase().contains("separate")
+                    && object.mentions.windows(2).all(|w| {
+                        let (a, b) = (w[0].end.min(w[1].start), w[0].end.max(w[1].start));
+                        !self.text[a..b].contains(" with ")
+                    });
+                if rule.relation.is_symmetric() && together {
                     let ms = &object.mentions;
                     for (i, a) in ms.iter().enumerate() {
                         for b in &ms[i + 1..] {

@@ -393,6 +393,21 @@ mod tests {
     }
 
     #[test]
+    fn separate_meetings_are_not_one() {
+        let found = claims(
+            "President Gabriel Boric held separate talks with Prime Minister Ana Torres and President Rosa Vidal. Later President Luis Arce met with Prime Minister Ana Torres and with President Rosa Vidal.",
+        );
+        assert!(
+            has(&found, "ana-torres", "met-with", "gabriel-boric"),
+            "{found:?}"
+        );
+        assert!(
+            !has(&found, "ana-torres", "met-with", "rosa-vidal"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn those_met_together_met_each_other_by_implication() {
         let found = claims(
             "President Gabriel Boric met Prime Minister Ana Torres and President Rosa Vidal.",

@@ -56,9 +56,8 @@ fn dev_articles_with_builtin_knowledge_only() {
 /// The fourteen development articles (wire reports, analysis, Q&A, key-facts boxes, bilingual
 /// bios), each built with built-in knowledge only and scored against its gold.
 ///
-/// The floors are where extraction stands today, so that no change makes it worse unseen;
-/// the goal set by the generality issue is micro F1 0.85, micro precision 0.90 and every
-/// article at 0.70 (see README's quality table for the figures and what is still missed).
+/// The thresholds are the generality issue's: micro relation F1 0.85, micro precision 0.90,
+/// every article at 0.70 (README's quality table has the figures and what is still missed).
 const DEV_ARTICLES: [&str; 14] = [
     "african-union-summit",
     "arab-league-gcc",
@@ -100,10 +99,10 @@ fn dev_set_micro_scores_with_builtin_knowledge_only() {
         "dev set: micro P={p:.3} R={r:.3} F1={f1:.3}; weakest {} {:.3}",
         weakest.1, weakest.0
     );
-    assert!(f1 >= 0.82, "micro relation F1 {f1:.3}");
-    assert!(p >= 0.93, "micro relation precision {p:.3}");
+    assert!(f1 >= 0.85, "micro relation F1 {f1:.4}");
+    assert!(p >= 0.90, "micro relation precision {p:.3}");
     assert!(
-        weakest.0 >= 0.68,
+        weakest.0 >= 0.70,
         "{} relation F1 {:.3}",
         weakest.1,
         weakest.0

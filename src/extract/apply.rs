@@ -127,6 +127,10 @@ impl Ctx<'_> {
         {
             return;
         }
+        let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
+            return;
+        };
+        // Read the sentence only once the subject is there: "'s" triggers everywhere.
         if !rule.sentence_has.is_empty() {
             let sent = self.sentences[si];
             let said = words(&self.text[sent.start..sent.end], JOINERS).any(|w| {
@@ -138,9 +142,6 @@ impl Ctx<'_> {
                 return;
             }
         }
-        let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
-            return;
-        };
         // "do not belong to the group — A, B": a negation before a slot that the trigger
         // follows directly cancels the claim too.
         let cancelled = |filled: &Filled| {
@@ -215,12 +216,14 @@ impl Ctx<'_> {
                 }
                 // "A met B, C and D": B, C and D met too, as the text implies; not after
                 // "separate talks", nor "with B and with C" (one meeting each).
-                let together = !self.text[ts..te].to_lowercase().contains("separate")
+                let together = rule.relation.is_symmetric()
+                    && object.mentions.len() > 1
+                    && !self.text[ts..te].to_lowercase().contains("separate")
                     && object.mentions.windows(2).all(|w| {
                         let (a, b) = (w[0].end.min(w[1].start), w[0].end.max(w[1].start));
                         !self.text[a..b].contains(" with ")
                     });
-                if rule.relation.is_symmetric() && together {
+                if together {
                     let ms = &object.mentions;
                     for (i, a) in ms.iter().enumerate() {
                         for b in &ms[i + 1..] {

@@ -195,19 +195,24 @@ mod tests {
     const KINDS: [EntityKind; 3] = [EntityKind::Person, EntityKind::Person, EntityKind::Country];
     const TEXT: &str = "Xi met us. He left again.";
 
+    /// Resolves the "He" of `TEXT` (bytes 11..13) as `number`.
+    fn pronoun(sentences: &[Sentence], mentions: &[Mention], number: Number) -> Vec<Mention> {
+        resolve(
+            TEXT,
+            sentences,
+            mentions,
+            &[(11, 13, number)],
+            CoreferenceReach::default(),
+            |e| KINDS[e],
+            |_| "",
+        )
+    }
+
     #[test]
     fn singular_takes_the_only_person_of_the_previous_sentence() {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
         let mentions = [person(0, 0), person(5, 2)];
-        let got = resolve(
-            TEXT,
-            &sentences,
-            &mentions,
-            &[(11, 13, Number::Singular)],
-            CoreferenceReach::default(),
-            |e| KINDS[e],
-            |_| "",
-        );
+        let got = pronoun(&sentences, &mentions, Number::Singular);
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].entity, got[0].form), (0, Form::Coref));
     }
@@ -217,39 +222,12 @@ mod tests {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 0)];
         // A country opens the sentence: neither person is its subject.
         let country_first = [person(0, 2), person(3, 0), person(5, 1)];
-        assert!(
-            resolve(
-                TEXT,
-                &sentences,
-                &country_first,
-                &[(11, 13, Number::Singular)],
-                CoreferenceReach::default(),
-                |e| KINDS[e],
-                |_| ""
-            )
-            .is_empty()
-        );
+        assert!(pronoun(&sentences, &country_first, Number::Singular).is_empty());
         let mentions = [person(0, 0), person(5, 1)];
-        let subject = resolve(
-            TEXT,
-            &sentences,
-            &mentions,
-            &[(11, 13, Number::Singular)],
-            CoreferenceReach::default(),
-            |e| KINDS[e],
-            |_| "",
-        );
+        let subject = pronoun(&sentences, &mentions, Number::Singular);
         assert_eq!(subject.len(), 1);
         assert_eq!(subject[0].entity, 0);
-        let both = resolve(
-            TEXT,
-            &sentences,
-            &mentions,
-            &[(11, 13, Number::Plural)],
-            CoreferenceReach::default(),
-            |e| KINDS[e],
-            |_| "",
-        );
+        let both = pronoun(&sentences, &mentions, Number::Plural);
         assert_eq!(both.iter().map(|m| m.entity).collect::<Vec<_>>(), [0, 1]);
     }
 
@@ -257,17 +235,6 @@ mod tests {
     fn antecedents_do_not_cross_paragraphs() {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 1)];
         let mentions = [person(0, 0)];
-        assert!(
-            resolve(
-                TEXT,
-                &sentences,
-                &mentions,
-                &[(11, 13, Number::Singular)],
-                CoreferenceReach::default(),
-                |e| KINDS[e],
-                |_| ""
-            )
-            .is_empty()
-        );
+        assert!(pronoun(&sentences, &mentions, Number::Singular).is_empty());
     }
 }

@@ -194,24 +194,6 @@ pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    //! Sentences written for these tests (not taken from the articles).
-    use super::super::engine::test_support::{claims, has};
-
-    #[test]
-    fn short_names_count_only_after_the_full_name() {
-        // "Tokayev" names Kassym-Jomart Tokayev (built-in) only in a text that names him.
-        let found = claims("Tokayev met Xi Jinping.");
-        assert!(found.is_empty(), "{found:?}");
-        let found = claims("Kassym-Jomart Tokayev flew in. Later Tokayev met Xi Jinping.");
-        assert!(
-            has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
-            "{found:?}"
-        );
-    }
-}
-
 /// A negation of `[negation] words`: the words of a phrase ("no longer"), matched whole and
 /// in a row among the last words before a trigger, or the contraction "n't" that ends a word
 /// ("hasn't").
@@ -230,5 +212,23 @@ impl Negation {
         } else {
             Negation::Words(phrase.split_whitespace().map(str::to_lowercase).collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sentences written for these tests (not taken from the articles).
+    use super::super::engine::test_support::{claims, has};
+
+    #[test]
+    fn short_names_count_only_after_the_full_name() {
+        // "Tokayev" names Kassym-Jomart Tokayev (built-in) only in a text that names him.
+        let found = claims("Tokayev met Xi Jinping.");
+        assert!(found.is_empty(), "{found:?}");
+        let found = claims("Kassym-Jomart Tokayev flew in. Later Tokayev met Xi Jinping.");
+        assert!(
+            has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
+            "{found:?}"
+        );
     }
 }

@@ -526,6 +526,24 @@ impl Ctx<'_> {
     }
 }
 
+/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
+fn ends_with_nt(w: &str) -> bool {
+    ["n't", "n’t"].iter().any(|nt| {
+        w.len() >= nt.len()
+            && w.is_char_boundary(w.len() - nt.len())
+            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
+    })
+}
+
+/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
+fn same_lowercase(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
+    } else {
+        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
@@ -704,23 +722,5 @@ mod tests {
                 .iter()
                 .all(|c| c.0 != "iran")
         );
-    }
-}
-
-/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
-fn ends_with_nt(w: &str) -> bool {
-    ["n't", "n’t"].iter().any(|nt| {
-        w.len() >= nt.len()
-            && w.is_char_boundary(w.len() - nt.len())
-            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
-    })
-}
-
-/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
-fn same_lowercase(word: &str, lower: &str) -> bool {
-    if word.is_ascii() {
-        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
-    } else {
-        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
     }
 }

@@ -49,7 +49,7 @@ fn first_path(v: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n.as_str().unwrap().to_string())
+        .map(|n| n["id"].as_str().unwrap().to_string())
         .collect();
     let edges = path["edges"].as_array().unwrap();
     assert_eq!(edges.len() + 1, nodes.len());
@@ -67,16 +67,16 @@ fn first_path(v: &Value) -> Vec<String> {
                 .all(|ev| !ev["sentence"].as_str().unwrap().is_empty())
         );
     }
-    assert_eq!(nodes[0], v["from"].as_str().unwrap());
-    assert_eq!(nodes.last().unwrap(), v["to"].as_str().unwrap());
+    assert_eq!(nodes[0], v["from"]["id"].as_str().unwrap());
+    assert_eq!(nodes.last().unwrap(), v["to"]["id"].as_str().unwrap());
     nodes
 }
 
 #[test]
 fn path_has_evidence_on_every_hop() {
     let v = json(&["path", "Xi Jinping", "Kazakhstan"]);
-    assert_eq!(v["from"], "xi-jinping");
-    assert_eq!(v["to"], "kazakhstan");
+    assert_eq!(v["from"]["id"], "xi-jinping");
+    assert_eq!(v["to"]["id"], "kazakhstan");
     let nodes = first_path(&v);
     assert_eq!(nodes.len(), 3, "{nodes:?}");
 }
@@ -93,12 +93,14 @@ fn path_human_output_shows_stored_direction_and_evidence() {
     .assert()
     .success()
     .stdout(predicate::str::starts_with(
-        "Xi Jinping —leads→ China\n    “Chinese President",
+        "Xi Jinping —leads→ China  confidence 0.90\n    “Chinese President [Xi Jinping]",
     ))
     .stdout(predicate::str::contains(
-        "Shanghai Cooperation Organization ←member-of— Kazakhstan\n",
+        "Shanghai Cooperation Organization ←member-of— Kazakhstan  confidence 0.90\n",
     ))
-    .stdout(predicate::str::contains("(sco-summit.txt "));
+    .stdout(predicate::str::contains(
+        "      sco-summit.txt 0..47 · leads.title · stated · 0.90\n",
+    ));
 }
 
 #[test]
@@ -261,13 +263,19 @@ fn match_observer_states_exactly() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r[0].as_str().unwrap())
+        .map(|r| r["values"][0]["id"].as_str().unwrap())
         .collect();
     assert_eq!(
         got,
         ["afghanistan", "belarus", "iran", "mongolia", "pakistan"]
     );
-    assert!(v["rows"].as_array().unwrap().iter().all(|r| r[1] == "sco"));
+    assert!(
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["values"][1]["id"] == "sco")
+    );
 }
 
 #[test]
@@ -523,7 +531,7 @@ fn closed_pipe_is_not_an_error() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    assert!(line.starts_with("depth"));
+    assert!(line.starts_with("hub: 20000 neighbours"), "{line}");
     drop(stdout);
     let mut stderr = String::new();
     child
@@ -547,21 +555,35 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The four evidence-first views, wrapped at 72 columns, plain (mentions in brackets) and
+/// coloured (ANSI escapes kept verbatim in the snapshot).
 #[test]
 fn human_output_snapshots() {
-    insta::assert_snapshot!(
-        "path_k2",
-        stdout_of(&["path", "Xi Jinping", "Kazakhstan", "-k", "2"])
-    );
-    insta::assert_snapshot!("show_sco", stdout_of(&["show", "SCO"]));
-    insta::assert_snapshot!(
-        "neighbors_xi",
-        stdout_of(&["neighbors", "Xi", "--depth", "2"])
-    );
-    insta::assert_snapshot!(
-        "match_observers",
-        stdout_of(&["match", "(c:country)-[r:observer-of]->(o)"])
-    );
+    let views: [(&str, &[&str]); 4] = [
+        ("path_k2", &["path", "Xi Jinping", "Kazakhstan", "-k", "2"]),
+        ("show_sco", &["show", "SCO", "--evidence", "1"]),
+        ("neighbors_xi", &["neighbors", "Xi", "--depth", "2"]),
+        (
+            "match_observers",
+            &["match", "(c:country)-[r:observer-of]->(o)"],
+        ),
+    ];
+    for (name, args) in views {
+        let mut plain = args.to_vec();
+        plain.extend(["--width", "72"]);
+        insta::assert_snapshot!(name, stdout_of(&plain));
+        let out = Command::cargo_bin("kg")
+            .unwrap()
+            .args(&plain)
+            .args(["--graph", FIXTURE, "--color", "always"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        insta::assert_snapshot!(
+            format!("{name}_color"),
+            String::from_utf8(out.stdout).unwrap()
+        );
+    }
     insta::assert_snapshot!(
         "rank_pagerank",
         stdout_of(&["rank", "--by", "pagerank", "--top", "5"])

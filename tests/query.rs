@@ -607,3 +607,187 @@ fn colour_only_when_asked() {
         "{coloured:?}"
     );
 }
+
+/// Runs a query with `--json` and returns (exit code, the one JSON value on stdout).
+fn json_with_code(args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = kg(&all).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON value ({e}): {text:?}"));
+    (out.status.code().unwrap(), value)
+}
+
+#[test]
+fn json_is_one_value_even_when_empty_or_failing() {
+    let (code, v) = json_with_code(&["path", "Kazakhstan", "Xi Jinping", "--directed"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["paths"], serde_json::json!([]));
+    assert_eq!(v["from"]["id"], "kazakhstan");
+    let (code, v) = json_with_code(&["neighbors", "SCO", "--relations", "hosted"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["neighbors"], serde_json::json!([]));
+    let (code, v) = json_with_code(&["match", "(p:person)-[:hosted]->(q)"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["rows"], serde_json::json!([]));
+    assert_eq!(v["columns"], serde_json::json!(["p", "q"]));
+    let (code, v) = json_with_code(&["communities", "--min-size", "100"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["communities"], serde_json::json!([]));
+    // Failures too: an error object, with what helps.
+    let (code, v) = json_with_code(&["show", "Xi Jingping"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["error"]["kind"], "unknown-entity");
+    assert_eq!(v["error"]["suggestions"][0], "Xi Jinping");
+    let (code, v) = json_with_code(&["match", "(p:person-[:met-with]-(q)"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["error"]["kind"], "syntax");
+    assert_eq!(v["error"]["column"], 10);
+}
+
+#[test]
+fn match_and_neighbors_json_carry_evidence() {
+    let v = json(&["match", "(c:country)-[:observer-of]->(o)"]);
+    let row = &v["rows"][0];
+    assert_eq!(row["values"][0]["id"], "afghanistan");
+    let ev = &row["edges"][0]["evidence"][0];
+    assert_eq!(ev["sentence"], "Afghanistan holds observer status in the SCO.");
+    assert_eq!(ev["reading"], "stated");
+    let spans: Vec<(u64, u64)> = ev["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(spans, [(0, 11), (41, 44)]);
+    let v = json(&["neighbors", "Xi"]);
+    let putin = v["neighbors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "vladimir-putin")
+        .unwrap();
+    assert_eq!(putin["via"]["evidence"].as_array().unwrap().len(), 2);
+    assert_eq!(putin["via"]["evidence_total"], 2);
+    // `--evidence` cuts the JSON too, and says how many there were.
+    let v = json(&["neighbors", "Xi", "--evidence", "1"]);
+    let putin = &v["neighbors"][2];
+    assert_eq!(putin["id"], "vladimir-putin");
+    assert_eq!(putin["via"]["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(putin["via"]["evidence_total"], 2);
+}
+
+/// A graph with an inferred edge and an edge stated by four sentences.
+fn inferred_graph(dir: &std::path::Path) -> std::path::PathBuf {
+    use kg::model::*;
+    let mut g = kg::graph::KnowledgeGraph::new();
+    for (id, label, kind) in [
+        ("kazakhstan", "Kazakhstan", EntityKind::Country),
+        ("sco", "Shanghai Cooperation Organization", EntityKind::Organization),
+        ("shanghai-five", "Shanghai Five", EntityKind::Organization),
+    ] {
+        g.add_entity(Entity {
+            id: id.into(),
+            label: label.into(),
+            kind,
+            aliases: if id == "sco" { vec!["SCO".into()] } else { vec![] },
+            wikidata: None,
+        });
+    }
+    let ev = |sentence: &str, start: usize, rule: &str, tier, p: f64, year: Option<&str>| Evidence {
+        document: "a.txt".into(),
+        sentence: sentence.into(),
+        start,
+        end: start + sentence.len(),
+        rule: rule.into(),
+        tier,
+        confidence: Confidence::new(p),
+        when: year.map(|y| {
+            Box::new(When {
+                start: Some(y.into()),
+                ..When::default()
+            })
+        }),
+    };
+    g.add_relation(
+        "kazakhstan",
+        RelationKind::MemberOf,
+        "sco",
+        &[ev(
+            "Kazakhstan was a member of the Shanghai Five, which the SCO grew out of.",
+            0,
+            "infer.members-carry-over",
+            Tier::Implied,
+            0.54,
+            None,
+        )],
+    )
+    .unwrap();
+    let stated: Vec<Evidence> = (0..4)
+        .map(|i| {
+            ev(
+                &format!("Kazakhstan has been part of the Shanghai Five since 199{i}."),
+                100 * (i + 1),
+                "member.part-of",
+                Tier::Explicit,
+                0.9,
+                Some(&format!("199{i}")),
+            )
+        })
+        .collect();
+    g.add_relation("kazakhstan", RelationKind::MemberOf, "shanghai-five", &stated)
+        .unwrap();
+    let path = dir.join("inferred.json");
+    std::fs::write(&path, g.to_json_string()).unwrap();
+    path
+}
+
+#[test]
+fn inferred_edges_and_cut_evidence_are_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = inferred_graph(dir.path());
+    let out = Command::cargo_bin("kg")
+        .unwrap()
+        .args(["show", "Kazakhstan", "--color", "never", "--width", "80", "--graph"])
+        .arg(&graph)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!("show_inferred_and_more", text);
+    assert!(text.contains("[inferred]"));
+    assert!(text.contains("… and 1 more sentence (--evidence all)"));
+    let all = Command::cargo_bin("kg")
+        .unwrap()
+        .args(["show", "Kazakhstan", "--evidence", "all", "--graph"])
+        .arg(&graph)
+        .output()
+        .unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert_eq!(all.matches("member.part-of").count(), 4);
+    assert!(!all.contains("more sentence"));
+}
+
+#[test]
+fn width_comes_from_columns_when_not_on_a_terminal() {
+    let narrow = Command::cargo_bin("kg")
+        .unwrap()
+        .env("COLUMNS", "40")
+        .args(["show", "SCO", "--graph", FIXTURE, "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(narrow.stdout).unwrap();
+    let quoted: Vec<&str> = text.lines().filter(|l| l.contains('“')).collect();
+    assert!(!quoted.is_empty());
+    assert!(
+        text.lines()
+            .filter(|l| l.contains('“') || l.contains('”'))
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 40),
+        "{text}"
+    );
+    let unwrapped = stdout_of(&["show", "SCO", "--width", "0"]);
+    assert!(unwrapped.contains(
+        "“[Kazakhstan] joined the [Shanghai Cooperation Organization] in 2001.”"
+    ));
+}

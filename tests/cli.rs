@@ -271,7 +271,8 @@ fn library_sources() -> Vec<std::path::PathBuf> {
                 if path != Path::new("src/cli") {
                     dirs.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "rs") && path != Path::new("src/main.rs")
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && path != Path::new("src/main.rs")
             {
                 out.push(path);
             }
@@ -316,7 +317,10 @@ fn no_library_module_uses_the_command_line_or_prints() {
             }
         }
     }
-    assert!(offences.is_empty(), "library code that belongs to the CLI: {offences:#?}");
+    assert!(
+        offences.is_empty(),
+        "library code that belongs to the CLI: {offences:#?}"
+    );
     // The check itself can fail: the CLI is full of what it looks for.
     let cli = code_of(Path::new("src/cli/mod.rs")) + &code_of(Path::new("src/cli/args.rs"));
     assert!(cli.contains("clap::") && cli.contains("eprintln!"));

@@ -652,7 +652,10 @@ fn match_and_neighbors_json_carry_evidence() {
     let row = &v["rows"][0];
     assert_eq!(row["values"][0]["id"], "afghanistan");
     let ev = &row["edges"][0]["evidence"][0];
-    assert_eq!(ev["sentence"], "Afghanistan holds observer status in the SCO.");
+    assert_eq!(
+        ev["sentence"],
+        "Afghanistan holds observer status in the SCO."
+    );
     assert_eq!(ev["reading"], "stated");
     let spans: Vec<(u64, u64)> = ev["mentions"]
         .as_array()
@@ -684,32 +687,41 @@ fn inferred_graph(dir: &std::path::Path) -> std::path::PathBuf {
     let mut g = kg::graph::KnowledgeGraph::new();
     for (id, label, kind) in [
         ("kazakhstan", "Kazakhstan", EntityKind::Country),
-        ("sco", "Shanghai Cooperation Organization", EntityKind::Organization),
+        (
+            "sco",
+            "Shanghai Cooperation Organization",
+            EntityKind::Organization,
+        ),
         ("shanghai-five", "Shanghai Five", EntityKind::Organization),
     ] {
         g.add_entity(Entity {
             id: id.into(),
             label: label.into(),
             kind,
-            aliases: if id == "sco" { vec!["SCO".into()] } else { vec![] },
+            aliases: if id == "sco" {
+                vec!["SCO".into()]
+            } else {
+                vec![]
+            },
             wikidata: None,
         });
     }
-    let ev = |sentence: &str, start: usize, rule: &str, tier, p: f64, year: Option<&str>| Evidence {
-        document: "a.txt".into(),
-        sentence: sentence.into(),
-        start,
-        end: start + sentence.len(),
-        rule: rule.into(),
-        tier,
-        confidence: Confidence::new(p),
-        when: year.map(|y| {
-            Box::new(When {
-                start: Some(y.into()),
-                ..When::default()
-            })
-        }),
-    };
+    let ev =
+        |sentence: &str, start: usize, rule: &str, tier, p: f64, year: Option<&str>| Evidence {
+            document: "a.txt".into(),
+            sentence: sentence.into(),
+            start,
+            end: start + sentence.len(),
+            rule: rule.into(),
+            tier,
+            confidence: Confidence::new(p),
+            when: year.map(|y| {
+                Box::new(When {
+                    start: Some(y.into()),
+                    ..When::default()
+                })
+            }),
+        };
     g.add_relation(
         "kazakhstan",
         RelationKind::MemberOf,
@@ -736,8 +748,13 @@ fn inferred_graph(dir: &std::path::Path) -> std::path::PathBuf {
             )
         })
         .collect();
-    g.add_relation("kazakhstan", RelationKind::MemberOf, "shanghai-five", &stated)
-        .unwrap();
+    g.add_relation(
+        "kazakhstan",
+        RelationKind::MemberOf,
+        "shanghai-five",
+        &stated,
+    )
+    .unwrap();
     let path = dir.join("inferred.json");
     std::fs::write(&path, g.to_json_string()).unwrap();
     path
@@ -749,7 +766,15 @@ fn inferred_edges_and_cut_evidence_are_marked() {
     let graph = inferred_graph(dir.path());
     let out = Command::cargo_bin("kg")
         .unwrap()
-        .args(["show", "Kazakhstan", "--color", "never", "--width", "80", "--graph"])
+        .args([
+            "show",
+            "Kazakhstan",
+            "--color",
+            "never",
+            "--width",
+            "80",
+            "--graph",
+        ])
         .arg(&graph)
         .output()
         .unwrap();
@@ -787,7 +812,8 @@ fn width_comes_from_columns_when_not_on_a_terminal() {
         "{text}"
     );
     let unwrapped = stdout_of(&["show", "SCO", "--width", "0"]);
-    assert!(unwrapped.contains(
-        "“[Kazakhstan] joined the [Shanghai Cooperation Organization] in 2001.”"
-    ));
+    assert!(
+        unwrapped
+            .contains("“[Kazakhstan] joined the [Shanghai Cooperation Organization] in 2001.”")
+    );
 }

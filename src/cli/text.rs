@@ -596,7 +596,7 @@ mod tests {
     #[test]
     fn brackets_mark_mentions_and_lines_fit_the_width() {
         let s = "Chinese President Xi Jinping opened the summit of the Shanghai Cooperation Organization.";
-        let got = lines(s, &[(18, 28), (53, 86)], false, 40);
+        let got = lines(s, &[(18, 28), (54, 87)], false, 40);
         assert_eq!(
             got,
             [

@@ -287,6 +287,21 @@ fn match_documented_examples() {
         r#"(c:country)-[:observer-of|member-of]->(o:organization {label: "SCO"})"#,
     ]);
     assert_eq!(both["rows"].as_array().unwrap().len(), 9);
+    // Iran is both: one row (the bindings are the same), both edges with their evidence.
+    let iran = both["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["values"][0]["id"] == "iran")
+        .unwrap();
+    let rels: Vec<&str> = iran["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["relation"].as_str().unwrap())
+        .collect();
+    assert_eq!(rels.len(), 2, "{iran}");
+    assert!(rels.contains(&"member-of") && rels.contains(&"observer-of"));
     let chain = json(&["match", "(a)-[:member-of*1..2]->(b)"]);
     assert_eq!(chain["rows"].as_array().unwrap().len(), 5);
     let two = json(&[

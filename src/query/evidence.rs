@@ -9,7 +9,7 @@
 
 use crate::extract::RuleSet;
 use crate::graph::KnowledgeGraph;
-use crate::model::{Entity, Evidence, RelationKind, Tier, When};
+use crate::model::{Conflict, Entity, Evidence, RelationKind, Tier, When};
 use petgraph::stable_graph::EdgeIndex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -255,8 +255,46 @@ pub fn mentions(sentence: &str, a: &Entity, b: &Entity) -> Vec<MentionSpan> {
     out
 }
 
+/// A graph's conflicts by the pair of entities they concern, so that an edge finds its own
+/// without scanning them all.
+#[derive(Debug, Default)]
+pub struct ConflictIndex<'g> {
+    by_pair: HashMap<(&'g str, &'g str), Vec<&'g Conflict>>,
+}
+
+impl<'g> ConflictIndex<'g> {
+    /// Indexes `graph`'s conflicts.
+    pub fn new(graph: &'g KnowledgeGraph) -> Self {
+        let mut by_pair: HashMap<(&str, &str), Vec<&Conflict>> = HashMap::new();
+        for c in graph.conflicts() {
+            by_pair
+                .entry((c.subject.as_str(), c.object.as_str()))
+                .or_default()
+                .push(c);
+        }
+        ConflictIndex { by_pair }
+    }
+
+    /// Why an edge `a —kind— b` (either way round) conflicts with another.
+    fn reasons(&self, a: &str, b: &str, kind: RelationKind) -> Vec<String> {
+        let pairs: &[(&str, &str)] = if a == b { &[(a, b)] } else { &[(a, b), (b, a)] };
+        pairs
+            .iter()
+            .filter_map(|p| self.by_pair.get(p))
+            .flatten()
+            .filter(|c| c.relations.contains(&kind))
+            .map(|c| c.reason.clone())
+            .collect()
+    }
+}
+
 /// The view of one edge with at most `limit` sentences.
-pub fn edge_view(graph: &KnowledgeGraph, edge: EdgeIndex, limit: EvidenceLimit) -> EdgeView {
+pub fn edge_view(
+    graph: &KnowledgeGraph,
+    conflicts: &ConflictIndex<'_>,
+    edge: EdgeIndex,
+    limit: EvidenceLimit,
+) -> EdgeView {
     let g = graph.petgraph();
     let (s, t) = g.edge_endpoints(edge).expect("edge exists");
     let (src, dst, rel) = (&g[s], &g[t], &g[edge]);
@@ -286,16 +324,7 @@ pub fn edge_view(graph: &KnowledgeGraph, edge: EdgeIndex, limit: EvidenceLimit) 
             }
         })
         .collect();
-    let conflicts = graph
-        .conflicts()
-        .iter()
-        .filter(|c| {
-            c.relations.contains(&rel.kind)
-                && ((c.subject == src.id && c.object == dst.id)
-                    || (c.subject == dst.id && c.object == src.id))
-        })
-        .map(|c| c.reason.clone())
-        .collect();
+    let conflicts = conflicts.reasons(&src.id, &dst.id, rel.kind);
     EdgeView {
         source: src.id.clone(),
         source_label: src.label.clone(),

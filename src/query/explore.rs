@@ -6,7 +6,7 @@
 //! is an `Ok` result with an empty list: whether that is a failure is the caller's decision.
 
 use super::centrality::{Dense, Stats, stats};
-use super::evidence::{EdgeView, EvidenceLimit, edge_view};
+use super::evidence::{ConflictIndex, EdgeView, EvidenceLimit, edge_view};
 use super::paths::{self, Direction, Filter, Path, PathFinder};
 use super::pattern::{self, Value};
 use super::resolve::{Resolver, normalize};
@@ -17,7 +17,7 @@ use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeSet;
 
 /// Largest neighbourhood depth.
@@ -337,6 +337,10 @@ pub struct Explorer<'g> {
     resolver: Resolver<'g>,
     finder: RefCell<Option<PathFinder<'g>>>,
     merges: &'g [MergeRecord],
+    conflicts: ConflictIndex<'g>,
+    /// Every entity's id and normalised label and aliases, in id order, for searches
+    /// (built on the first one).
+    names: OnceCell<Vec<(NodeIndex, Vec<String>)>>,
 }
 
 impl std::fmt::Debug for Explorer<'_> {
@@ -366,6 +370,8 @@ impl<'g> Explorer<'g> {
             resolver: Resolver::new(graph),
             finder: RefCell::new(None),
             merges,
+            conflicts: ConflictIndex::new(graph),
+            names: OnceCell::new(),
         }
     }
 
@@ -407,7 +413,7 @@ impl<'g> Explorer<'g> {
 
     fn step(&self, hop: &paths::Hop, limit: EvidenceLimit) -> PathStep {
         PathStep {
-            edge: edge_view(self.graph, hop.edge, limit),
+            edge: edge_view(self.graph, &self.conflicts, hop.edge, limit),
             forward: hop.forward,
         }
     }
@@ -521,7 +527,7 @@ impl<'g> Explorer<'g> {
             relations: rels
                 .iter()
                 .map(|&(_, outgoing, _, edge)| CardRelation {
-                    edge: edge_view(self.graph, edge, evidence),
+                    edge: edge_view(self.graph, &self.conflicts, edge, evidence),
                     outgoing,
                 })
                 .collect(),
@@ -588,14 +594,14 @@ impl<'g> Explorer<'g> {
                             Value::Node(n) => Cell::Entity(self.entity(*n)),
                             Value::Edges(es) => Cell::Edges(
                                 es.iter()
-                                    .map(|e| edge_view(self.graph, *e, q.evidence))
+                                    .map(|e| edge_view(self.graph, &self.conflicts, *e, q.evidence))
                                     .collect(),
                             ),
                         })
                         .collect(),
                     edges: edges
                         .iter()
-                        .map(|e| edge_view(self.graph, *e, q.evidence))
+                        .map(|e| edge_view(self.graph, &self.conflicts, *e, q.evidence))
                         .collect(),
                 })
                 .collect(),
@@ -671,38 +677,56 @@ impl<'g> Explorer<'g> {
     pub fn search(&self, q: &str, limit: usize) -> EntitySearch {
         let key = normalize(q);
         let g = self.graph.petgraph();
-        let mut hits: Vec<(u8, usize, &str, NodeIndex)> = Vec::new();
-        for n in self.graph.sorted_nodes() {
-            let e = &g[n];
+        let names = self.names.get_or_init(|| {
+            self.graph
+                .sorted_nodes()
+                .into_iter()
+                .map(|n| {
+                    let e = &g[n];
+                    let mut all: Vec<String> = std::iter::once(&e.label)
+                        .chain(&e.aliases)
+                        .map(|name| normalize(name))
+                        .collect();
+                    all.push(e.id.clone());
+                    (n, all)
+                })
+                .collect()
+        });
+        // (tier, similarity in thousandths, label length, id, node): exact names, then
+        // prefixes, substrings and close spellings (closest first); shorter labels first.
+        let mut hits: Vec<(u8, u16, usize, &str, NodeIndex)> = Vec::new();
+        for (n, all) in names {
+            let (n, e) = (*n, &g[*n]);
             let score = if key.is_empty() {
-                Some(0)
+                Some((0, 0))
             } else {
-                std::iter::once(&e.label)
-                    .chain(&e.aliases)
-                    .map(|name| normalize(name))
-                    .chain(std::iter::once(e.id.clone()))
+                all.iter()
                     .filter_map(|name| {
-                        if name == key {
-                            Some(4)
+                        if *name == key {
+                            Some((4, 1000))
                         } else if name.starts_with(&key) {
-                            Some(3)
+                            Some((3, 1000))
                         } else if name.contains(&key) {
-                            Some(2)
-                        } else if key.chars().count() >= 3
-                            && strsim::jaro_winkler(&key, &name) >= 0.88
-                        {
-                            Some(1)
+                            Some((2, 1000))
+                        } else if key.chars().count() >= 3 {
+                            let sim = strsim::jaro_winkler(&key, name);
+                            (sim >= 0.88).then(|| (1, (sim * 1000.0).round() as u16))
                         } else {
                             None
                         }
                     })
                     .max()
             };
-            if let Some(s) = score {
-                hits.push((s, e.label.chars().count(), &e.id, n));
+            if let Some((tier, sim)) = score {
+                hits.push((tier, sim, e.label.chars().count(), &e.id, n));
             }
         }
-        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+        hits.sort_by(|a, b| {
+            (b.0, b.1)
+                .cmp(&(a.0, a.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(b.3))
+        });
         let total = hits.len();
         EntitySearch {
             query: q.to_string(),
@@ -710,7 +734,7 @@ impl<'g> Explorer<'g> {
             entities: hits
                 .into_iter()
                 .take(limit)
-                .map(|(_, _, _, n)| EntityHit {
+                .map(|(_, _, _, _, n)| EntityHit {
                     entity: self.entity(n),
                     aliases: g[n].aliases.clone(),
                     degree: g.edges_directed(n, Outgoing).count()
@@ -801,4 +825,52 @@ pub enum Covered<'r> {
     Match(&'r MatchTable),
     /// The ranked entities (highlighted) and the edges among them.
     Ranking(&'r Ranking),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+
+    fn graph() -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        for (id, label, aliases) in [
+            ("iran", "Iran", vec![]),
+            ("iraq", "Iraq", vec![]),
+            ("ireland", "Ireland", vec!["Éire"]),
+            ("sco", "Shanghai Cooperation Organization", vec!["SCO"]),
+        ] {
+            g.add_entity(Entity {
+                id: id.into(),
+                label: label.into(),
+                kind: EntityKind::Country,
+                aliases: aliases.into_iter().map(String::from).collect(),
+                wikidata: None,
+            });
+        }
+        g
+    }
+
+    #[test]
+    fn search_ranks_exact_then_prefix_then_substring_then_close() {
+        let g = graph();
+        let ex = Explorer::new(&g, &[]);
+        let ids = |q: &str| -> Vec<String> {
+            ex.search(q, 10)
+                .entities
+                .into_iter()
+                .map(|h| h.entity.id)
+                .collect()
+        };
+        // Close spellings come after the exact name.
+        assert_eq!(ids("iran")[0], "iran");
+        assert!(ids("iran").contains(&"iraq".to_string()));
+        assert_eq!(ids("ir"), ["iran", "iraq", "ireland"]);
+        assert_eq!(ids("cooperation"), ["sco"]);
+        assert_eq!(ids("eire"), ["ireland"]);
+        // Among close spellings, the closest first.
+        assert_eq!(ids("irland")[0], "ireland");
+        let all = ex.search("", 2);
+        assert_eq!((all.total, all.entities.len()), (4, 2));
+    }
 }

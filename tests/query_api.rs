@@ -94,7 +94,14 @@ impl Checker {
 
 /// Runs `f` with a server on a free loopback port answering about the fixture.
 fn with_server(f: impl FnOnce(&Client)) {
-    let graph = KnowledgeGraph::load(std::path::Path::new(FIXTURE)).unwrap();
+    with_server_on(
+        KnowledgeGraph::load(std::path::Path::new(FIXTURE)).unwrap(),
+        f,
+    )
+}
+
+/// Runs `f` with a server answering about `graph`.
+fn with_server_on(graph: KnowledgeGraph, f: impl FnOnce(&Client)) {
     let options = ServeOptions {
         addr: "127.0.0.1:0".parse().unwrap(),
         threads: 2,
@@ -486,4 +493,49 @@ fn serve_reports_an_address_in_use() {
         .assert()
         .code(5)
         .stderr(predicates::str::contains("cannot listen on 127.0.0.1:"));
+}
+
+#[test]
+fn long_lists_are_cut_at_the_limit_and_counted() {
+    use kg::model::{Entity, EntityKind, Evidence, RelationKind, Tier};
+    let mut g = KnowledgeGraph::new();
+    let node = |id: String| Entity {
+        id: id.clone(),
+        label: id,
+        kind: EntityKind::Country,
+        aliases: vec![],
+        wikidata: None,
+    };
+    g.add_entity(node("hub".into()));
+    for i in 0..600 {
+        let leaf = format!("leaf-{i:03}");
+        g.add_entity(node(leaf.clone()));
+        let ev = Evidence {
+            document: "a.txt".into(),
+            sentence: format!("{leaf} joined hub."),
+            start: 0,
+            end: 10,
+            rule: "member.joined".into(),
+            tier: Tier::Explicit,
+            confidence: Default::default(),
+            when: None,
+        };
+        g.add_relation(&leaf, RelationKind::MemberOf, "hub", &[ev])
+            .unwrap();
+    }
+    with_server_on(g, |c| {
+        let (s, v) = c.get("/api/neighbors/hub");
+        assert_eq!(s, 200);
+        assert_eq!(v["total"], 600);
+        assert_eq!(v["neighbors"].as_array().unwrap().len(), 500);
+        let (_, v) = c.get("/api/entities/hub");
+        assert_eq!(v["relations_total"], 600);
+        assert_eq!(v["relations"].as_array().unwrap().len(), 500);
+        let (_, v) = c.get(&format!(
+            "/api/match?pattern={}",
+            enc("(a)-[:member-of]->(b)")
+        ));
+        assert_eq!(v["total"], 600);
+        assert_eq!(v["rows"].as_array().unwrap().len(), 500);
+    });
 }

@@ -170,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 },
                 filters: filters(&a.filter),
                 evidence: evidence(&a.evidence, &a.graph),
+                limit: usize::MAX,
             };
             let r = ex.neighbors(&q)?;
             emit(&a.graph, &r, |out| {
@@ -188,7 +189,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Show(a) => {
             let loaded = Loaded::open(&a.graph)?;
             let ex = loaded.explorer();
-            let card = ex.card(&a.name, evidence(&a.evidence, &a.graph))?;
+            let card = ex.card(&a.name, evidence(&a.evidence, &a.graph), usize::MAX)?;
             emit(&a.graph, &card, |out| {
                 text::card(out, &card, style(color, &a.evidence))
             })?;
@@ -240,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let m = ex.find(&MatchQuery {
                 pattern: a.pattern,
                 evidence: evidence(&a.evidence, &a.graph),
+                limit: usize::MAX,
             })?;
             emit(&a.graph, &m, |out| {
                 text::matches(out, &m, style(color, &a.evidence))

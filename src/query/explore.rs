@@ -130,6 +130,8 @@ pub struct NeighborsQuery {
     pub filters: Filters,
     /// Evidence sentences per edge.
     pub evidence: EvidenceLimit,
+    /// Most neighbours listed (the first ones breadth first); `total` counts them all.
+    pub limit: usize,
 }
 
 /// An entity reached from the centre.
@@ -153,7 +155,9 @@ pub struct Neighborhood {
     pub center: EntityRef,
     /// The depth asked for.
     pub depth: usize,
-    /// Everything reached.
+    /// How many entities were reached (more than `neighbors` holds when the limit cut).
+    pub total: usize,
+    /// The entities reached, at most the limit asked for.
     pub neighbors: Vec<Neighbor>,
 }
 
@@ -198,8 +202,11 @@ pub struct EntityCard {
     pub aliases: Vec<String>,
     /// Wikidata item id.
     pub wikidata: Option<String>,
-    /// Relations, grouped by relation kind, outgoing first, then by the other entity's id.
+    /// Relations, grouped by relation kind, outgoing first, then by the other entity's id;
+    /// at most the limit asked for.
     pub relations: Vec<CardRelation>,
+    /// How many relations the entity has in all.
+    pub relations_total: usize,
     /// Conflicts the entity takes part in.
     pub conflicts: Vec<ConflictView>,
     /// How other documents' entities were merged into it.
@@ -213,6 +220,8 @@ pub struct MatchQuery {
     pub pattern: String,
     /// Evidence sentences per edge.
     pub evidence: EvidenceLimit,
+    /// Most rows listed; `total` counts them all.
+    pub limit: usize,
 }
 
 /// One bound value of a match row.
@@ -239,7 +248,9 @@ pub struct MatchRow {
 pub struct MatchTable {
     /// Variable names in order of first appearance.
     pub columns: Vec<String>,
-    /// The rows.
+    /// How many rows matched (more than `rows` holds when the limit cut).
+    pub total: usize,
+    /// The rows, at most the limit asked for.
     pub rows: Vec<MatchRow>,
 }
 
@@ -491,8 +502,10 @@ impl<'g> Explorer<'g> {
         Ok(Neighborhood {
             center: self.entity(center),
             depth: q.depth,
+            total: reached.len(),
             neighbors: reached
                 .iter()
+                .take(q.limit)
                 .map(|r| Neighbor {
                     entity: self.entity(r.node),
                     depth: r.depth,
@@ -503,8 +516,13 @@ impl<'g> Explorer<'g> {
         })
     }
 
-    /// The card of one entity.
-    pub fn card(&self, name: &str, evidence: EvidenceLimit) -> Result<EntityCard, QueryError> {
+    /// The card of one entity, with at most `limit` relations.
+    pub fn card(
+        &self,
+        name: &str,
+        evidence: EvidenceLimit,
+        limit: usize,
+    ) -> Result<EntityCard, QueryError> {
         let n = self.resolve(name)?;
         let g = self.graph.petgraph();
         let e = &g[n];
@@ -524,8 +542,10 @@ impl<'g> Explorer<'g> {
             kind: e.kind,
             aliases: e.aliases.clone(),
             wikidata: e.wikidata.clone(),
+            relations_total: rels.len(),
             relations: rels
                 .iter()
+                .take(limit)
                 .map(|&(_, outgoing, _, edge)| CardRelation {
                     edge: edge_view(self.graph, &self.conflicts, edge, evidence),
                     outgoing,
@@ -583,8 +603,11 @@ impl<'g> Explorer<'g> {
         }
         // The matcher's order over the visible columns alone.
         rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let total = rows.len();
+        rows.truncate(q.limit);
         let table = MatchTable {
             columns: visible.iter().map(|&i| m.columns[i].clone()).collect(),
+            total,
             rows: rows
                 .into_iter()
                 .map(|(values, edges)| MatchRow {

@@ -32,6 +32,9 @@ pub struct Limits {
     pub max_evidence: usize,
     /// Most `avoid` names of `/api/path`.
     pub max_avoid: usize,
+    /// Most items in a list of edges with evidence: neighbours, a card's relations, match
+    /// rows (each result says how many there were in all).
+    pub max_items: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +48,7 @@ impl Default for Limits {
             max_results: 100,
             max_evidence: 20,
             max_avoid: 10,
+            max_items: 500,
         }
     }
 }
@@ -390,10 +394,12 @@ fn card(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(query, &["evidence"], &[])?;
     name_ok(id, "the entity", ctx.limits)?;
     let evidence = p.evidence(ctx.limits)?;
-    Ok(match ctx.explorer.card(id, evidence) {
-        Ok(card) => ok(&card),
-        Err(e) => query_error(&e),
-    })
+    Ok(
+        match ctx.explorer.card(id, evidence, ctx.limits.max_items) {
+            Ok(card) => ok(&card),
+            Err(e) => query_error(&e),
+        },
+    )
 }
 
 fn path_route(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
@@ -459,6 +465,7 @@ fn neighbors(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
         direction,
         filters: p.filters()?,
         evidence: p.evidence(ctx.limits)?,
+        limit: ctx.limits.max_items,
     };
     Ok(match ctx.explorer.neighbors(&q) {
         Ok(r) => ok(&r),
@@ -478,6 +485,7 @@ fn match_route(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
     let q = MatchQuery {
         pattern: pattern.to_string(),
         evidence: p.evidence(ctx.limits)?,
+        limit: ctx.limits.max_items,
     };
     Ok(match ctx.explorer.find(&q) {
         Ok(r) => ok(&r),

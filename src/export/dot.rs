@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Which edges carry their relation name as a visible label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EdgeLabels {
     /// Label edges only when the graph is small enough for labels to stay readable.
     #[default]
@@ -36,7 +36,7 @@ pub enum EdgeLabels {
 }
 
 /// How to group nodes into Graphviz clusters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClusterBy {
     /// One cluster per entity type.
     Type,

@@ -1,0 +1,297 @@
+//! Deterministic node positions for the HTML viewer.
+//!
+//! The page draws precomputed positions (Cytoscape.js's `preset` layout), so the same graph
+//! always looks the same and the browser spends no time laying out 5,000 nodes. Each
+//! connected component gets a Fruchterman–Reingold layout in the grid variant of the original
+//! paper (repulsion only between nodes within two ideal edge lengths, found through a grid of
+//! cells), which is linear per iteration; the components are then packed in rows, largest
+//! first. Everything is sequential floating point from a fixed start (a sunflower spiral in
+//! breadth-first order, built without trigonometry), so the output does not depend on the
+//! thread count, and positions are rounded to whole pixels.
+
+use std::collections::{HashMap, HashSet};
+
+/// The ideal edge length, in page pixels.
+const K: f64 = 90.0;
+
+/// Positions (`[x, y]` in pixels) of nodes `0..n` joined by the undirected `edges`.
+///
+/// Self-loops and repeated pairs are ignored; a pair index out of range panics.
+pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<[i32; 2]> {
+    let adjacency = adjacency(n, edges);
+    let mut pos = vec![[0.0f64; 2]; n];
+    let mut boxes = Vec::new();
+    for component in components(&adjacency) {
+        let local = layout_component(&component, &adjacency);
+        let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
+        for p in &local {
+            for d in 0..2 {
+                min[d] = min[d].min(p[d]);
+                max[d] = max[d].max(p[d]);
+            }
+        }
+        for (&v, p) in component.iter().zip(&local) {
+            pos[v] = [p[0] - min[0], p[1] - min[1]];
+        }
+        boxes.push((component, [max[0] - min[0], max[1] - min[1]]));
+    }
+    pack(&mut pos, &boxes);
+    pos.iter()
+        .map(|p| [p[0].round() as i32, p[1].round() as i32])
+        .collect()
+}
+
+/// Sorted, deduplicated neighbour lists.
+fn adjacency(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b {
+            adj[a].push(b);
+            adj[b].push(a);
+        }
+    }
+    for list in &mut adj {
+        list.sort_unstable();
+        list.dedup();
+    }
+    adj
+}
+
+/// Connected components, each in breadth-first order from its best-connected node (ties to
+/// the lowest index), largest component first.
+fn components(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = adj.len();
+    let mut seen = vec![false; n];
+    let mut out = Vec::new();
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        // Collect the component first, then restart the walk from its hub so the spiral
+        // grows outwards from the centre of the picture.
+        let mut members = vec![start];
+        seen[start] = true;
+        let mut i = 0;
+        while i < members.len() {
+            for &w in &adj[members[i]] {
+                if !seen[w] {
+                    seen[w] = true;
+                    members.push(w);
+                }
+            }
+            i += 1;
+        }
+        let hub = *members
+            .iter()
+            .max_by(|&&a, &&b| adj[a].len().cmp(&adj[b].len()).then(b.cmp(&a)))
+            .expect("a component has a node");
+        let mut order = Vec::with_capacity(members.len());
+        let mut placed: HashSet<usize> = HashSet::with_capacity(members.len());
+        order.push(hub);
+        placed.insert(hub);
+        let mut i = 0;
+        while i < order.len() {
+            for &w in &adj[order[i]] {
+                if placed.insert(w) {
+                    order.push(w);
+                }
+            }
+            i += 1;
+        }
+        out.push(order);
+    }
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    out
+}
+
+/// Fruchterman–Reingold over one component (its nodes in breadth-first order).
+fn layout_component(nodes: &[usize], adj: &[Vec<usize>]) -> Vec<[f64; 2]> {
+    let m = nodes.len();
+    let local: HashMap<usize, usize> = nodes.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let edges: Vec<(usize, usize)> = nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &v)| {
+            adj[v]
+                .iter()
+                .map(|w| local[w])
+                .filter(move |&j| j > i)
+                .map(move |j| (i, j))
+        })
+        .collect();
+    // Sunflower spiral: node r at radius ∝ √r, turned by the golden angle each step (the
+    // rotation is a fixed multiplication, so no libm call can differ between machines).
+    let (cos_g, sin_g) = (-0.737_368_878_078_319_7_f64, 0.675_490_294_261_523_9_f64);
+    let mut dir = [1.0f64, 0.0f64];
+    let mut pos: Vec<[f64; 2]> = Vec::with_capacity(m);
+    for r in 0..m {
+        let radius = K * 0.6 * (r as f64).sqrt();
+        pos.push([dir[0] * radius, dir[1] * radius]);
+        dir = [
+            dir[0] * cos_g - dir[1] * sin_g,
+            dir[0] * sin_g + dir[1] * cos_g,
+        ];
+    }
+    if m <= 1 {
+        return pos;
+    }
+    // Fewer sweeps on very large components: each costs a pass over every node.
+    let iterations = match m {
+        0..=2_000 => 300,
+        2_001..=20_000 => 200,
+        _ => 60,
+    };
+    let cell = 2.0 * K;
+    let mut temperature = K * (m as f64).sqrt() * 0.3;
+    let cooling = temperature / iterations as f64;
+    let mut disp = vec![[0.0f64; 2]; m];
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for _ in 0..iterations {
+        for d in &mut disp {
+            *d = [0.0, 0.0];
+        }
+        grid.values_mut().for_each(Vec::clear);
+        for (i, p) in pos.iter().enumerate() {
+            let key = ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
+            grid.entry(key).or_default().push(i);
+        }
+        for (i, p) in pos.iter().enumerate() {
+            let (cx, cy) = ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
+            for gx in cx - 1..=cx + 1 {
+                for gy in cy - 1..=cy + 1 {
+                    let Some(members) = grid.get(&(gx, gy)) else {
+                        continue;
+                    };
+                    for &j in members {
+                        if j == i {
+                            continue;
+                        }
+                        let (mut dx, mut dy) = (p[0] - pos[j][0], p[1] - pos[j][1]);
+                        let mut d2 = dx * dx + dy * dy;
+                        if d2 < 1e-4 {
+                            // Coincident nodes: push apart along a direction fixed by the
+                            // pair, so the result stays deterministic.
+                            let s = if i < j { 1.0 } else { -1.0 };
+                            (dx, dy) = (s * (1 + i % 7) as f64 * 0.1, s * (1 + j % 5) as f64 * 0.1);
+                            d2 = dx * dx + dy * dy;
+                        }
+                        if d2 >= cell * cell {
+                            continue;
+                        }
+                        // Repulsion k²/d along the unit vector: k²·(dx, dy)/d².
+                        let f = K * K / d2;
+                        disp[i][0] += dx * f;
+                        disp[i][1] += dy * f;
+                    }
+                }
+            }
+        }
+        for &(a, b) in &edges {
+            let (dx, dy) = (pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]);
+            let d = (dx * dx + dy * dy).sqrt();
+            if d < 1e-9 {
+                continue;
+            }
+            // Attraction d²/k along the unit vector: (dx, dy)·d/k.
+            let f = d / K;
+            disp[a][0] -= dx * f;
+            disp[a][1] -= dy * f;
+            disp[b][0] += dx * f;
+            disp[b][1] += dy * f;
+        }
+        // A weak pull to the origin keeps loosely joined parts from drifting apart (the
+        // grid repulsion has no long range to balance it).
+        for (p, d) in pos.iter().zip(disp.iter_mut()) {
+            d[0] -= p[0] * 0.02;
+            d[1] -= p[1] * 0.02;
+        }
+        for (p, d) in pos.iter_mut().zip(&disp) {
+            let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
+            if len > 1e-9 {
+                let step = len.min(temperature);
+                p[0] += d[0] / len * step;
+                p[1] += d[1] / len * step;
+            }
+        }
+        temperature = (temperature - cooling).max(K * 0.02);
+    }
+    pos
+}
+
+/// Packs components (positions relative to their box's corner) into rows of about the
+/// width of a square of the total area, largest first; moves `pos` accordingly.
+fn pack(pos: &mut [[f64; 2]], boxes: &[(Vec<usize>, [f64; 2])]) {
+    let gap = K;
+    let area: f64 = boxes
+        .iter()
+        .map(|(_, s)| (s[0] + gap) * (s[1] + gap))
+        .sum();
+    let widest = boxes.iter().map(|(_, s)| s[0] + gap).fold(0.0, f64::max);
+    let row_width = area.sqrt().max(widest);
+    let (mut x, mut y, mut row_height) = (0.0f64, 0.0f64, 0.0f64);
+    for (members, size) in boxes {
+        if x > 0.0 && x + size[0] > row_width {
+            x = 0.0;
+            y += row_height + gap;
+            row_height = 0.0;
+        }
+        for &v in members {
+            pos[v][0] += x;
+            pos[v][1] += y;
+        }
+        x += size[0] + gap;
+        row_height = row_height.max(size[1]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(a: [i32; 2], b: [i32; 2]) -> f64 {
+        let (dx, dy) = (f64::from(a[0] - b[0]), f64::from(a[1] - b[1]));
+        (dx * dx + dy * dy).sqrt()
+    }
+
+    #[test]
+    fn the_same_graph_gets_the_same_positions() {
+        let edges: Vec<(usize, usize)> = (0..200).map(|i| (i, (i * 7 + 3) % 200)).collect();
+        assert_eq!(layout(200, &edges), layout(200, &edges));
+    }
+
+    #[test]
+    fn no_two_nodes_share_a_position_and_neighbours_sit_closer_than_strangers() {
+        // Two stars joined by a bridge, plus isolated nodes.
+        let mut edges = Vec::new();
+        for leaf in 1..15 {
+            edges.push((0, leaf));
+        }
+        for leaf in 16..30 {
+            edges.push((15, leaf));
+        }
+        edges.push((0, 15));
+        let pos = layout(35, &edges);
+        let mut seen = std::collections::HashSet::new();
+        for p in &pos {
+            assert!(seen.insert(*p), "two nodes at {p:?}");
+        }
+        let leaf_to_own_hub = dist(pos[1], pos[0]);
+        let leaf_to_other_hub = dist(pos[1], pos[15]);
+        assert!(
+            leaf_to_own_hub < leaf_to_other_hub,
+            "{leaf_to_own_hub} vs {leaf_to_other_hub}"
+        );
+        // Nothing is flung far away: the picture stays within a few edge lengths a node.
+        let span = pos.iter().map(|p| p[0].abs().max(p[1].abs())).max().unwrap();
+        assert!(f64::from(span) < K * 35.0, "span {span}");
+    }
+
+    #[test]
+    fn empty_and_edgeless_graphs_lay_out() {
+        assert!(layout(0, &[]).is_empty());
+        let pos = layout(4, &[(1, 1)]);
+        assert_eq!(pos.len(), 4);
+        let distinct: std::collections::HashSet<_> = pos.iter().collect();
+        assert_eq!(distinct.len(), 4);
+    }
+}

@@ -87,7 +87,7 @@ async function clickNode(page, id) {
     const n = v.cy.getElementById('n' + v.nodeIndex(id));
     if (n.empty()) return null;
     v.cy.stop();
-    v.cy.zoom(1.4);
+    v.cy.zoom(2.5);
     v.cy.center(n);
     const p = n.renderedPosition();
     const box = v.cy.container().getBoundingClientRect();

@@ -23,8 +23,8 @@ fn playwright_modules() -> Result<PathBuf, String> {
     let lock = std::fs::File::create(common::consumers_dir().join("viewer-npm.lock"))
         .map_err(|e| e.to_string())?;
     lock.lock().map_err(|e| e.to_string())?;
-    let wanted = std::fs::read(root().join("tests/viewer/package-lock.json"))
-        .map_err(|e| e.to_string())?;
+    let wanted =
+        std::fs::read(root().join("tests/viewer/package-lock.json")).map_err(|e| e.to_string())?;
     let installed = std::fs::read(dir.join("package-lock.json")).ok();
     let modules = dir.join("node_modules");
     if installed.as_deref() != Some(&wanted[..])
@@ -95,7 +95,11 @@ fn browse(check: &str, scenario: &str, page: &Path, extra: Value) -> Option<Valu
     assert_eq!(result["requests"], json!([]), "the page fetched something");
     assert_eq!(result["pageErrors"], json!([]), "script errors");
     assert_eq!(result["console"], json!([]), "console errors or warnings");
-    assert_eq!(result["csp"], json!([]), "Content-Security-Policy violations");
+    assert_eq!(
+        result["csp"],
+        json!([]),
+        "Content-Security-Policy violations"
+    );
     assert_eq!(result["dialogs"], json!([]), "a dialog opened");
     assert_eq!(result["pwned"], Value::Null, "a hostile string ran");
     Some(result)
@@ -137,6 +141,10 @@ fn committed_graph_html_works_offline_in_chromium() {
         texts(&r["cjkSearch"]),
         ["Shanghai Cooperation Organization"]
     );
+    assert_eq!(
+        texts(&r["fullWidthSearch"]),
+        ["Shanghai Cooperation Organization"]
+    );
 
     // Clicking Xi Jinping opens his card with an evidence sentence naming him, marked.
     let xi = &r["xi"];
@@ -161,15 +169,31 @@ fn committed_graph_html_works_offline_in_chromium() {
     let path = &r["path"];
     let hops = path["hops"].as_array().unwrap();
     assert!(!hops.is_empty(), "{path}");
-    assert!(path["status"].as_str().unwrap().starts_with(&format!("{} hop", hops.len())));
+    assert!(
+        path["status"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{} hop", hops.len()))
+    );
     for hop in hops {
         assert_eq!(hop["sentences"].as_array().unwrap().len(), 1, "{hop}");
-        assert!(hop["marks"].as_u64().unwrap() >= 1, "no mention marked in {hop}");
+        assert!(
+            hop["marks"].as_u64().unwrap() >= 1,
+            "no mention marked in {hop}"
+        );
     }
     assert!(hops[0]["head"].as_str().unwrap().starts_with("Xi Jinping"));
-    assert!(hops.last().unwrap()["head"].as_str().unwrap().contains("Kazakhstan"));
+    assert!(
+        hops.last().unwrap()["head"]
+            .as_str()
+            .unwrap()
+            .contains("Kazakhstan")
+    );
     let lit = texts(&path["highlightedNodes"]);
-    assert!(lit.contains(&"Xi Jinping") && lit.contains(&"Kazakhstan"), "{lit:?}");
+    assert!(
+        lit.contains(&"Xi Jinping") && lit.contains(&"Kazakhstan"),
+        "{lit:?}"
+    );
     assert_eq!(lit.len(), hops.len() + 1);
     assert_eq!(path["highlightedEdges"], hops.len());
     assert!(path["fadedOthers"].as_u64().unwrap() > 0);
@@ -178,7 +202,10 @@ fn committed_graph_html_works_offline_in_chromium() {
     let edge = &r["edge"];
     assert_eq!(edge["kind"], "edge");
     let text = edge["text"].as_str().unwrap();
-    assert!(text.contains("Conflict:") && text.contains("conflict"), "{text}");
+    assert!(
+        text.contains("Conflict:") && text.contains("conflict"),
+        "{text}"
+    );
     assert!(!edge["sentences"][0]["marks"].as_array().unwrap().is_empty());
 
     // Filters hide what they say.
@@ -197,7 +224,10 @@ fn committed_graph_html_works_offline_in_chromium() {
         .count();
     assert_eq!(r["confident"]["shownEdges"], confident);
     let shown = r["datedFrom2019"]["shownEdges"].as_u64().unwrap() as usize;
-    assert!(shown > 0 && shown < edges, "date filter kept {shown} of {edges}");
+    assert!(
+        shown > 0 && shown < edges,
+        "date filter kept {shown} of {edges}"
+    );
     eprintln!(
         "viewer on the SCO graph: loaded in {} ms, timings {}",
         r["loadMs"], r["timings"]
@@ -286,7 +316,12 @@ fn generated_graph(n: usize) -> Value {
         "met-with",
     ];
     let id = |i: usize| format!("g{i:05}");
-    let label = |i: usize| format!("{} {i}", ["Land", "Org", "Person", "Plan", "City", "Summit"][i % 6]);
+    let label = |i: usize| {
+        format!(
+            "{} {i}",
+            ["Land", "Org", "Person", "Plan", "City", "Summit"][i % 6]
+        )
+    };
     let nodes: Vec<Value> = (0..n)
         .map(|i| {
             json!({"id": id(i), "label": label(i), "type": types[i % 6],
@@ -297,7 +332,11 @@ fn generated_graph(n: usize) -> Value {
     let mut ends: Vec<usize> = vec![0];
     for i in 1..n {
         // Preferential attachment: an endpoint of an earlier edge, or any earlier node.
-        let j = if next(3) == 0 { next(i) } else { ends[next(ends.len())] };
+        let j = if next(3) == 0 {
+            next(i)
+        } else {
+            ends[next(ends.len())]
+        };
         pairs.insert((i, relations[next(relations.len())], j));
         ends.extend([i, j]);
     }
@@ -419,5 +458,8 @@ fn html_to_stdout_is_the_same_page() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(out.stdout, std::fs::read(root().join("output/graph.html")).unwrap());
+    assert_eq!(
+        out.stdout,
+        std::fs::read(root().join("output/graph.html")).unwrap()
+    );
 }

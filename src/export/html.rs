@@ -166,7 +166,9 @@ pub fn html_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> String {
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     page.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
     page.push_str(&csp);
-    page.push_str("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    page.push_str(
+        "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+    );
     page.push_str("<meta name=\"generator\" content=\"");
     page.push_str(&escape_html(&crate::graph::json::generator()));
     page.push_str("\">\n<title>");
@@ -234,7 +236,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -267,8 +273,10 @@ mod tests {
         assert!(readme.contains(CYTOSCAPE_VERSION) && readme.contains(CYTOSCAPE_SHA256));
         let licence = include_str!("html/vendor/cytoscape.LICENSE");
         assert!(licence.contains("The Cytoscape Consortium") && licence.contains("Permission"));
-        assert!(CYTOSCAPE_JS.contains(&format!("version:\"{CYTOSCAPE_VERSION}\"")) ||
-            CYTOSCAPE_JS.contains(&format!("\"{CYTOSCAPE_VERSION}\"")));
+        assert!(
+            CYTOSCAPE_JS.contains(&format!("version:\"{CYTOSCAPE_VERSION}\""))
+                || CYTOSCAPE_JS.contains(&format!("\"{CYTOSCAPE_VERSION}\""))
+        );
     }
 
     #[test]
@@ -333,7 +341,8 @@ mod tests {
             confidence: crate::model::Confidence::new(0.9),
             when: None,
         };
-        g.add_relation("a", RelationKind::MetWith, "b", &[ev]).unwrap();
+        g.add_relation("a", RelationKind::MetWith, "b", &[ev])
+            .unwrap();
         g
     }
 
@@ -348,7 +357,10 @@ mod tests {
         let start = page.find("id=\"kg-data\">").unwrap() + "id=\"kg-data\">".len();
         let end = start + page[start..].find("</script>").unwrap();
         let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
-        assert_eq!(data["graph"]["nodes"][0]["label"], "</script><img src=x onerror=alert(1)>");
+        assert_eq!(
+            data["graph"]["nodes"][0]["label"],
+            "</script><img src=x onerror=alert(1)>"
+        );
         assert_eq!(data["positions"].as_array().unwrap().len(), 2);
     }
 

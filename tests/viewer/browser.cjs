@@ -159,6 +159,11 @@ const SCENARIOS = {
     await page.keyboard.press('Enter');
     await page.waitForTimeout(300);
     out.cjkSearch = await page.evaluate(() => window.kgViewer.cy.nodes(':selected').map((n) => n.data('label')));
+    // Full-width letters fold (NFKC) to the alias.
+    await page.fill('#search', 'ＳＣＯ');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    out.fullWidthSearch = await page.evaluate(() => window.kgViewer.cy.nodes(':selected').map((n) => n.data('label')));
     await page.fill('#search', '');
     await page.keyboard.press('Escape');
 

@@ -314,8 +314,11 @@ impl QuadTree {
         for k in 0..4 {
             let dx = if k & 1 == 1 { q } else { -q };
             let dy = if k & 2 == 2 { q } else { -q };
-            self.cells
-                .push(Cell::new([c.centre[0] + dx, c.centre[1] + dy], q, c.depth + 1));
+            self.cells.push(Cell::new(
+                [c.centre[0] + dx, c.centre[1] + dy],
+                q,
+                c.depth + 1,
+            ));
         }
     }
 
@@ -397,10 +400,7 @@ impl QuadTree {
 /// width of a square of the total area, largest first; moves `pos` accordingly.
 fn pack(pos: &mut [[f64; 2]], boxes: &[(Vec<usize>, [f64; 2])]) {
     let gap = K;
-    let area: f64 = boxes
-        .iter()
-        .map(|(_, s)| (s[0] + gap) * (s[1] + gap))
-        .sum();
+    let area: f64 = boxes.iter().map(|(_, s)| (s[0] + gap) * (s[1] + gap)).sum();
     let widest = boxes.iter().map(|(_, s)| s[0] + gap).fold(0.0, f64::max);
     let row_width = area.sqrt().max(widest);
     let (mut x, mut y, mut row_height) = (0.0f64, 0.0f64, 0.0f64);
@@ -457,7 +457,11 @@ mod tests {
             "{leaf_to_own_hub} vs {leaf_to_other_hub}"
         );
         // Nothing is flung far away: the picture stays within a few edge lengths a node.
-        let span = pos.iter().map(|p| p[0].abs().max(p[1].abs())).max().unwrap();
+        let span = pos
+            .iter()
+            .map(|p| p[0].abs().max(p[1].abs()))
+            .max()
+            .unwrap();
         assert!(f64::from(span) < K * 35.0, "span {span}");
     }
 

@@ -196,7 +196,7 @@ pub fn render_outputs(
         ("merges.json", log.into_bytes()),
     ];
     // The offline viewer, unless the graph is too large for a browser to open comfortably.
-    if graph.node_count() <= crate::export::html::BUILD_MAX_NODES {
+    if crate::export::html::build_writes_page(graph.node_count(), files[0].1.len()) {
         let page = crate::export::html::html_page(graph, &Default::default());
         files.push(("graph.html", page.into_bytes()));
     }

@@ -34,6 +34,15 @@ const BODY: &str = include_str!("html/page.html");
 /// Above this many entities `kg build` writes no `graph.html`: the page would be slow to
 /// open and the layout would dominate the build (`kg export --format html` still writes one).
 pub const BUILD_MAX_NODES: usize = 10_000;
+/// Nor above this much `graph.json`: the page embeds all of it (the 100 MB benchmark corpus
+/// makes a 340 MB graph of only a few thousand entities, far past what a tab opens well).
+pub const BUILD_MAX_JSON_BYTES: usize = 32 << 20;
+
+/// Whether `kg build` writes `graph.html` for a graph of `nodes` entities whose `graph.json`
+/// is `json_bytes` long.
+pub fn build_writes_page(nodes: usize, json_bytes: usize) -> bool {
+    nodes <= BUILD_MAX_NODES && json_bytes <= BUILD_MAX_JSON_BYTES
+}
 
 /// How the page is made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -302,6 +311,13 @@ mod tests {
         }
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["s"], hostile);
+    }
+
+    #[test]
+    fn build_skips_the_page_for_graphs_too_large_to_open() {
+        assert!(build_writes_page(70, 67_000));
+        assert!(!build_writes_page(BUILD_MAX_NODES + 1, 1_000));
+        assert!(!build_writes_page(3_000, 340 << 20));
     }
 
     #[test]

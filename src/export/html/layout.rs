@@ -466,6 +466,26 @@ mod tests {
     }
 
     #[test]
+    fn drawn_nodes_do_not_overlap_even_in_a_dense_random_graph() {
+        let n = 400;
+        let mut seed = 12_345u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        let edges: Vec<(usize, usize)> = (0..3 * n).map(|_| (next(), next())).collect();
+        let pos = layout(n, &edges);
+        let adj = adjacency(n, &edges);
+        for i in 0..n {
+            for j in i + 1..n {
+                let need = radius(adj[i].len()) + radius(adj[j].len());
+                let d = dist(pos[i], pos[j]);
+                assert!(d >= need, "nodes {i} and {j} overlap: {d} < {need}");
+            }
+        }
+    }
+
+    #[test]
     fn empty_and_edgeless_graphs_lay_out() {
         assert!(layout(0, &[]).is_empty());
         let pos = layout(4, &[(1, 1)]);

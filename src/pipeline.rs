@@ -195,6 +195,11 @@ pub fn render_outputs(
         ),
         ("merges.json", log.into_bytes()),
     ];
+    // The offline viewer, unless the graph is too large for a browser to open comfortably.
+    if crate::export::html::build_writes_page(graph.node_count(), files[0].1.len()) {
+        let page = crate::export::html::html_page(graph, &Default::default());
+        files.push(("graph.html", page.into_bytes()));
+    }
     // A picture when Graphviz is installed and the graph is small enough to read (and to
     // lay out in a moment); otherwise `kg export --format svg` draws it on demand.
     if graph.node_count() <= SVG_MAX_NODES && crate::export::render::graphviz_available() {

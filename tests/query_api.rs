@@ -271,15 +271,41 @@ fn every_route_answers_with_the_library_result() {
 }
 
 #[test]
+fn the_root_serves_the_offline_viewer_page() {
+    with_server(|c| {
+        let mut resp = c.agent.get(&format!("http://{}/", c.addr)).call().unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        assert_eq!(
+            header("content-type").as_deref(),
+            Some("text/html; charset=utf-8")
+        );
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        let page = resp.body_mut().read_to_string().unwrap();
+        // The same page `kg export --format html` writes: the viewer with its data inside.
+        assert!(page.starts_with("<!DOCTYPE html") || page.starts_with("<!doctype html"));
+        assert!(
+            page.contains("Content-Security-Policy"),
+            "the page keeps its policy"
+        );
+        assert!(
+            page.contains("Xi Jinping"),
+            "the graph's data is in the page"
+        );
+    });
+}
+
+#[test]
 fn errors_are_json_with_the_right_status() {
     with_server(|c| {
         let (s, v) = c.get("/api/nope");
         assert_eq!((s, v["error"]["kind"].as_str()), (404, Some("not-found")));
         let (s, _) = c.get("/api/entities/sco/extra");
         assert_eq!(s, 404);
-        // The viewer page is not wired yet: `/` is a JSON 404 for now.
-        let (s, v) = c.get("/");
-        assert_eq!((s, v["error"]["kind"].as_str()), (404, Some("not-found")));
 
         let (s, v) = c.get("/api/entities/Xi%20Jingping");
         assert_eq!(s, 404);

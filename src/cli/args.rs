@@ -216,6 +216,7 @@ pub fn evidence_limit(s: &str) -> Result<EvidenceLimit, String> {
   kg export --format svg --out graph.svg
   kg export --format png --out graph.png --layout neato --edge-labels none
   kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
+  kg export --format html --out graph.html   # offline viewer: search, filters, paths
   kg export --format dot --graph other/graph.json --cluster-by type")]
 pub struct ExportArgs {
     /// Output format.

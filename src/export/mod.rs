@@ -11,6 +11,7 @@
 //! * `json`: the `graph.json` contract of [`crate::graph::json`];
 //! * [`nodelink`]: NetworkX / D3 node-link JSON;
 //! * [`cytoscape`]: Cytoscape.js elements JSON;
+//! * [`html`]: a self-contained interactive viewer page (also `kg build`'s `graph.html`);
 //! * [`graphml`]: GraphML with typed keys (NetworkX, Gephi, yEd);
 //! * [`gexf`]: GEXF 1.3 with viz colour and size (Gephi, NetworkX);
 //! * [`csv`]: `neo4j-admin database import` CSV files (a directory);
@@ -26,6 +27,7 @@ pub mod dot;
 pub mod fields;
 pub mod gexf;
 pub mod graphml;
+pub mod html;
 pub mod mermaid;
 pub mod nodelink;
 pub mod rdf;
@@ -69,11 +71,13 @@ pub enum Format {
     Svg,
     /// A PNG picture.
     Png,
+    /// A self-contained HTML page to explore the graph in a browser.
+    Html,
 }
 
 impl Format {
     /// Every format, in help order.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::Json,
         Format::NodeLink,
         Format::Cytoscape,
@@ -88,6 +92,7 @@ impl Format {
         Format::Dot,
         Format::Svg,
         Format::Png,
+        Format::Html,
     ];
 
     /// The name used on the command line.
@@ -107,6 +112,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Html => "html",
         }
     }
 
@@ -139,6 +145,7 @@ impl FromStr for Format {
             "ttl" => "turtle",
             "json-ld" => "jsonld",
             "mmd" => "mermaid",
+            "htm" => "html",
             other => other,
         };
         Format::ALL
@@ -229,6 +236,7 @@ pub fn to_bytes(
         Format::Turtle => buffer(|w| rdf::write_turtle(graph, w)),
         Format::Ntriples => buffer(|w| rdf::write_ntriples(graph, w)),
         Format::Jsonld => buffer(|w| rdf::write_jsonld(graph, w)),
+        Format::Html => html::html_page(graph, &html::HtmlOptions::default()).into_bytes(),
     })
 }
 

@@ -121,6 +121,8 @@ impl Server {
         let loopback = self.addr.ip().is_loopback();
         // Whole-graph statistics do not change: computed once.
         let stats = routes::json(&Explorer::new(graph, merges).stats());
+        let page =
+            crate::export::html::html_page(graph, &crate::export::html::HtmlOptions::default());
         std::thread::scope(|scope| {
             for _ in 0..options.threads.max(1) {
                 scope.spawn(|| {
@@ -129,6 +131,7 @@ impl Server {
                         explorer: &explorer,
                         limits: &options.limits,
                         stats: &stats,
+                        page: &page,
                         loopback,
                     };
                     while !self.stop.load(Ordering::SeqCst) {
@@ -179,9 +182,17 @@ fn answer(ctx: &routes::Context<'_>, request: tiny_http::Request) {
             has_body,
         },
     );
+    let html = reply.html;
     let mut response = tiny_http::Response::from_string(reply.body)
         .with_status_code(reply.status)
-        .with_header(header_of("Content-Type", "application/json; charset=utf-8"))
+        .with_header(header_of(
+            "Content-Type",
+            if html {
+                "text/html; charset=utf-8"
+            } else {
+                "application/json; charset=utf-8"
+            },
+        ))
         .with_header(header_of("X-Content-Type-Options", "nosniff"))
         .with_header(header_of("Cache-Control", "no-store"));
     if let Some(allow) = reply.allow {

@@ -62,6 +62,8 @@ pub struct Context<'a> {
     pub limits: &'a Limits,
     /// `/api/stats`, computed once.
     pub stats: &'a str,
+    /// `/`: the viewer page of `kg export --format html`, made once.
+    pub page: &'a str,
     /// Whether the server listens on loopback (then only loopback `Host` names are served).
     pub loopback: bool,
 }
@@ -88,6 +90,8 @@ pub struct Reply {
     pub body: String,
     /// Methods allowed, for 405.
     pub allow: Option<&'static str>,
+    /// The body is the viewer page (HTML), not JSON.
+    pub html: bool,
 }
 
 /// Compact JSON of a result.
@@ -129,6 +133,7 @@ fn http_error(status: u16, kind: HttpKind, message: &str) -> Reply {
             error: HttpError { kind, message },
         }),
         allow: None,
+        html: false,
     }
 }
 
@@ -150,6 +155,7 @@ fn query_error(e: &QueryError) -> Reply {
         status,
         body: json(&ErrorBody { error: &report }),
         allow: None,
+        html: false,
     }
 }
 
@@ -158,6 +164,7 @@ fn ok(value: &impl Serialize) -> Reply {
         status: 200,
         body: json(value),
         allow: None,
+        html: false,
     }
 }
 
@@ -294,14 +301,15 @@ fn name_ok(name: &str, what: &str, limits: &Limits) -> Result<(), Reply> {
     Ok(())
 }
 
-/// The `/` route. The HTML viewer (`crate::export::html`) is not part of this module yet:
-/// this is the one place to serve it from.
-fn viewer_page() -> Reply {
-    http_error(
-        404,
-        HttpKind::NotFound,
-        "no viewer page is served here yet; the JSON API is under /api/",
-    )
+/// The `/` route: the offline viewer page ([`crate::export::html`]), the same file
+/// `kg export --format html` writes. It needs nothing from the server: its data is inside.
+fn viewer_page(ctx: &Context<'_>) -> Reply {
+    Reply {
+        status: 200,
+        body: ctx.page.to_string(),
+        allow: None,
+        html: true,
+    }
 }
 
 /// Answers one request.
@@ -366,7 +374,7 @@ pub fn handle(ctx: &Context<'_>, req: &Incoming<'_>) -> Reply {
         return r;
     }
     let result = match segs.as_slice() {
-        [""] => Ok(viewer_page()),
+        [""] => Ok(viewer_page(ctx)),
         ["api", "entities"] => entities(ctx, query),
         ["api", "entities", id] => card(ctx, id, query),
         ["api", "path"] => path_route(ctx, query),
@@ -376,6 +384,7 @@ pub fn handle(ctx: &Context<'_>, req: &Incoming<'_>) -> Reply {
             status: 200,
             body: ctx.stats.to_string(),
             allow: None,
+            html: false,
         }),
         _ => unreachable!("checked above"),
     };

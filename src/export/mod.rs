@@ -15,6 +15,7 @@
 //! * [`gexf`]: GEXF 1.3 with viz colour and size (Gephi, NetworkX);
 //! * [`csv`]: `neo4j-admin database import` CSV files (a directory);
 //! * [`cypher`]: a Cypher `MERGE` script;
+//! * [`kuzu`]: a directory that loads into Kùzu in one step (schema, COPY files, script);
 //! * [`rdf`]: Turtle, N-Triples and JSON-LD over schema.org plus the `kg` vocabulary.
 //!
 //! [`fields`] holds what the data formats share: the attribute set and escaping helpers.
@@ -26,6 +27,7 @@ pub mod dot;
 pub mod fields;
 pub mod gexf;
 pub mod graphml;
+pub mod kuzu;
 pub mod mermaid;
 pub mod nodelink;
 pub mod rdf;
@@ -56,6 +58,8 @@ pub enum Format {
     Csv,
     /// A Cypher script of MERGE statements.
     Cypher,
+    /// A Kùzu database load set: schema, COPY files and a load script (a directory).
+    Kuzu,
     /// RDF Turtle.
     Turtle,
     /// RDF N-Triples.
@@ -74,7 +78,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in help order.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::Json,
         Format::NodeLink,
         Format::Cytoscape,
@@ -82,6 +86,7 @@ impl Format {
         Format::Gexf,
         Format::Csv,
         Format::Cypher,
+        Format::Kuzu,
         Format::Turtle,
         Format::Ntriples,
         Format::Jsonld,
@@ -101,6 +106,7 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Csv => "csv",
             Format::Cypher => "cypher",
+            Format::Kuzu => "kuzu",
             Format::Turtle => "turtle",
             Format::Ntriples => "ntriples",
             Format::Jsonld => "jsonld",
@@ -118,7 +124,7 @@ impl Format {
 
     /// Whether the output is a directory of files rather than one file.
     pub fn is_directory(self) -> bool {
-        self == Format::Csv
+        matches!(self, Format::Csv | Format::Kuzu)
     }
 }
 
@@ -234,7 +240,7 @@ pub fn to_bytes(
         Format::Mermaid => mermaid::to_mermaid(graph).into_bytes(),
         Format::Svg => render::render(graph, ImageFormat::Svg, &options.render)?,
         Format::Png => render::render(graph, ImageFormat::Png, &options.render)?,
-        Format::Csv => return Err(ExportError::NeedsDirectory(format)),
+        Format::Csv | Format::Kuzu => return Err(ExportError::NeedsDirectory(format)),
         Format::NodeLink => buffer(|w| nodelink::write_with(graph, w, &options.links_key)),
         Format::Cytoscape => buffer(|w| cytoscape::write(graph, w)),
         Format::Graphml => buffer(|w| graphml::write(graph, w)),
@@ -276,7 +282,11 @@ pub fn export(
 ) -> Result<(), ExportError> {
     if format.is_directory() {
         return write_dir_atomically(out_path, |dir| {
-            csv::write_dir(graph, dir).map_err(|source| ExportError::Write {
+            let written = match format {
+                Format::Kuzu => kuzu::write_dir(graph, dir),
+                _ => csv::write_dir(graph, dir),
+            };
+            written.map_err(|source| ExportError::Write {
                 path: out_path.to_path_buf(),
                 source,
             })

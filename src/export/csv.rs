@@ -5,8 +5,9 @@
 //!     --relationships=conflicts.csv --multiline-fields=true neo4j
 //! ```
 //!
-//! * `nodes.csv`: `id:ID(Entity),label,type,aliases:string[],wikidata,:LABEL`, where
-//!   `:LABEL` is `Entity;<Type>` (`Entity;Country`).
+//! * `nodes.csv`: `id:ID(Entity),label,type,aliases:string[],wikidata,:LABEL,aliases_json`,
+//!   where `:LABEL` is `Entity;<Type>` (`Entity;Country`) and `aliases_json` the aliases as
+//!   a JSON array (exact even for an alias that contains `;`).
 //! * `relationships.csv`: `:START_ID(Entity),:END_ID(Entity),:TYPE,relation,
 //!   confidence:float,evidence_count:int,inferred:boolean,evidence,
 //!   evidence_documents:string[],evidence_start:long[],evidence_end:long[],
@@ -19,8 +20,8 @@
 //!   second_relation,reason`, `:TYPE` always `CONFLICT`.
 //!
 //! Arrays are split on `;` (neo4j's default `--array-delimiter`), so an alias or document
-//! name that itself contains `;` comes back split: use `evidence_json` or graph.json for
-//! those. Sentences can hold line breaks, hence `--multiline-fields=true`. The `csv` crate
+//! name that itself contains `;` comes back split: `aliases_json` and `evidence_json` keep
+//! those exactly. Sentences can hold line breaks, hence `--multiline-fields=true`. The `csv` crate
 //! does the quoting (quotes, commas, newlines).
 //!
 //! # Formula injection
@@ -41,13 +42,14 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// The header of `nodes.csv`.
-pub const NODES_HEADER: [&str; 6] = [
+pub const NODES_HEADER: [&str; 7] = [
     "id:ID(Entity)",
     "label",
     "type",
     "aliases:string[]",
     "wikidata",
     ":LABEL",
+    "aliases_json",
 ];
 
 /// The header of `relationships.csv`.
@@ -118,6 +120,7 @@ pub fn write_nodes(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()
             &array_cell(&e.aliases),
             escape_cell(e.wikidata.as_deref().unwrap_or("")).as_ref(),
             &format!("Entity;{}", kind_label(e.kind)),
+            escape_cell(&super::fields::json_array(&e.aliases)).as_ref(),
         ])?;
     }
     w.flush()

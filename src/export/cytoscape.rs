@@ -10,7 +10,7 @@
 //! ```
 //!
 //! `evidence` and `data.conflicts` are exactly as in `graph.json`; an edge in a conflict
-//! lists it under `conflicts` (`[{"with", "reason"}]`), so a style can select
+//! lists it under `conflicts` (`[{"relations", "reason"}]`), so a style can select
 //! `edge[conflicts]`.
 //!
 //! `cytoscape({elements: doc.elements})` loads it; NetworkX reads the same document with

@@ -14,13 +14,13 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// One conflict seen from one of its two edges: the clashing relation of the same pair and
-/// why they clash. Together with the edge's own (source, relation, target) it is the whole
-/// [`Conflict`].
+/// One conflict seen from one of its two edges: the two relations (in the conflict's order,
+/// one of them the edge's own) and why they clash. With the edge's source and target it is
+/// the whole [`Conflict`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EdgeConflict<'g> {
-    /// The other relation of the same (subject, object) pair.
-    pub with: RelationKind,
+    /// The two incompatible relations of the (subject, object) pair.
+    pub relations: [RelationKind; 2],
     /// Why the two cannot both hold.
     pub reason: &'g str,
 }
@@ -36,13 +36,12 @@ impl<'g> ConflictIndex<'g> {
     pub fn new(graph: &'g KnowledgeGraph) -> Self {
         let mut by_edge: HashMap<_, Vec<EdgeConflict<'g>>> = HashMap::new();
         for c in graph.conflicts() {
-            let [a, b] = c.relations;
-            for (mine, other) in [(a, b), (b, a)] {
+            for mine in c.relations {
                 by_edge
                     .entry((c.subject.as_str(), mine, c.object.as_str()))
                     .or_default()
                     .push(EdgeConflict {
-                        with: other,
+                        relations: c.relations,
                         reason: &c.reason,
                     });
             }
@@ -138,7 +137,8 @@ pub fn evidence_json(evidence: &[Evidence]) -> String {
     serde_json::to_string(evidence).expect("evidence serialises")
 }
 
-/// An edge's conflicts as compact JSON (`[{"with": "member-of", "reason": "..."}]`).
+/// An edge's conflicts as compact JSON
+/// (`[{"relations": ["observer-of", "member-of"], "reason": "..."}]`).
 pub fn conflicts_json(conflicts: &[EdgeConflict<'_>]) -> String {
     serde_json::to_string(conflicts).expect("conflicts serialise")
 }
@@ -206,7 +206,9 @@ fn pad_date(date: &str, end: bool) -> Option<String> {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

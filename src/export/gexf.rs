@@ -6,7 +6,7 @@
 //! `aliases` (a JSON array), `wikidata`; edge attributes: `relation`, `confidence`
 //! (`double`), `evidence_count` (`integer`), `evidence` (the whole evidence list as a JSON
 //! array, exactly the `evidence` of `graph.json`), `evidence_documents` (a JSON array),
-//! `inferred` (`boolean`), `conflicts` (a JSON array of `{"with", "reason"}`, only on edges
+//! `inferred` (`boolean`), `conflicts` (a JSON array of `{"relations", "reason"}`, only on edges
 //! in a conflict). The edge `label` is the relation too, so Gephi shows it.
 //!
 //! Claim dates become `<spells>`: when any evidence item carries a date the graph is

@@ -8,7 +8,7 @@
 //!   (the whole evidence list as a JSON array, exactly the `evidence` of `graph.json`:
 //!   `document`, `sentence`, `start`, `end`, `rule`, `tier`, `confidence`, `when`?),
 //!   `evidence_documents` (a JSON array of the distinct documents), `inferred` (`boolean`:
-//!   every evidence item is `implied`), `conflicts` (a JSON array of `{"with", "reason"}`,
+//!   every evidence item is `implied`), `conflicts` (a JSON array of `{"relations", "reason"}`,
 //!   only on edges in a conflict).
 //!
 //! GraphML attribute values are flat, hence JSON for lists: `json.loads(d["evidence"])` in

@@ -5,7 +5,7 @@
 //!  "graph": {"generator", "documents", "conflicts": [...]},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
 //!  "edges": [{"source", "target", "key"?, "relation", "confidence", "evidence_count",
-//!             "evidence": [...], "conflicts"?: [{"with", "reason"}]}]}
+//!             "evidence": [...], "conflicts"?: [{"relations", "reason"}]}]}
 //! ```
 //!
 //! `evidence` is the edge's full evidence list and `graph.conflicts` the graph's conflicts,

@@ -145,7 +145,8 @@ mod tests {
         assert_eq!(text.matches("<key ").count(), KEYS.len());
         assert!(text.rfind("<key ").unwrap() < graph_at);
         assert!(text.contains("<data key=\"label\">Iran &lt;&quot;&amp;&quot;&gt;</data>"));
-        assert!(text.contains("observer.&#13;\nYes."));
+        // The evidence list is JSON text with only `<`, `>`, `&` escaped for XML.
+        assert!(text.contains(r#""sentence":"Iran is an observer.\r\nYes.""#), "{text}");
         assert!(text.contains("<data key=\"evidence_count\">1</data>"));
     }
 }

@@ -146,7 +146,10 @@ mod tests {
         assert!(text.rfind("<key ").unwrap() < graph_at);
         assert!(text.contains("<data key=\"label\">Iran &lt;&quot;&amp;&quot;&gt;</data>"));
         // The evidence list is JSON text with only `<`, `>`, `&` escaped for XML.
-        assert!(text.contains(r#""sentence":"Iran is an observer.\r\nYes.""#), "{text}");
+        assert!(
+            text.contains(r#""sentence":"Iran is an observer.\r\nYes.""#),
+            "{text}"
+        );
         assert!(text.contains("<data key=\"evidence_count\">1</data>"));
     }
 }

@@ -200,12 +200,15 @@ pub struct GraphArgs {
   kg export --format svg --out graph.svg
   kg export --format png --out graph.png --layout neato --edge-labels none
   kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
+  kg export --format svg --isolated show --out all.svg       # entities without relations too
+  kg export --format kuzu --out kuzu/ && python3 kuzu/load.py graph.kuzu
+  kg export --format csv --out neo4j/                         # neo4j-admin import set
   kg export --format dot --graph other/graph.json --cluster-by type")]
 pub struct ExportArgs {
     /// Output format.
     #[arg(long, short, value_enum)]
     pub format: crate::export::Format,
-    /// Output file (a directory for csv) [default: standard output]
+    /// Output file (a directory for csv and kuzu) [default: standard output]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The graph to export.
@@ -227,6 +230,10 @@ pub struct ExportArgs {
     /// Leave out the legend (dot, svg, png).
     #[arg(long)]
     pub no_legend: bool,
+    /// Entities without relations in drawings: hide (default; the legend counts them) or
+    /// show (dot, svg, png).
+    #[arg(long, value_enum, default_value_t = crate::export::dot::Isolated::Hide)]
+    pub isolated: crate::export::dot::Isolated,
     /// Key of the edge list in node-link JSON: `edges` (NetworkX >= 3.6) or `links` (D3,
     /// older NetworkX).
     #[arg(long, value_name = "KEY", default_value = "edges", value_parser = ["edges", "links"])]

@@ -386,6 +386,19 @@ pub fn legend_for(graph: &KnowledgeGraph, style: &DotStyle) -> Vec<LegendRow> {
     p.legend_rows
 }
 
+/// A prefix no entity id starts with, for the numbered label nodes (`__e0`, `__e1`, ...).
+fn fresh_prefix(graph: &KnowledgeGraph, base: &str) -> String {
+    let mut prefix = format!("__{base}");
+    while graph
+        .petgraph()
+        .node_weights()
+        .any(|e| e.id.starts_with(&prefix))
+    {
+        prefix.insert(0, '_');
+    }
+    prefix
+}
+
 /// The legend: one plain node whose HTML-like label is a compact table of the entity types
 /// and relations drawn, with their counts, and the line styles and marks used. Only `kg`'s
 /// own names and colours go into it, so the HTML needs no escaping.
@@ -610,7 +623,7 @@ fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
     }
 
     let conflicts = super::fields::ConflictIndex::new(graph);
-    let label_prefix = fresh_id(graph, "e");
+    let label_prefix = fresh_prefix(graph, "e");
     let mut relations: BTreeMap<RelationKind, usize> = BTreeMap::new();
     let mut notes = LegendNotes {
         hidden,

@@ -381,6 +381,7 @@ pub fn run(args: &ExportArgs) -> Result<(), ExportError> {
                 edge_labels: args.edge_labels,
                 cluster_by: args.cluster_by,
                 legend: !args.no_legend,
+                isolated: args.isolated,
                 ..dot::DotStyle::default()
             },
             layout: args.layout,

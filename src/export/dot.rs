@@ -374,7 +374,7 @@ fn legend_rows(
     if notes.hidden > 0 {
         rows.push(LegendRow::Note(
             "",
-            format!("{} without relations not shown", notes.hidden),
+            format!("{} entities without relations not shown", notes.hidden),
         ));
     }
     rows

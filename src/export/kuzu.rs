@@ -205,7 +205,7 @@ fn relation_file(kind: RelationKind) -> String {
 fn load_script(graph: &KnowledgeGraph, kinds: &[RelationKind], sep: char) -> String {
     let mut out = String::from(
         "// Load with Kùzu from this directory (COPY paths are relative to it):\n\
-         //   python3 load.py DB      or      cd DIR && kuzu DB < load.cypher\n",
+         //   python3 load.py DB   (or run these statements from DIR in any Kùzu client)\n",
     );
     out.push_str(&schema());
     out.push_str(&copy("Entity", "entities.csv", &[], &ENTITY_COLUMNS, sep));

@@ -5,11 +5,18 @@
 //! id and attribute value that carries text goes through one helper, [`quote`], which is the
 //! only place that knows DOT's string rules (and [`unquote`] is its exact inverse).
 //!
-//! Styling: one fill colour and shape per entity type, one colour and line style per
-//! relation, a legend cluster, names wrapped at [`DotStyle::wrap_width`] characters,
-//! tooltips with the first evidence sentence, edge labels on small graphs only, optional
-//! clusters per entity type. Output depends only on the graph and the style: nodes go by
-//! entity id, edges by (source, relation, target).
+//! Styling, for pictures that go into a report as they are: one fill colour and shape per
+//! entity type, one colour per relation, dashed lines for inferred edges (every evidence
+//! item `implied`), [`CONFLICT_MARK`] on edges in a conflict, a compact legend (types and
+//! relations with counts, the line styles and marks, how many entities without relations
+//! were left out) in a `rank=sink` group so the layered layout puts it beside the graph,
+//! names wrapped at [`DotStyle::wrap_width`] characters, tooltips with the first evidence
+//! sentence, optional clusters per entity type. An edge with visible text (its relation on
+//! small graphs, or the conflict mark) runs through a small label node, so the text sits on
+//! its edge with every engine and force-directed engines (`overlap=prism`, `splines`) keep it
+//! clear of other labels as they do nodes. Entities without relations are left out unless
+//! [`Isolated::Show`]. Output depends only on the graph and the style: nodes go by entity
+//! id, edges by (source, relation, target).
 
 use crate::graph::EdgeView;
 use crate::graph::KnowledgeGraph;
@@ -1026,7 +1033,17 @@ mod tests {
     #[test]
     fn unlinked_nodes_form_a_grid_in_their_own_box() {
         let g = graph(6, &[(0, 1)]);
-        let dot = to_dot(&g, &DotStyle::default());
+        let hidden = to_dot(&g, &DotStyle::default());
+        assert!(!hidden.contains("\"e02\""), "{hidden}");
+        assert!(
+            hidden.contains("4 entities without relations not shown"),
+            "{hidden}"
+        );
+        let show = DotStyle {
+            isolated: Isolated::Show,
+            ..DotStyle::default()
+        };
+        let dot = to_dot(&g, &show);
         assert!(dot.contains("subgraph cluster_unlinked"), "{dot}");
         assert!(dot.contains("no relation found (4)"));
         // Four loose nodes: two rows of two, one invisible edge per row.
@@ -1035,7 +1052,7 @@ mod tests {
         assert!(!dot.contains("\"e03\" -> \"e04\""));
         let loose = DotStyle {
             group_unlinked: false,
-            ..DotStyle::default()
+            ..show
         };
         let dot = to_dot(&g, &loose);
         assert!(

@@ -3,7 +3,10 @@
 //! The Graphviz renderer runs the `dot` program (through graphviz-rust's `exec`) on the
 //! DOT text of [`crate::export::dot`], with a layout engine chosen by size unless one is
 //! forced: `dot` (layered, the most readable) up to [`DOT_MAX_NODES`] nodes, `neato` up to
-//! [`NEATO_MAX_NODES`], `sfdp` above. The builtin renderer uses the `layout` crate
+//! [`NEATO_MAX_NODES`], `sfdp` above. `dot` places the legend beside the graph itself; for
+//! the other engines the graph is laid out without it, the legend is laid out alone for its
+//! size and pinned right of the layout's bounding box, and `neato -n2` draws the result
+//! from those positions. The builtin renderer uses the `layout` crate
 //! (layout-rs), which needs no outside program but draws only hierarchical SVG, without
 //! clusters or tooltips; it can panic on input it does not expect, so it runs under
 //! `catch_unwind` and a panic becomes [`RenderError::Builtin`].

@@ -17,8 +17,8 @@
 //! carriage returns survive; characters XML 1.0 forbids become U+FFFD.
 
 use super::fields::{
-    ConflictIndex, confidence_text, conflicts_json, evidence_documents, evidence_json,
-    graph_conflicts_json, is_inferred, json_array, xml_attr, xml_json_text, xml_text,
+    ConflictIndex, confidence_text, conflicts_json, evidence_documents, graph_conflicts_json,
+    is_inferred, json_array, xml_attr, xml_json_text, xml_text,
 };
 use crate::graph::KnowledgeGraph;
 use std::io::{self, Write};
@@ -74,6 +74,8 @@ http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
         w.write_all(b"    </node>\n")?;
     }
     let conflicts = ConflictIndex::new(graph);
+    // One buffer for every edge's evidence JSON: millions of edges, one allocation.
+    let mut json = Vec::with_capacity(4096);
     for (i, e) in graph.sorted_edges().into_iter().enumerate() {
         writeln!(
             w,
@@ -89,7 +91,9 @@ http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
             &confidence_text(e.relation.confidence()),
         )?;
         data(&mut w, "evidence_count", &evidence.len().to_string())?;
-        data_json(&mut w, "evidence", &evidence_json(evidence))?;
+        json.clear();
+        serde_json::to_writer(&mut json, evidence).map_err(io::Error::other)?;
+        data_json_bytes(&mut w, "evidence", &json)?;
         data_json(
             &mut w,
             "evidence_documents",
@@ -112,6 +116,36 @@ http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
     }
     w.write_all(b"  </graph>\n</graphml>\n")?;
     w.flush()
+}
+
+/// [`data_json`] for JSON bytes, escaping `<`, `>` and `&` as it copies. Text with a
+/// character XML cannot carry (U+FFFE, U+FFFF: serde_json leaves them raw) takes the
+/// general path.
+fn data_json_bytes(w: &mut impl Write, key: &str, json: &[u8]) -> io::Result<()> {
+    let nonchar = json
+        .windows(3)
+        .any(|b| b[0] == 0xEF && b[1] == 0xBF && (b[2] == 0xBE || b[2] == 0xBF));
+    if nonchar {
+        let text = std::str::from_utf8(json).map_err(io::Error::other)?;
+        return data_json(w, key, text);
+    }
+    w.write_all(b"      <data key=\"")?;
+    w.write_all(key.as_bytes())?;
+    w.write_all(b"\">")?;
+    let mut start = 0;
+    for (i, b) in json.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'&' => b"&amp;",
+            _ => continue,
+        };
+        w.write_all(&json[start..i])?;
+        w.write_all(entity)?;
+        start = i + 1;
+    }
+    w.write_all(&json[start..])?;
+    w.write_all(b"</data>\n")
 }
 
 /// A `<data>` element whose value is JSON text (quotes left readable).

@@ -7,12 +7,15 @@
 //!   (document, knowledge);
 //! * [`graph`]: the petgraph model, a merge of claims, and its JSON contract;
 //! * [`query`] and [`export`]: questions and file formats over a built graph;
+//! * [`serve`]: the JSON API over HTTP, answering with the same [`query`] functions;
 //! * [`eval`]: scores a graph against a gold annotation.
+//!
+//! The command line lives in the binary (`src/cli/`): no library module sees its argument
+//! types, and library code prints nothing.
 //!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
-pub mod cli;
 pub mod eval;
 pub mod export;
 pub mod extract;
@@ -22,4 +25,5 @@ pub mod model;
 pub mod pipeline;
 pub mod query;
 pub mod report;
+pub mod serve;
 pub mod text;

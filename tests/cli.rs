@@ -258,3 +258,93 @@ fn user_lexicon_and_rules_extend_the_builtins() {
         "{ids:?}"
     );
 }
+
+/// The library's source files: everything under `src/` but the command line (`src/cli/`)
+/// and the binary's `main.rs`.
+fn library_sources() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != Path::new("src/cli") {
+                    dirs.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && path != Path::new("src/main.rs")
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The code of a file before its unit tests, without comment lines.
+fn code_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn no_library_module_uses_the_command_line_or_prints() {
+    let files = library_sources();
+    assert!(files.len() > 30, "{files:?}");
+    assert!(files.contains(&Path::new("src/query/explore.rs").to_path_buf()));
+    let mut offences = Vec::new();
+    for path in &files {
+        let code = code_of(path);
+        for needle in [
+            "crate::cli",
+            "kg::cli",
+            "clap::",
+            "use clap",
+            "ValueEnum",
+            "println!",
+            "print!(",
+            "eprint!(",
+            "eprintln!",
+            "io::stdout()",
+        ] {
+            if code.contains(needle) {
+                offences.push(format!("{}: {needle}", path.display()));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "library code that belongs to the CLI: {offences:#?}"
+    );
+    // The check itself can fail: the CLI is full of what it looks for.
+    let cli = code_of(Path::new("src/cli/mod.rs")) + &code_of(Path::new("src/cli/args.rs"));
+    assert!(cli.contains("clap::") && cli.contains("eprintln!"));
+}
+
+#[test]
+fn exit_codes_are_documented_in_one_table_in_the_readme() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let code = std::fs::read_to_string("src/cli/mod.rs").unwrap();
+    for (name, value) in [
+        ("OK", 0),
+        ("NO_RESULT", 1),
+        ("USAGE", 2),
+        ("BAD_INPUT", 3),
+        ("OUTPUT", 4),
+        ("SERVE", 5),
+    ] {
+        assert!(
+            code.contains(&format!("pub const {name}: u8 = {value};")),
+            "{name}"
+        );
+        assert!(
+            readme.contains(&format!("| {value} |")),
+            "README lacks a row for exit code {value}"
+        );
+    }
+}

@@ -49,7 +49,7 @@ fn first_path(v: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n.as_str().unwrap().to_string())
+        .map(|n| n["id"].as_str().unwrap().to_string())
         .collect();
     let edges = path["edges"].as_array().unwrap();
     assert_eq!(edges.len() + 1, nodes.len());
@@ -67,16 +67,16 @@ fn first_path(v: &Value) -> Vec<String> {
                 .all(|ev| !ev["sentence"].as_str().unwrap().is_empty())
         );
     }
-    assert_eq!(nodes[0], v["from"].as_str().unwrap());
-    assert_eq!(nodes.last().unwrap(), v["to"].as_str().unwrap());
+    assert_eq!(nodes[0], v["from"]["id"].as_str().unwrap());
+    assert_eq!(nodes.last().unwrap(), v["to"]["id"].as_str().unwrap());
     nodes
 }
 
 #[test]
 fn path_has_evidence_on_every_hop() {
     let v = json(&["path", "Xi Jinping", "Kazakhstan"]);
-    assert_eq!(v["from"], "xi-jinping");
-    assert_eq!(v["to"], "kazakhstan");
+    assert_eq!(v["from"]["id"], "xi-jinping");
+    assert_eq!(v["to"]["id"], "kazakhstan");
     let nodes = first_path(&v);
     assert_eq!(nodes.len(), 3, "{nodes:?}");
 }
@@ -93,12 +93,14 @@ fn path_human_output_shows_stored_direction_and_evidence() {
     .assert()
     .success()
     .stdout(predicate::str::starts_with(
-        "Xi Jinping —leads→ China\n    “Chinese President",
+        "Xi Jinping —leads→ China  confidence 0.90\n    “Chinese President [Xi Jinping]",
     ))
     .stdout(predicate::str::contains(
-        "Shanghai Cooperation Organization ←member-of— Kazakhstan\n",
+        "Shanghai Cooperation Organization ←member-of— Kazakhstan  confidence 0.90\n",
     ))
-    .stdout(predicate::str::contains("(sco-summit.txt "));
+    .stdout(predicate::str::contains(
+        "      sco-summit.txt 0..47 · leads.title · stated · 0.90\n",
+    ));
 }
 
 #[test]
@@ -261,13 +263,19 @@ fn match_observer_states_exactly() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r[0].as_str().unwrap())
+        .map(|r| r["values"][0]["id"].as_str().unwrap())
         .collect();
     assert_eq!(
         got,
         ["afghanistan", "belarus", "iran", "mongolia", "pakistan"]
     );
-    assert!(v["rows"].as_array().unwrap().iter().all(|r| r[1] == "sco"));
+    assert!(
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["values"][1]["id"] == "sco")
+    );
 }
 
 #[test]
@@ -279,6 +287,21 @@ fn match_documented_examples() {
         r#"(c:country)-[:observer-of|member-of]->(o:organization {label: "SCO"})"#,
     ]);
     assert_eq!(both["rows"].as_array().unwrap().len(), 9);
+    // Iran is both: one row (the bindings are the same), both edges with their evidence.
+    let iran = both["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["values"][0]["id"] == "iran")
+        .unwrap();
+    let rels: Vec<&str> = iran["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["relation"].as_str().unwrap())
+        .collect();
+    assert_eq!(rels.len(), 2, "{iran}");
+    assert!(rels.contains(&"member-of") && rels.contains(&"observer-of"));
     let chain = json(&["match", "(a)-[:member-of*1..2]->(b)"]);
     assert_eq!(chain["rows"].as_array().unwrap().len(), 5);
     let two = json(&[
@@ -524,7 +547,7 @@ fn closed_pipe_is_not_an_error() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    assert!(line.starts_with("depth"));
+    assert!(line.starts_with("hub: 20000 neighbours"), "{line}");
     drop(stdout);
     let mut stderr = String::new();
     child
@@ -548,21 +571,35 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The four evidence-first views, wrapped at 72 columns, plain (mentions in brackets) and
+/// coloured (ANSI escapes kept verbatim in the snapshot).
 #[test]
 fn human_output_snapshots() {
-    insta::assert_snapshot!(
-        "path_k2",
-        stdout_of(&["path", "Xi Jinping", "Kazakhstan", "-k", "2"])
-    );
-    insta::assert_snapshot!("show_sco", stdout_of(&["show", "SCO"]));
-    insta::assert_snapshot!(
-        "neighbors_xi",
-        stdout_of(&["neighbors", "Xi", "--depth", "2"])
-    );
-    insta::assert_snapshot!(
-        "match_observers",
-        stdout_of(&["match", "(c:country)-[r:observer-of]->(o)"])
-    );
+    let views: [(&str, &[&str]); 4] = [
+        ("path_k2", &["path", "Xi Jinping", "Kazakhstan", "-k", "2"]),
+        ("show_sco", &["show", "SCO", "--evidence", "1"]),
+        ("neighbors_xi", &["neighbors", "Xi", "--depth", "2"]),
+        (
+            "match_observers",
+            &["match", "(c:country)-[r:observer-of]->(o)"],
+        ),
+    ];
+    for (name, args) in views {
+        let mut plain = args.to_vec();
+        plain.extend(["--width", "72"]);
+        insta::assert_snapshot!(name, stdout_of(&plain));
+        let out = Command::cargo_bin("kg")
+            .unwrap()
+            .args(&plain)
+            .args(["--graph", FIXTURE, "--color", "always"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        insta::assert_snapshot!(
+            format!("{name}_color"),
+            String::from_utf8(out.stdout).unwrap()
+        );
+    }
     insta::assert_snapshot!(
         "rank_pagerank",
         stdout_of(&["rank", "--by", "pagerank", "--top", "5"])
@@ -584,5 +621,215 @@ fn colour_only_when_asked() {
     assert!(
         coloured.contains("\x1b[1mXi Jinping\x1b[0m"),
         "{coloured:?}"
+    );
+}
+
+/// Runs a query with `--json` and returns (exit code, the one JSON value on stdout).
+fn json_with_code(args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = kg(&all).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON value ({e}): {text:?}"));
+    (out.status.code().unwrap(), value)
+}
+
+#[test]
+fn json_is_one_value_even_when_empty_or_failing() {
+    let (code, v) = json_with_code(&["path", "Kazakhstan", "Xi Jinping", "--directed"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["paths"], serde_json::json!([]));
+    assert_eq!(v["from"]["id"], "kazakhstan");
+    let (code, v) = json_with_code(&["neighbors", "SCO", "--relations", "hosted"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["neighbors"], serde_json::json!([]));
+    let (code, v) = json_with_code(&["match", "(p:person)-[:hosted]->(q)"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["rows"], serde_json::json!([]));
+    assert_eq!(v["columns"], serde_json::json!(["p", "q"]));
+    let (code, v) = json_with_code(&["communities", "--min-size", "100"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["communities"], serde_json::json!([]));
+    // Failures too: an error object, with what helps.
+    let (code, v) = json_with_code(&["show", "Xi Jingping"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["error"]["kind"], "unknown-entity");
+    assert_eq!(v["error"]["suggestions"][0], "Xi Jinping");
+    let (code, v) = json_with_code(&["match", "(p:person-[:met-with]-(q)"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["error"]["kind"], "syntax");
+    assert_eq!(v["error"]["column"], 10);
+}
+
+#[test]
+fn match_and_neighbors_json_carry_evidence() {
+    let v = json(&["match", "(c:country)-[:observer-of]->(o)"]);
+    let row = &v["rows"][0];
+    assert_eq!(row["values"][0]["id"], "afghanistan");
+    let ev = &row["edges"][0]["evidence"][0];
+    assert_eq!(
+        ev["sentence"],
+        "Afghanistan holds observer status in the SCO."
+    );
+    assert_eq!(ev["reading"], "stated");
+    let spans: Vec<(u64, u64)> = ev["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(spans, [(0, 11), (41, 44)]);
+    let v = json(&["neighbors", "Xi"]);
+    let putin = v["neighbors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "vladimir-putin")
+        .unwrap();
+    assert_eq!(putin["via"]["evidence"].as_array().unwrap().len(), 2);
+    assert_eq!(putin["via"]["evidence_total"], 2);
+    // `--evidence` cuts the JSON too, and says how many there were.
+    let v = json(&["neighbors", "Xi", "--evidence", "1"]);
+    let putin = &v["neighbors"][2];
+    assert_eq!(putin["id"], "vladimir-putin");
+    assert_eq!(putin["via"]["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(putin["via"]["evidence_total"], 2);
+}
+
+/// A graph with an inferred edge and an edge stated by four sentences.
+fn inferred_graph(dir: &std::path::Path) -> std::path::PathBuf {
+    use kg::model::*;
+    let mut g = kg::graph::KnowledgeGraph::new();
+    for (id, label, kind) in [
+        ("kazakhstan", "Kazakhstan", EntityKind::Country),
+        (
+            "sco",
+            "Shanghai Cooperation Organization",
+            EntityKind::Organization,
+        ),
+        ("shanghai-five", "Shanghai Five", EntityKind::Organization),
+    ] {
+        g.add_entity(Entity {
+            id: id.into(),
+            label: label.into(),
+            kind,
+            aliases: if id == "sco" {
+                vec!["SCO".into()]
+            } else {
+                vec![]
+            },
+            wikidata: None,
+        });
+    }
+    let ev =
+        |sentence: &str, start: usize, rule: &str, tier, p: f64, year: Option<&str>| Evidence {
+            document: "a.txt".into(),
+            sentence: sentence.into(),
+            start,
+            end: start + sentence.len(),
+            rule: rule.into(),
+            tier,
+            confidence: Confidence::new(p),
+            when: year.map(|y| {
+                Box::new(When {
+                    start: Some(y.into()),
+                    ..When::default()
+                })
+            }),
+        };
+    g.add_relation(
+        "kazakhstan",
+        RelationKind::MemberOf,
+        "sco",
+        &[ev(
+            "Kazakhstan was a member of the Shanghai Five, which the SCO grew out of.",
+            0,
+            "infer.members-carry-over",
+            Tier::Implied,
+            0.54,
+            None,
+        )],
+    )
+    .unwrap();
+    let stated: Vec<Evidence> = (0..4)
+        .map(|i| {
+            ev(
+                &format!("Kazakhstan has been part of the Shanghai Five since 199{i}."),
+                100 * (i + 1),
+                "member.part-of",
+                Tier::Explicit,
+                0.9,
+                Some(&format!("199{i}")),
+            )
+        })
+        .collect();
+    g.add_relation(
+        "kazakhstan",
+        RelationKind::MemberOf,
+        "shanghai-five",
+        &stated,
+    )
+    .unwrap();
+    let path = dir.join("inferred.json");
+    std::fs::write(&path, g.to_json_string()).unwrap();
+    path
+}
+
+#[test]
+fn inferred_edges_and_cut_evidence_are_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = inferred_graph(dir.path());
+    let out = Command::cargo_bin("kg")
+        .unwrap()
+        .args([
+            "show",
+            "Kazakhstan",
+            "--color",
+            "never",
+            "--width",
+            "80",
+            "--graph",
+        ])
+        .arg(&graph)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!("show_inferred_and_more", text);
+    assert!(text.contains("[inferred]"));
+    assert!(text.contains("… and 1 more sentence (--evidence all)"));
+    let all = Command::cargo_bin("kg")
+        .unwrap()
+        .args(["show", "Kazakhstan", "--evidence", "all", "--graph"])
+        .arg(&graph)
+        .output()
+        .unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert_eq!(all.matches("member.part-of").count(), 4);
+    assert!(!all.contains("more sentence"));
+}
+
+#[test]
+fn width_comes_from_columns_when_not_on_a_terminal() {
+    let narrow = Command::cargo_bin("kg")
+        .unwrap()
+        .env("COLUMNS", "40")
+        .args(["show", "SCO", "--graph", FIXTURE, "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(narrow.stdout).unwrap();
+    let quoted: Vec<&str> = text.lines().filter(|l| l.contains('“')).collect();
+    assert!(!quoted.is_empty());
+    assert!(
+        text.lines()
+            .filter(|l| l.contains('“') || l.contains('”'))
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 40),
+        "{text}"
+    );
+    let unwrapped = stdout_of(&["show", "SCO", "--width", "0"]);
+    assert!(
+        unwrapped
+            .contains("“[Kazakhstan] joined the [Shanghai Cooperation Organization] in 2001.”")
     );
 }

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Which edges carry their relation name as a visible label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EdgeLabels {
     /// Label edges only when the graph is small enough for labels to stay readable.
     #[default]
@@ -43,7 +43,7 @@ pub enum EdgeLabels {
 }
 
 /// How to group nodes into Graphviz clusters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClusterBy {
     /// One cluster per entity type.
     Type,
@@ -73,7 +73,7 @@ pub struct DotStyle {
 }
 
 /// Whether entities without relations are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Isolated {
     /// Leave them out; the legend says how many.
     #[default]

@@ -33,16 +33,15 @@ pub mod nodelink;
 pub mod rdf;
 pub mod render;
 
-use crate::cli::ExportArgs;
 use crate::graph::{GraphError, KnowledgeGraph};
 use render::{ImageFormat, RenderError, RenderOptions};
 use std::fmt;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// Every export format `kg` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// The `graph.json` contract (`kg`'s own format).
     Json,
@@ -187,19 +186,6 @@ pub enum ExportError {
     /// A directory format was asked for without a directory.
     #[error("{0} export writes a directory of files: give --out DIR")]
     NeedsDirectory(Format),
-}
-
-impl ExportError {
-    /// The documented exit code: 3 for a bad input graph, 4 for output and tool failures.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ExportError::Input(_) => crate::cli::exit::BAD_INPUT,
-            ExportError::NeedsDirectory(_) | ExportError::BinaryToTerminal(_) => {
-                crate::cli::exit::USAGE
-            }
-            _ => crate::cli::exit::OUTPUT,
-        }
-    }
 }
 
 /// How to export: the drawing options (the data formats ignore them).
@@ -372,46 +358,52 @@ pub fn write_dir_atomically(
     Ok(())
 }
 
-/// `kg export`: reads the graph file and writes one format to `--out` or standard output.
-pub fn run(args: &ExportArgs) -> Result<(), ExportError> {
-    let graph = KnowledgeGraph::load(&args.graph)?;
-    let options = ExportOptions {
-        render: RenderOptions {
-            style: dot::DotStyle {
-                edge_labels: args.edge_labels,
-                cluster_by: args.cluster_by,
-                legend: !args.no_legend,
-                isolated: args.isolated,
-                ..dot::DotStyle::default()
-            },
-            layout: args.layout,
-            renderer: args.renderer,
-        },
-        links_key: args.links_key.clone(),
-    };
-    match &args.out {
-        Some(path) => {
-            export(&graph, args.format, &options, path)?;
-            eprintln!(
-                "kg: wrote {} ({} nodes, {} edges) to {}",
-                args.format,
-                graph.node_count(),
-                graph.edge_count(),
-                path.display()
-            );
-        }
+/// One `kg export` run: which graph, which format, where to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportJob {
+    /// The graph file to read.
+    pub graph: PathBuf,
+    /// The format to write.
+    pub format: Format,
+    /// The output file (a directory for csv and kuzu); `None` writes to the given stream.
+    pub out: Option<PathBuf>,
+    /// Drawing and format options.
+    pub options: ExportOptions,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    /// Entities written.
+    pub nodes: usize,
+    /// Edges written.
+    pub edges: usize,
+}
+
+/// `kg export`: reads the graph file and writes one format to `job.out`, or to `stream`
+/// when there is none (`stream_is_terminal` refuses binary formats there).
+pub fn run(
+    job: &ExportJob,
+    stream: &mut dyn Write,
+    stream_is_terminal: bool,
+) -> Result<Exported, ExportError> {
+    let graph = KnowledgeGraph::load(&job.graph)?;
+    match &job.out {
+        Some(path) => export(&graph, job.format, &job.options, path)?,
         None => {
-            if args.format.is_directory() {
-                return Err(ExportError::NeedsDirectory(args.format));
+            if job.format.is_directory() {
+                return Err(ExportError::NeedsDirectory(job.format));
             }
-            let stdout = io::stdout();
-            if args.format.is_binary() && stdout.is_terminal() {
-                return Err(ExportError::BinaryToTerminal(args.format));
+            if job.format.is_binary() && stream_is_terminal {
+                return Err(ExportError::BinaryToTerminal(job.format));
             }
-            write_to(&graph, args.format, &options, &mut stdout.lock())?;
+            write_to(&graph, job.format, &job.options, stream)?;
         }
     }
-    Ok(())
+    Ok(Exported {
+        nodes: graph.node_count(),
+        edges: graph.edge_count(),
+    })
 }
 
 #[cfg(test)]
@@ -422,8 +414,6 @@ mod tests {
     fn every_format_round_trips_through_its_name() {
         for f in Format::ALL {
             assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
-            let clap_name = clap::ValueEnum::to_possible_value(&f).unwrap();
-            assert_eq!(clap_name.get_name(), f.as_str());
         }
         assert_eq!("TTL".parse::<Format>().unwrap(), Format::Turtle);
         let err = "xlsx".parse::<Format>().unwrap_err().to_string();

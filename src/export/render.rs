@@ -55,7 +55,7 @@ pub enum RenderError {
 }
 
 /// Which program lays out and draws the picture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Renderer {
     /// The Graphviz programs (`dot`, `neato`, `sfdp`): best results, SVG and PNG.
     #[default]
@@ -65,7 +65,7 @@ pub enum Renderer {
 }
 
 /// Graphviz layout engines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LayoutEngine {
     /// Layered drawing, edges flowing left to right.
     Dot,

@@ -14,19 +14,6 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::{BTreeMap, VecDeque};
 
-/// The measures of `kg rank`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RankBy {
-    /// Incident edges.
-    Degree,
-    /// PageRank (stored direction, symmetric relations both ways).
-    Pagerank,
-    /// Normalised betweenness (undirected).
-    Betweenness,
-    /// Closeness, Wasserman–Faust scaled (undirected).
-    Closeness,
-}
-
 /// A read-only compressed adjacency snapshot, positions in entity-id order.
 #[derive(Debug, Clone)]
 pub struct Dense {

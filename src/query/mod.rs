@@ -1,32 +1,41 @@
 //! Questions over a built graph: name resolution, paths, neighbourhoods, entity cards,
 //! statistics, centrality rankings, communities and a small Cypher-like pattern language.
 //!
-//! This module owns everything `kg path`, `kg neighbors`, `kg show`, `kg stats`, `kg rank`,
-//! `kg communities` and `kg match` do. The graph is loaded once with
-//! [`KnowledgeGraph::load`] and only read: queries walk the petgraph model directly, and
-//! every tie is broken by entity id so the same graph always gives the same answer.
+//! The graph is loaded once with [`load_graph`] and only read: queries walk the petgraph
+//! model directly, and every tie is broken by entity id so the same graph always gives the
+//! same answer. [`Explorer`] is the face callers use (the command line and `kg serve`): plain
+//! option structs in, `Serialize` results out, nothing printed.
 //!
+//! * [`explore`]: [`Explorer`], the query option structs and the result types;
+//! * [`evidence`]: edges as results show them, with readings and mention spans;
 //! * [`resolve`]: names → entities (label, alias or id; case-, accent- and width-insensitive);
 //! * [`paths`]: shortest path (bidirectional BFS), Yen's k shortest, bounded all simple paths,
 //!   k-hop neighbourhoods;
 //! * [`centrality`]: degree, PageRank, Brandes betweenness, closeness, label-propagation
 //!   communities, summary statistics;
 //! * [`pattern`]: the `kg match` lexer, parser and matcher;
-//! * [`commands`]: the subcommands, human tables, `--json` and `--export`.
+//! * [`save`]: a result saved as a subgraph (graph.json or highlighted DOT).
 
 pub mod centrality;
-pub mod commands;
+pub mod evidence;
+pub mod explore;
 pub mod paths;
 pub mod pattern;
-pub mod render;
 pub mod resolve;
+pub mod save;
 
-use crate::cli::exit;
+pub use evidence::{EdgeView, EvidenceLimit, EvidenceView, MentionSpan, Reading};
+pub use explore::{
+    Cell, Communities, Covered, EntityCard, EntityRef, EntitySearch, Explorer, Filters, MatchQuery,
+    MatchTable, Neighborhood, NeighborsQuery, PathMode, PathQuery, PathResult, RankBy, RankQuery,
+    Ranking,
+};
+
 use crate::graph::{GraphError, KnowledgeGraph};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Errors of the query commands.
 #[derive(Debug, thiserror::Error)]
@@ -47,19 +56,6 @@ pub enum QueryError {
         /// `label (id)` of every candidate.
         candidates: Vec<String>,
     },
-    /// The endpoints are not connected under the given filters.
-    #[error("no path from {from} to {to}{filters}")]
-    NoPath {
-        /// Label of the start.
-        from: String,
-        /// Label of the end.
-        to: String,
-        /// Which filters were in force (empty when none).
-        filters: String,
-    },
-    /// A query that ran and found nothing.
-    #[error("{0}")]
-    NoResult(String),
     /// `kg match` pattern syntax error.
     #[error("{message} at column {column}\n  {pattern}\n  {caret}^", caret = " ".repeat(.column.saturating_sub(1)))]
     Syntax {
@@ -94,9 +90,6 @@ pub enum QueryError {
         #[source]
         source: std::io::Error,
     },
-    /// Writing to standard output failed (a closed pipe is reported as success by `main`).
-    #[error("cannot write to standard output")]
-    Stdout(#[from] std::io::Error),
 }
 
 fn suggest(names: &[String]) -> String {
@@ -114,29 +107,16 @@ fn suggest(names: &[String]) -> String {
     }
 }
 
-impl QueryError {
-    /// The documented exit code (see [`crate::cli::exit`]).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            QueryError::UnknownName { .. }
-            | QueryError::Ambiguous { .. }
-            | QueryError::Syntax { .. }
-            | QueryError::Refused(_)
-            | QueryError::Usage(_) => exit::USAGE,
-            QueryError::NoPath { .. } | QueryError::NoResult(_) => exit::NO_RESULT,
-            QueryError::MissingGraph { .. } | QueryError::Graph(_) => exit::BAD_INPUT,
-            QueryError::Write { .. } | QueryError::Stdout(_) => exit::OUTPUT,
-        }
-    }
-}
-
-/// The graph file read when `--graph` is not given.
+/// The graph file read when none is given.
 pub const DEFAULT_GRAPH: &str = "output/graph.json";
 
-/// Loads the graph named by `--graph` (or the default `output/graph.json`), without the
-/// edges below `--min-confidence`.
-pub fn load_graph(args: &crate::cli::GraphArgs) -> Result<KnowledgeGraph, QueryError> {
-    let path = match args.graph.as_deref() {
+/// Loads `path` (or the default `output/graph.json`), without the edges whose confidence is
+/// below `min_confidence`.
+pub fn load_graph(
+    path: Option<&Path>,
+    min_confidence: Option<f64>,
+) -> Result<KnowledgeGraph, QueryError> {
+    let path = match path {
         Some(p) => p.to_path_buf(),
         None => {
             let p = PathBuf::from(DEFAULT_GRAPH);
@@ -149,23 +129,17 @@ pub fn load_graph(args: &crate::cli::GraphArgs) -> Result<KnowledgeGraph, QueryE
         }
     };
     let mut graph = KnowledgeGraph::load(&path)?;
-    if let Some(min) = args.min_confidence {
+    if let Some(min) = min_confidence {
         graph.retain_confident(min);
     }
     Ok(graph)
 }
 
-/// The merge-log entries about entity `id`, from the `merges.json` written beside the graph
-/// by `kg build` (none when there is no such file).
-pub fn merges_of(
-    graph: Option<&std::path::Path>,
-    id: &str,
-) -> Result<Vec<crate::graph::MergeRecord>, QueryError> {
-    let graph = graph.unwrap_or(std::path::Path::new(DEFAULT_GRAPH));
-    let path = graph
-        .parent()
-        .unwrap_or(std::path::Path::new("."))
-        .join("merges.json");
+/// The merge log (`merges.json`) written beside the graph file by `kg build`; empty when
+/// there is no such file.
+pub fn read_merges(graph: Option<&Path>) -> Result<Vec<crate::graph::MergeRecord>, QueryError> {
+    let graph = graph.unwrap_or(Path::new(DEFAULT_GRAPH));
+    let path = graph.parent().unwrap_or(Path::new(".")).join("merges.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(Vec::new());
     };
@@ -181,7 +155,7 @@ pub fn merges_of(
             message: e.to_string(),
         })
     })?;
-    Ok(log.merges.into_iter().filter(|m| m.into == id).collect())
+    Ok(log.merges)
 }
 
 /// The part of a graph a query result covers: its entities and edges, plus which of them to
@@ -271,4 +245,81 @@ pub fn subgraph(
         .collect();
     out.set_conflicts(conflicts);
     out
+}
+
+/// What kind of failure a [`QueryError`] is, for the callers' own codes (the command
+/// line's exit codes, the server's HTTP statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// No entity has the name.
+    UnknownEntity,
+    /// Several entities have the name.
+    AmbiguousName,
+    /// A pattern does not parse.
+    Syntax,
+    /// A query over the limits.
+    Refused,
+    /// A bad combination of options.
+    BadRequest,
+    /// The graph (or its merge log) is missing or invalid.
+    BadGraph,
+    /// A result could not be written.
+    Output,
+}
+
+/// A query error as data: its kind, message, and the names that may help.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorReport {
+    /// The kind.
+    pub kind: FailureKind,
+    /// The message, one line (a syntax error's caret drawing is left out).
+    pub message: String,
+    /// For an unknown name: the closest labels, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+    /// For an ambiguous name: every candidate as `label (type, id)`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+    /// For a syntax error: the 1-based column in the pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl QueryError {
+    /// The kind of failure.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            QueryError::UnknownName { .. } => FailureKind::UnknownEntity,
+            QueryError::Ambiguous { .. } => FailureKind::AmbiguousName,
+            QueryError::Syntax { .. } => FailureKind::Syntax,
+            QueryError::Refused(_) => FailureKind::Refused,
+            QueryError::Usage(_) => FailureKind::BadRequest,
+            QueryError::MissingGraph { .. } | QueryError::Graph(_) => FailureKind::BadGraph,
+            QueryError::Write { .. } => FailureKind::Output,
+        }
+    }
+
+    /// The error as data.
+    pub fn report(&self) -> ErrorReport {
+        let mut r = ErrorReport {
+            kind: self.kind(),
+            message: self.to_string(),
+            suggestions: Vec::new(),
+            candidates: Vec::new(),
+            column: None,
+        };
+        match self {
+            QueryError::UnknownName { suggestions, .. } => r.suggestions = suggestions.clone(),
+            QueryError::Ambiguous { candidates, .. } => r.candidates = candidates.clone(),
+            QueryError::Syntax {
+                column, message, ..
+            } => {
+                r.message = format!("{message} at column {column}");
+                r.column = Some(*column);
+            }
+            _ => {}
+        }
+        r
+    }
 }

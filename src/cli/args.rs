@@ -1,27 +1,15 @@
-//! The command line: argument definitions shared by the binary and by shell completions.
+//! Argument definitions (clap), shared by parsing and shell completions.
 //!
-//! Each subcommand's arguments live here; the work is done by the library module that owns
-//! it. Exit codes are documented in [`exit`].
+//! The library never sees these types: [`super`] turns them into the library's option
+//! structs. Enums that clap parses are the command line's own ([`DirectionArg`],
+//! [`RankArg`], ...) and are mapped onto the library's enums, as ripgrep's `hiargs` does.
 
-use crate::model::{EntityKind, RelationKind};
-use crate::query::centrality::RankBy;
-use crate::query::paths::Direction;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kg::export::Format;
+use kg::model::{EntityKind, RelationKind};
+use kg::query::EvidenceLimit;
+use std::net::IpAddr;
 use std::path::PathBuf;
-
-/// Documented exit codes.
-pub mod exit {
-    /// Success.
-    pub const OK: u8 = 0;
-    /// The command ran but found nothing (no path, no match).
-    pub const NO_RESULT: u8 = 1;
-    /// Bad command line, or a name that is unknown or ambiguous.
-    pub const USAGE: u8 = 2;
-    /// Bad input: an unreadable or invalid article, lexicon, rules or graph file.
-    pub const BAD_INPUT: u8 = 3;
-    /// Output could not be written, or an external tool (Graphviz) is missing or failed.
-    pub const OUTPUT: u8 = 4;
-}
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -30,11 +18,15 @@ Examples:
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
   kg eval gold.json                         # score output/graph.json against a gold file
   kg export --format svg --out graph.svg    # draw output/graph.json
+  kg show SCO                               # an entity card with the evidence of each edge
+  kg path \"Xi Jinping\" Kazakhstan --evidence all
+  kg serve --port 8080                      # JSON API on http://127.0.0.1:8080/api/
   kg completions bash > ~/.local/share/bash-completion/completions/kg
 
 Exit codes:
   0 success, 1 no result, 2 usage error or unknown/ambiguous name,
-  3 bad input (article, lexicon, rules or graph file), 4 output or external tool failure";
+  3 bad input (article, lexicon, rules or graph file), 4 output or external tool failure,
+  5 the server could not start (address in use, not allowed)";
 
 /// kg: build knowledge graphs from articles, with the sentence behind every edge.
 #[derive(Debug, Parser)]
@@ -50,7 +42,7 @@ pub struct Cli {
 }
 
 /// Colour choice for human output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour on a terminal unless NO_COLOR is set.
     Auto,
@@ -98,6 +90,8 @@ pub enum Command {
     Communities(CommunitiesArgs),
     /// Find every binding of a Cypher-like pattern (grammar: docs/query.md).
     Match(MatchArgs),
+    /// Serve the JSON API (docs/openapi.json) over HTTP, on the loopback address by default.
+    Serve(ServeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -185,12 +179,34 @@ pub struct GraphArgs {
     /// Graph file to query [default: output/graph.json].
     #[arg(long, value_name = "FILE")]
     pub graph: Option<PathBuf>,
-    /// Print the result as JSON.
+    /// Print the result as one JSON value (also when it is empty).
     #[arg(long)]
     pub json: bool,
     /// Ignore edges whose confidence (0 to 1) is below this.
     #[arg(long, value_name = "P", value_parser = probability)]
     pub min_confidence: Option<f64>,
+}
+
+/// How much evidence to show, and how wide.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EvidenceArgs {
+    /// Evidence sentences per edge: a number or `all` [default: 3; all with --json]
+    #[arg(long, value_name = "N|all", value_parser = evidence_limit)]
+    pub evidence: Option<EvidenceLimit>,
+    /// Wrap sentences at this many columns; 0 does not wrap [default: the terminal's width,
+    /// else $COLUMNS, else 80]
+    #[arg(long, value_name = "COLS")]
+    pub width: Option<usize>,
+}
+
+/// Parses `--evidence N|all`.
+pub fn evidence_limit(s: &str) -> Result<EvidenceLimit, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(EvidenceLimit::All);
+    }
+    s.parse()
+        .map(EvidenceLimit::AtMost)
+        .map_err(|_| format!("'{s}' is neither a number nor 'all'"))
 }
 
 /// Arguments of `kg export`.
@@ -206,8 +222,8 @@ pub struct GraphArgs {
   kg export --format dot --graph other/graph.json --cluster-by type")]
 pub struct ExportArgs {
     /// Output format.
-    #[arg(long, short, value_enum)]
-    pub format: crate::export::Format,
+    #[arg(long, short, value_parser = format_parser())]
+    pub format: Format,
     /// Output file (a directory for csv and kuzu) [default: standard output]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -217,27 +233,111 @@ pub struct ExportArgs {
     /// Graphviz layout engine for svg/png [default: dot up to 300 nodes, neato up to 3000,
     /// sfdp above]
     #[arg(long, value_enum)]
-    pub layout: Option<crate::export::render::LayoutEngine>,
+    pub layout: Option<LayoutArg>,
     /// Who draws svg/png: Graphviz, or the builtin pure-Rust layout (SVG only).
-    #[arg(long, value_enum, default_value_t = crate::export::render::Renderer::Graphviz)]
-    pub renderer: crate::export::render::Renderer,
+    #[arg(long, value_enum, default_value_t = RendererArg::Graphviz)]
+    pub renderer: RendererArg,
     /// Relation labels on edges: auto (only when the graph has at most 60 edges), all, none.
-    #[arg(long, value_enum, default_value_t = crate::export::dot::EdgeLabels::Auto)]
-    pub edge_labels: crate::export::dot::EdgeLabels,
+    #[arg(long, value_enum, default_value_t = EdgeLabelsArg::Auto)]
+    pub edge_labels: EdgeLabelsArg,
     /// Group nodes into boxes (dot, svg, png).
     #[arg(long, value_enum)]
-    pub cluster_by: Option<crate::export::dot::ClusterBy>,
+    pub cluster_by: Option<ClusterByArg>,
     /// Leave out the legend (dot, svg, png).
     #[arg(long)]
     pub no_legend: bool,
     /// Entities without relations in drawings: hide (default; the legend counts them) or
     /// show (dot, svg, png).
-    #[arg(long, value_enum, default_value_t = crate::export::dot::Isolated::Hide)]
-    pub isolated: crate::export::dot::Isolated,
+    #[arg(long, value_enum, default_value_t = IsolatedArg::Hide)]
+    pub isolated: IsolatedArg,
     /// Key of the edge list in node-link JSON: `edges` (NetworkX >= 3.6) or `links` (D3,
     /// older NetworkX).
     #[arg(long, value_name = "KEY", default_value = "edges", value_parser = ["edges", "links"])]
     pub links_key: String,
+}
+
+/// The export formats, from the library's list (so a new format needs no change here).
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+        .map(|s| s.parse::<Format>().expect("a listed format name parses"))
+}
+
+/// Graphviz layout engines (`kg export --layout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// Layered drawing, edges flowing left to right.
+    Dot,
+    /// Spring model, for mid-sized graphs.
+    Neato,
+    /// Multiscale force-directed, for large graphs.
+    Sfdp,
+    /// Force-directed, clusters kept.
+    Fdp,
+    /// Radial.
+    Twopi,
+    /// Circular.
+    Circo,
+}
+
+/// Who draws pictures (`kg export --renderer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    /// The Graphviz programs (`dot`, `neato`, `sfdp`): best results, SVG and PNG.
+    Graphviz,
+    /// The pure-Rust `layout` crate: SVG only, no outside program needed.
+    Builtin,
+}
+
+/// Which edges are labelled (`kg export --edge-labels`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EdgeLabelsArg {
+    /// Label edges only when the graph is small enough for labels to stay readable.
+    Auto,
+    /// Label every edge.
+    All,
+    /// Label no edge (colour and the legend still tell relations apart).
+    None,
+}
+
+/// Whether drawings show entities without relations (`kg export --isolated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IsolatedArg {
+    /// Leave them out; the legend says how many.
+    Hide,
+    /// Draw them.
+    Show,
+}
+
+/// How nodes are grouped (`kg export --cluster-by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterByArg {
+    /// One cluster per entity type.
+    Type,
+}
+
+/// Which way `kg neighbors` follows edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    /// Along the stored direction (subject → object).
+    Out,
+    /// Against it.
+    In,
+    /// Either way.
+    Both,
+}
+
+/// The measures of `kg rank`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RankArg {
+    /// Incident edges.
+    Degree,
+    /// PageRank (stored direction, symmetric relations both ways).
+    Pagerank,
+    /// Normalised betweenness (undirected).
+    Betweenness,
+    /// Closeness, Wasserman–Faust scaled (undirected).
+    Closeness,
 }
 
 /// Saving a query result as a subgraph.
@@ -252,7 +352,7 @@ pub struct SaveArgs {
 }
 
 /// Formats of `--export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SaveFormat {
     /// The graph.json contract.
     Json,
@@ -281,9 +381,13 @@ pub struct FilterArgs {
   kg path China Iran -k 3 --json
   kg path China Iran --all --max-hops 4 --types country,organization
   kg path China Iran --export json --out path.json
+  kg path Xi Kazakhstan --evidence all --width 100
 
+Each hop shows its sentences with the two mentions marked ([brackets] without colour), the
+document, rule, reading (stated, coreference, implied, inferred), confidence and date.
 Names match labels, aliases or ids, ignoring case, accents and width.
-Exit codes: 0 found, 1 no path, 2 unknown or ambiguous name, 3 bad graph file.")]
+Exit codes: 0 found, 1 no path (with --json: {\"paths\": []}), 2 unknown or ambiguous name,
+3 bad graph file.")]
 pub struct PathArgs {
     /// Start entity (name, alias or id).
     pub from: String,
@@ -314,6 +418,9 @@ pub struct PathArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub evidence: EvidenceArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -325,7 +432,11 @@ pub struct PathArgs {
 #[command(after_help = "Examples:
   kg neighbors SCO
   kg neighbors China --depth 2 --relations member-of,observer-of --types country
-  kg neighbors SCO --direction in --json")]
+  kg neighbors SCO --direction in --json
+  kg neighbors Iran --evidence 1
+
+Exit codes: 0 found, 1 no neighbour (with --json: an empty \"neighbors\" list), 2 unknown
+or ambiguous name or --depth above 6, 3 bad graph file.")]
 pub struct NeighborsArgs {
     /// The entity (name, alias or id).
     pub name: String,
@@ -333,11 +444,14 @@ pub struct NeighborsArgs {
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
     /// Which edges to follow: out (subject → object), in, or both.
-    #[arg(long, value_enum, default_value_t = Direction::Both)]
-    pub direction: Direction,
+    #[arg(long, value_enum, default_value_t = DirectionArg::Both)]
+    pub direction: DirectionArg,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub evidence: EvidenceArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub graph: GraphArgs,
@@ -348,10 +462,18 @@ pub struct NeighborsArgs {
 
 /// Arguments of `kg show`.
 #[derive(Debug, Args, Clone)]
-#[command(after_help = "Examples:\n  kg show SCO\n  kg show \"Xi Jinping\" --json")]
+#[command(after_help = "Examples:
+  kg show SCO
+  kg show \"Xi Jinping\" --json
+  kg show Kazakhstan --evidence all
+
+Exit codes: 0 shown, 2 unknown or ambiguous name, 3 bad graph file.")]
 pub struct ShowArgs {
     /// The entity (name, alias or id).
     pub name: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub evidence: EvidenceArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub graph: GraphArgs,
@@ -376,8 +498,8 @@ pub struct StatsArgs {
 )]
 pub struct RankArgs {
     /// The measure.
-    #[arg(long, value_enum, default_value_t = RankBy::Degree)]
-    pub by: RankBy,
+    #[arg(long, value_enum, default_value_t = RankArg::Degree)]
+    pub by: RankArg,
     /// Only list entities of these types (the measure is computed on the whole graph).
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     pub types: Vec<EntityKind>,
@@ -411,14 +533,52 @@ pub struct CommunitiesArgs {
   kg match '(c:country)-[:observer-of|member-of]->(o:organization {label: "SCO"})'
   kg match '(a)-[:member-of*1..2]->(b)' --json
 
-Grammar: docs/query.md. Exit codes: 0 matches, 1 none, 2 syntax error or refused pattern."#)]
+Each row lists its edges with their evidence, also under --json.
+Grammar: docs/query.md. Exit codes: 0 matches, 1 none (with --json: an empty "rows" list),
+2 syntax error or refused pattern."#)]
 pub struct MatchArgs {
     /// The pattern.
     pub pattern: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub evidence: EvidenceArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub graph: GraphArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub export: SaveArgs,
+}
+
+/// Arguments of `kg serve`.
+#[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  kg serve
+  kg serve --port 9000 --graph other/graph.json
+  curl 'http://127.0.0.1:8080/api/path?from=Xi%20Jinping&to=Kazakhstan'
+
+Routes (docs/openapi.json): /api/entities?q=, /api/entities/{id}, /api/path?from=&to=&k=,
+/api/neighbors/{id}?depth=, /api/match?pattern=, /api/stats.
+Binding an address other than loopback exposes the graph to the network: it needs
+--allow-remote.
+Exit codes: 0 stopped, 2 bad arguments, 3 bad graph file, 5 cannot listen.")]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Graph file to serve [default: output/graph.json].
+    #[arg(long, value_name = "FILE")]
+    pub graph: Option<PathBuf>,
+    /// Ignore edges whose confidence (0 to 1) is below this.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
+    /// Worker threads answering requests.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: u16,
+    /// Allow a --bind address that is not loopback.
+    #[arg(long)]
+    pub allow_remote: bool,
 }

@@ -427,11 +427,11 @@ for n, d in G.nodes(data=True):
 edges = []
 for s, t, d in G.edges(data=True):
     assert type(d["evidence_count"]) is int, d
+    evidence = json.loads(d["evidence"]) if flat else d["evidence"]
+    sentences = [e["sentence"] for e in evidence]
+    first, docs = sentences[0], sorted({e["document"] for e in evidence})
     if flat:
-        first, docs, sentences = d["evidence"], json.loads(d["evidence_documents"]), None
-    else:
-        sentences = [e["sentence"] for e in d["evidence"]]
-        first, docs = sentences[0], sorted({e["document"] for e in d["evidence"]})
+        assert json.loads(d["evidence_documents"]) == docs, d
     assert type(d["confidence"]) is float, d
     edges.append([s, t, d["relation"], d["evidence_count"], first, docs, sentences, d["confidence"]])
 edges.sort(key=lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":")))
@@ -468,7 +468,7 @@ fn networkx_reads_graphml_gexf_nodelink_and_cytoscape_back() {
             let mut edges: Vec<Value> = got["edges"].as_array().unwrap().clone();
             edges.sort_by_key(|v| v.to_string());
             got["edges"] = json!(edges);
-            let want = canonical(&g, !matches!(fmt, "graphml" | "gexf"));
+            let want = canonical(&g, true);
             assert_eq!(
                 got["nodes"].as_object().unwrap().len(),
                 g.node_count(),
@@ -590,12 +590,13 @@ SELECT ?name WHERE {
 } ORDER BY ?name"#;
 
 const TEXTS_SPARQL: &str = r#"
+PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <http://schema.org/>
 PREFIX kg: <https://kg.example/vocab#>
 SELECT ?text WHERE {
   { ?x schema:name ?text } UNION { ?x schema:alternateName ?text } UNION
-  { ?x schema:identifier ?text } UNION { ?st a rdf:Statement ; kg:evidence ?ev . ?ev kg:sentence ?text }
+  { ?x schema:identifier ?text } UNION { ?st a rdf:Statement ; prov:wasDerivedFrom ?ev . ?ev kg:sentence ?text }
   UNION { ?ev kg:document ?text }
 }"#;
 
@@ -721,48 +722,42 @@ fn rdflib_parses_every_rdf_format_and_sparql_lists_the_observers() {
 
 // ---------------------------------------------------------------- Kùzu (Cypher)
 
-/// Loads the CSV files or the Cypher script into a fresh Kùzu database, then prints the
-/// observers of the SCO and every stored text, raw (CSV cells are unescaped by the test).
+/// Runs the Cypher script in a fresh Kùzu database whose tables come from `kg export
+/// --format kuzu`'s schema, then prints the observers of the SCO and every stored value.
 const KUZU_SCRIPT: &str = r#"
 import json, os, sys
 import kuzu
-mode, src, dbdir = sys.argv[1], sys.argv[2], sys.argv[3]
+schema, src, dbdir = sys.argv[1], sys.argv[2], sys.argv[3]
 conn = kuzu.Connection(kuzu.Database(os.path.join(dbdir, "db")))
-rels = ["MEMBER_OF", "OBSERVER_OF", "DIALOGUE_PARTNER_OF", "MET_WITH", "LEADS", "PART_OF", "HOSTED",
-        "AFFILIATED_WITH", "EDUCATED_AT", "COOPERATES_WITH", "EVOLVED_FROM", "LOCATED_IN"]
 def rows(q, **params):
     r = conn.execute(q, params)
     out = []
     while r.has_next():
         out.append(r.get_next())
     return out
-if mode == "csv":
-    conn.execute("CREATE NODE TABLE Entity(id STRING, label STRING, type STRING, aliases STRING, "
-                 "wikidata STRING, labels STRING, PRIMARY KEY(id))")
-    conn.execute("CREATE REL TABLE Rel(FROM Entity TO Entity, type STRING, relation STRING, "
-                 "confidence DOUBLE, evidence_count INT64, evidence STRING, evidence_documents STRING, evidence_json STRING)")
-    conn.execute(f"COPY Entity FROM '{src}/nodes.csv' (HEADER=true, PARALLEL=false)")
-    conn.execute(f"COPY Rel FROM '{src}/relationships.csv' (HEADER=true, PARALLEL=false)")
-    observers = [r[0] for r in rows("MATCH (s:Entity)-[r:Rel]->(o:Entity) WHERE r.type = 'OBSERVER_OF' "
-                                    "AND o.id = $sco RETURN s.label", sco="shanghai-cooperation-organization")]
-    nodes = rows("MATCH (n:Entity) RETURN n.id, n.label, n.type, n.aliases, n.wikidata, n.labels")
-    edges = rows("MATCH (s:Entity)-[r:Rel]->(o:Entity) RETURN s.id, o.id, r.type, r.relation, "
-                 "r.evidence_count, r.evidence, r.evidence_documents, r.evidence_json, r.confidence")
-else:
-    conn.execute("CREATE NODE TABLE Entity(id STRING, label STRING, type STRING, aliases STRING[], "
-                 "wikidata STRING, PRIMARY KEY(id))")
-    for rel in rels:
-        conn.execute(f"CREATE REL TABLE {rel}(FROM Entity TO Entity, relation STRING, "
-                     "confidence DOUBLE, evidence_count INT64, evidence STRING[], evidence_documents STRING[])")
-    # newline="": universal-newline translation would rewrite CR LF inside the strings.
-    conn.execute(open(src, encoding="utf-8", newline="").read())
-    observers = [r[0] for r in rows("MATCH (s:Entity)-[:OBSERVER_OF]->(o:Entity {id: $sco}) RETURN s.label",
-                                    sco="shanghai-cooperation-organization")]
-    nodes = rows("MATCH (n:Entity) RETURN n.id, n.label, n.type, n.aliases, n.wikidata")
-    edges = rows("MATCH (s:Entity)-[r]->(o:Entity) RETURN s.id, o.id, label(r), r.relation, "
-                 "r.evidence_count, r.evidence, r.evidence_documents, r.confidence")
-print(json.dumps({"observers": sorted(observers), "nodes": nodes, "edges": edges}))
+conn.execute(open(schema, encoding="utf-8").read())
+# newline="": universal-newline translation would rewrite CR LF inside the strings.
+conn.execute(open(src, encoding="utf-8", newline="").read())
+observers = [r[0] for r in rows("MATCH (s:Entity)-[:OBSERVER_OF]->(o:Entity {id: $sco}) RETURN s.label",
+                                sco="shanghai-cooperation-organization")]
+nodes = rows("MATCH (n:Entity) RETURN n.id, n.label, n.type, n.aliases, n.wikidata")
+edges = rows("MATCH (s:Entity)-[r]->(o:Entity) WHERE label(r) <> 'CONFLICT' RETURN s.id, o.id, label(r), "
+             "r.relation, r.evidence_count, r.evidence, r.evidence_documents, r.confidence, r.evidence_json")
+conflicts = rows("MATCH (s:Entity)-[c:CONFLICT]->(o:Entity) RETURN s.id, o.id, c.first_relation, "
+                 "c.second_relation, c.reason")
+print(json.dumps({"observers": sorted(observers), "nodes": nodes, "edges": edges, "conflicts": conflicts}))
 "#;
+
+/// Runs [`KUZU_SCRIPT`] on the Cypher script of `g`.
+fn kuzu_run_cypher(python: &Path, g: &KnowledgeGraph) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("graph.cypher");
+    std::fs::write(&script, to_string(g, cypher::write)).unwrap();
+    let schema = dir.path().join("schema.cypher");
+    std::fs::write(&schema, kg::export::kuzu::schema()).unwrap();
+    let out = common::run_python(python, KUZU_SCRIPT, &[&schema, &script, dir.path()]);
+    serde_json::from_str(&out).unwrap()
+}
 
 fn kuzu_python() -> Option<std::path::PathBuf> {
     common::python_or_skip("kuzu", &[("kuzu", "kuzu")])
@@ -786,121 +781,10 @@ fn documents(e: &kg::graph::EdgeView<'_>) -> Vec<String> {
 }
 
 #[test]
-fn kuzu_imports_the_neo4j_csv_and_cypher_lists_the_observers() {
-    let Some(python) = kuzu_python() else { return };
-    for g in [small_graph(), hostile_graph(), sco_graph()] {
-        let dir = tempfile::tempdir().unwrap();
-        let csv_dir = dir.path().join("csv");
-        kcsv::write_dir(&g, &csv_dir).unwrap();
-        let out = common::run_python(
-            &python,
-            KUZU_SCRIPT,
-            &[Path::new("csv"), &csv_dir, dir.path()],
-        );
-        let got: Value = serde_json::from_str(&out).unwrap();
-        // Kùzu knows nothing of the formula rule: the test applies it, as a consumer would.
-        let cell = |v: &Value| kcsv::unescape_cell(v.as_str().unwrap_or("")).to_string();
-        let array = |v: &Value| -> Vec<String> {
-            match v.as_str().unwrap_or("") {
-                "" => vec![],
-                s => s
-                    .split(';')
-                    .map(|x| kcsv::unescape_cell(x).to_string())
-                    .collect(),
-            }
-        };
-        let observers: Vec<String> = got["observers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(cell)
-            .collect();
-        assert_eq!(observers, observer_labels(&g));
-        let nodes: Vec<Value> = got["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                json!([
-                    cell(&r[0]),
-                    cell(&r[1]),
-                    r[2],
-                    array(&r[3]),
-                    cell(&r[4]),
-                    r[5]
-                ])
-            })
-            .collect();
-        let want: Vec<Value> = g
-            .entities()
-            .map(|e| {
-                let kind = e.kind.as_str();
-                let label = format!("Entity;{}{}", kind[..1].to_uppercase(), &kind[1..]);
-                json!([
-                    e.id,
-                    e.label,
-                    kind,
-                    e.aliases,
-                    e.wikidata.clone().unwrap_or_default(),
-                    label
-                ])
-            })
-            .collect();
-        assert_eq!(sorted(nodes), sorted(want));
-        let edges: Vec<Value> = got["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                let evidence: Value = serde_json::from_str(&cell(&r[7])).unwrap();
-                json!([
-                    cell(&r[0]),
-                    cell(&r[1]),
-                    r[2],
-                    r[3],
-                    r[4],
-                    cell(&r[5]),
-                    array(&r[6]),
-                    evidence,
-                    r[8]
-                ])
-            })
-            .collect();
-        let want: Vec<Value> = g
-            .sorted_edges()
-            .into_iter()
-            .map(|e| {
-                let kind = e.relation.kind.as_str();
-                json!([
-                    e.source.id,
-                    e.target.id,
-                    kind.replace('-', "_").to_uppercase(),
-                    kind,
-                    e.relation.evidence.len(),
-                    e.relation.evidence[0].sentence,
-                    documents(&e),
-                    serde_json::to_value(&e.relation.evidence).unwrap(),
-                    e.relation.confidence().get()
-                ])
-            })
-            .collect();
-        assert_eq!(sorted(edges), sorted(want));
-    }
-}
-
-#[test]
 fn kuzu_runs_the_merge_script_and_cypher_lists_the_observers() {
     let Some(python) = kuzu_python() else { return };
     for g in [small_graph(), hostile_graph(), sco_graph()] {
-        let dir = tempfile::tempdir().unwrap();
-        let script = dir.path().join("graph.cypher");
-        std::fs::write(&script, to_string(&g, cypher::write)).unwrap();
-        let out = common::run_python(
-            &python,
-            KUZU_SCRIPT,
-            &[Path::new("cypher"), &script, dir.path()],
-        );
-        let got: Value = serde_json::from_str(&out).unwrap();
+        let got = kuzu_run_cypher(&python, &g);
         assert_eq!(got["observers"], json!(observer_labels(&g)));
         let want: Vec<Value> = g
             .entities()
@@ -929,12 +813,30 @@ fn kuzu_runs_the_merge_script_and_cypher_lists_the_observers() {
                     e.relation.evidence.len(),
                     s,
                     documents(&e),
-                    e.relation.confidence().get()
+                    e.relation.confidence().get(),
+                    serde_json::to_string(&e.relation.evidence).unwrap()
                 ])
             })
             .collect();
         assert_eq!(
             sorted(got["edges"].as_array().unwrap().clone()),
+            sorted(want)
+        );
+        let want: Vec<Value> = g
+            .conflicts()
+            .iter()
+            .map(|c| {
+                json!([
+                    c.subject,
+                    c.object,
+                    c.relations[0],
+                    c.relations[1],
+                    c.reason
+                ])
+            })
+            .collect();
+        assert_eq!(
+            sorted(got["conflicts"].as_array().unwrap().clone()),
             sorted(want)
         );
     }
@@ -943,15 +845,7 @@ fn kuzu_runs_the_merge_script_and_cypher_lists_the_observers() {
 #[test]
 fn the_sco_graph_has_exactly_five_observer_states_in_kuzu() {
     let Some(python) = kuzu_python() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("graph.cypher");
-    std::fs::write(&script, to_string(&sco_graph(), cypher::write)).unwrap();
-    let out = common::run_python(
-        &python,
-        KUZU_SCRIPT,
-        &[Path::new("cypher"), &script, dir.path()],
-    );
-    let got: Value = serde_json::from_str(&out).unwrap();
+    let got = kuzu_run_cypher(&python, &sco_graph());
     assert_eq!(
         got["observers"],
         json!(["Afghanistan", "Belarus", "Iran", "Mongolia", "Pakistan"])

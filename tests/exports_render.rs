@@ -7,7 +7,7 @@
 
 use assert_cmd::Command;
 use graphviz_rust::dot_structures::{Attribute, EdgeTy, Graph, Id, Stmt, Vertex};
-use kg::export::dot::{ClusterBy, DotStyle, EdgeLabels, to_dot, unquote, wrap};
+use kg::export::dot::{ClusterBy, DotStyle, EdgeLabels, Isolated, to_dot, unquote, wrap};
 use kg::export::mermaid::to_mermaid;
 use kg::export::render::render_builtin;
 use kg::graph::KnowledgeGraph;
@@ -66,6 +66,53 @@ fn dot_snapshot_clustered_without_labels() {
         ..DotStyle::default()
     };
     insta::assert_snapshot!("dot_small_clustered", to_dot(&load("small.json"), &style));
+}
+
+/// A drawing with everything the styling marks: a conflict (⚠), inferred (dashed) edges,
+/// an entity without relations (left out, counted in the legend), a highlighted path.
+#[test]
+fn dot_snapshot_marks_conflicts_inferred_edges_and_hidden_entities() {
+    let g = load_sco_fixture();
+    assert!(!g.conflicts().is_empty());
+    insta::assert_snapshot!("dot_sco_fixture", to_dot(&g, &DotStyle::default()));
+    let highlight = kg::export::dot::Highlight {
+        what: "the path",
+        nodes: ["china".to_string()].into_iter().collect(),
+        edges: g
+            .sorted_edges()
+            .iter()
+            .filter(|e| e.source.id == "china")
+            .map(|e| {
+                (
+                    e.source.id.clone(),
+                    e.relation.kind.to_string(),
+                    e.target.id.clone(),
+                )
+            })
+            .collect(),
+    };
+    let style = DotStyle {
+        highlight: Some(highlight),
+        edge_labels: EdgeLabels::None,
+        ..DotStyle::default()
+    };
+    insta::assert_snapshot!("dot_sco_fixture_highlight", to_dot(&g, &style));
+}
+
+fn load_sco_fixture() -> KnowledgeGraph {
+    let mut g = KnowledgeGraph::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sco.json"),
+    )
+    .unwrap();
+    // One entity without relations, to be left out and counted.
+    g.add_entity(kg::model::Entity {
+        id: "nowhere".into(),
+        label: "Nowhere".into(),
+        kind: kg::model::EntityKind::Place,
+        aliases: vec![],
+        wikidata: None,
+    });
+    g
 }
 
 #[test]
@@ -127,13 +174,38 @@ fn parse_dot(text: &str) -> Parsed {
     out
 }
 
+/// The relation edges of a parsed drawing: an edge with a label runs through a label node
+/// (`__e<i>`), drawn as two halves, which are joined back here (keeping the first half's
+/// attributes and the label node's text under `label`).
+fn relation_edges(parsed: &Parsed) -> Vec<(String, String, BTreeMap<String, String>)> {
+    let is_label = |id: &str| id.starts_with("__e") && parsed.0.contains_key(id);
+    let mut first_half: BTreeMap<&str, (&str, &BTreeMap<String, String>)> = BTreeMap::new();
+    let mut out = vec![];
+    for (a, b, attrs) in &parsed.1 {
+        if is_label(b) {
+            first_half.insert(b, (a, attrs));
+        } else if is_label(a) {
+            let (source, attrs) = first_half[a.as_str()];
+            let mut attrs = attrs.clone();
+            attrs.insert("label".into(), parsed.0[a.as_str()]["label"].clone());
+            out.push((source.to_string(), b.clone(), attrs));
+        } else {
+            out.push((a.clone(), b.clone(), attrs.clone()));
+        }
+    }
+    out
+}
+
 /// Parses the DOT of `graph` back and checks every id, label and tooltip came through.
 fn check_round_trip(graph: &KnowledgeGraph, style: &DotStyle) {
-    let (nodes, edges) = parse_dot(&to_dot(graph, style));
-    let entity_nodes: Vec<_> = nodes
-        .keys()
-        .filter(|k| !k.starts_with("__legend"))
-        .collect();
+    let style = &DotStyle {
+        isolated: Isolated::Show,
+        ..style.clone()
+    };
+    let parsed = parse_dot(&to_dot(graph, style));
+    let edges = relation_edges(&parsed);
+    let nodes = parsed.0;
+    let entity_nodes: Vec<_> = nodes.keys().filter(|k| !k.starts_with("__")).collect();
     assert_eq!(entity_nodes.len(), graph.node_count());
     assert_eq!(edges.len(), graph.edge_count());
     for e in graph.entities() {
@@ -234,7 +306,10 @@ fn svg_texts(svg: &str) -> (Vec<String>, Vec<String>) {
 fn graphviz_dot_accepts_small_and_hostile_and_draws_the_exact_names() {
     for name in ["small.json", "hostile.json"] {
         let g = load(name);
-        let style = DotStyle::default();
+        let style = DotStyle {
+            isolated: Isolated::Show,
+            ..DotStyle::default()
+        };
         let Some(svg) = graphviz_svg(&to_dot(&g, &style)) else {
             return;
         };
@@ -326,7 +401,10 @@ fn missing_graphviz_is_exit_4_naming_the_package() {
 fn builtin_svg_is_well_formed_deterministic_and_shows_names() {
     for name in ["small.json", "hostile.json"] {
         let g = load(name);
-        let style = DotStyle::default();
+        let style = DotStyle {
+            isolated: Isolated::Show,
+            ..DotStyle::default()
+        };
         let svg = render_builtin(&g, &style).unwrap();
         assert!(
             svg == render_builtin(&g, &style).unwrap(),
@@ -517,4 +595,193 @@ fn cli_writes_out_file_and_reports_errors_with_documented_codes() {
         .arg(dir.path().join("no/such/dir/g.dot"))
         .assert()
         .code(4);
+}
+
+// ---------------------------------------------------------------- report-ready pictures
+
+fn sco_output() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("output/graph.json")
+}
+
+/// Width and height of a PNG, from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn the_sco_png_has_a_report_friendly_size_and_aspect_ratio() {
+    if !have("dot", "-V") {
+        return skip("Graphviz `dot` is not installed (Debian package graphviz)");
+    }
+    let dir = scratch();
+    let out = dir.path().join("sco.png");
+    Command::cargo_bin("kg")
+        .unwrap()
+        .args(["export", "--format", "png", "--graph"])
+        .arg(sco_output())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let (w, h) = png_size(&std::fs::read(&out).unwrap());
+    let ratio = f64::from(w) / f64::from(h);
+    // The old picture was 1723×4470 (1:2.6, a third of it legend and loose entities).
+    assert!((0.6..=1.8).contains(&ratio), "{w}×{h}: aspect {ratio:.2}");
+    assert!(w <= 2400 && h <= 2400, "{w}×{h} is too large for a page");
+    assert!(w >= 800, "{w}×{h} is too small to read");
+}
+
+/// One `<text>` of an SVG: its group (the enclosing node, edge or cluster `<g>`), content
+/// and box, from its position, anchor and font size.
+#[derive(Debug)]
+struct TextBox {
+    group: usize,
+    text: String,
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+/// The boxes of every text, estimated from the font size: Helvetica's glyphs average about
+/// 0.55 em for these labels (wide characters, CJK, count twice), ascent 0.75 em, descent
+/// 0.25 em.
+fn text_boxes(doc: &roxmltree::Document<'_>) -> Vec<TextBox> {
+    let mut out = vec![];
+    for n in doc.descendants().filter(|n| n.tag_name().name() == "text") {
+        let group = n
+            .ancestors()
+            .find(|a| {
+                a.tag_name().name() == "g"
+                    && matches!(a.attribute("class"), Some("node" | "edge" | "cluster"))
+            })
+            .map_or(0, |g| g.id().get_usize());
+        let text = n.text().unwrap_or("").to_string();
+        if text.trim().is_empty() {
+            continue;
+        }
+        let num = |k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
+        let (x, y, size) = (num("x"), num("y"), num("font-size"));
+        let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as f64 * size * 0.55;
+        let (x0, x1) = match n.attribute("text-anchor") {
+            Some("middle") => (x - width / 2.0, x + width / 2.0),
+            Some("end") => (x - width, x),
+            _ => (x, x + width),
+        };
+        out.push(TextBox {
+            group,
+            text,
+            x0,
+            x1,
+            y0: y - 0.75 * size,
+            y1: y + 0.25 * size,
+        });
+    }
+    out
+}
+
+#[test]
+fn the_sco_svg_draws_every_label_once_without_overlaps_with_every_engine() {
+    if !have("dot", "-V") {
+        return skip("Graphviz `dot` is not installed (Debian package graphviz)");
+    }
+    let g = KnowledgeGraph::load(&sco_output()).unwrap();
+    let pg = g.petgraph();
+    let drawn: Vec<&kg::model::Entity> = g
+        .sorted_nodes()
+        .into_iter()
+        .filter(|ix| pg.neighbors_undirected(*ix).next().is_some())
+        .map(|ix| g.entity(ix))
+        .collect();
+    assert!(
+        drawn.len() < g.node_count(),
+        "the SCO graph has loose entities to hide"
+    );
+    for layout in ["dot", "neato", "sfdp"] {
+        let out = Command::cargo_bin("kg")
+            .unwrap()
+            .args(["export", "-f", "svg", "--layout", layout, "--graph"])
+            .arg(sco_output())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{layout}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let svg = String::from_utf8(out.stdout).unwrap();
+        let doc = parse_svg(&svg);
+        // Every drawn entity is one node, titled by its id, whose lines are its label.
+        let mut labels: BTreeMap<String, usize> = BTreeMap::new();
+        let mut titles: BTreeMap<String, usize> = BTreeMap::new();
+        for node in doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("node"))
+        {
+            let title = node
+                .children()
+                .find(|c| c.tag_name().name() == "title")
+                .and_then(|t| t.text())
+                .unwrap_or("")
+                .to_string();
+            let lines: Vec<&str> = node
+                .descendants()
+                .filter(|c| c.tag_name().name() == "text")
+                .filter_map(|c| c.text())
+                .collect();
+            *titles.entry(title).or_default() += 1;
+            *labels.entry(lines.join("\n")).or_default() += 1;
+        }
+        for e in &drawn {
+            assert_eq!(titles.get(&e.id), Some(&1), "{layout}: node {:?}", e.id);
+            let label = wrap(&e.label, DotStyle::default().wrap_width);
+            assert_eq!(
+                labels.get(&label),
+                Some(&1),
+                "{layout}: label {label:?} not drawn once"
+            );
+        }
+        for e in g.entities().filter(|e| !drawn.iter().any(|d| d.id == e.id)) {
+            assert!(
+                !titles.contains_key(&e.id),
+                "{layout}: loose {:?} drawn",
+                e.id
+            );
+        }
+        // No two texts of different nodes or edges overlap.
+        let boxes = text_boxes(&doc);
+        assert!(boxes.len() > drawn.len(), "{layout}: too few texts");
+        let found = overlaps(&boxes);
+        assert!(found.is_empty(), "{layout}: overlapping labels: {found:#?}");
+        // The check can fail: a label moved onto another one is caught.
+        let mut moved = boxes;
+        let (x, y, group) = (moved[0].x0 + 2.0, moved[0].y0 + 1.0, moved[0].group);
+        let last = moved.iter_mut().rev().find(|b| b.group != group).unwrap();
+        let (w, h) = (last.x1 - last.x0, last.y1 - last.y0);
+        (last.x0, last.y0, last.x1, last.y1) = (x, y, x + w, y + h);
+        assert!(
+            !overlaps(&moved).is_empty(),
+            "{layout}: the overlap check is blind"
+        );
+    }
+}
+
+/// Pairs of texts of different nodes or edges whose boxes overlap.
+fn overlaps(boxes: &[TextBox]) -> Vec<String> {
+    let mut out = vec![];
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            if a.group == b.group {
+                continue;
+            }
+            let dx = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let dy = a.y1.min(b.y1) - a.y0.max(b.y0);
+            if dx > 0.5 && dy > 0.5 {
+                out.push(format!("{:?} / {:?}", a.text, b.text));
+            }
+        }
+    }
+    out
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Consumers of the data exports (tests/exports_formats.rs): headless Chromium for the
-# Cytoscape.js check. The tests create their own venv (networkx, rdflib, kuzu) and npm
+# Consumers of the data exports (tests/exports_formats.rs, exports_roundtrip.rs,
+# exports_kuzu.rs): headless Chromium for the Cytoscape.js check; NetworkX, rdflib and Kùzu
+# (which loads `kg export --format kuzu`) from PyPI. The tests create their own venv (networkx, rdflib, kuzu) and npm
 # install (cytoscape) under target/consumers/ when missing; doing it here only warms them.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive

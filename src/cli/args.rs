@@ -217,12 +217,15 @@ pub fn evidence_limit(s: &str) -> Result<EvidenceLimit, String> {
   kg export --format png --out graph.png --layout neato --edge-labels none
   kg export --format svg --renderer builtin --out graph.svg   # no Graphviz needed
   kg export --format html --out graph.html   # offline viewer: search, filters, paths
+  kg export --format svg --isolated show --out all.svg       # entities without relations too
+  kg export --format kuzu --out kuzu/ && python3 kuzu/load.py graph.kuzu
+  kg export --format csv --out neo4j/                         # neo4j-admin import set
   kg export --format dot --graph other/graph.json --cluster-by type")]
 pub struct ExportArgs {
     /// Output format.
     #[arg(long, short, value_parser = format_parser())]
     pub format: Format,
-    /// Output file (a directory for csv) [default: standard output]
+    /// Output file (a directory for csv and kuzu) [default: standard output]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The graph to export.
@@ -244,6 +247,10 @@ pub struct ExportArgs {
     /// Leave out the legend (dot, svg, png).
     #[arg(long)]
     pub no_legend: bool,
+    /// Entities without relations in drawings: hide (default; the legend counts them) or
+    /// show (dot, svg, png).
+    #[arg(long, value_enum, default_value_t = IsolatedArg::Hide)]
+    pub isolated: IsolatedArg,
     /// Key of the edge list in node-link JSON: `edges` (NetworkX >= 3.6) or `links` (D3,
     /// older NetworkX).
     #[arg(long, value_name = "KEY", default_value = "edges", value_parser = ["edges", "links"])]
@@ -292,6 +299,15 @@ pub enum EdgeLabelsArg {
     All,
     /// Label no edge (colour and the legend still tell relations apart).
     None,
+}
+
+/// Whether drawings show entities without relations (`kg export --isolated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IsolatedArg {
+    /// Leave them out; the legend says how many.
+    Hide,
+    /// Draw them.
+    Show,
 }
 
 /// How nodes are grouped (`kg export --cluster-by`).

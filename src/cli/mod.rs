@@ -357,6 +357,10 @@ fn export(args: args::ExportArgs) -> anyhow::Result<u8> {
                         ClusterByArg::Type => dot::ClusterBy::Type,
                     }),
                     legend: !args.no_legend,
+                    isolated: match args.isolated {
+                        args::IsolatedArg::Hide => dot::Isolated::Hide,
+                        args::IsolatedArg::Show => dot::Isolated::Show,
+                    },
                     ..dot::DotStyle::default()
                 },
                 layout: args.layout.map(|l| match l {

@@ -1,13 +1,28 @@
 //! CSV files in the form `neo4j-admin database import full` reads.
 //!
-//! `nodes.csv`: `id:ID(Entity),label,type,aliases:string[],wikidata,:LABEL`, where `:LABEL`
-//! is `Entity;<Type>` (`Entity;Country`). `relationships.csv`:
-//! `:START_ID(Entity),:END_ID(Entity),:TYPE,relation,confidence:float,evidence_count:int,evidence,evidence_documents:string[],evidence_json`,
-//! with `:TYPE` in `UPPER_SNAKE` (`OBSERVER_OF`), `relation` the kebab-case name,
-//! `evidence` the first sentence and `evidence_json` the whole evidence list as JSON.
+//! ```sh
+//! neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv \
+//!     --relationships=conflicts.csv --multiline-fields=true neo4j
+//! ```
+//!
+//! * `nodes.csv`: `id:ID(Entity),label,type,aliases:string[],wikidata,:LABEL,aliases_json`,
+//!   where `:LABEL` is `Entity;<Type>` (`Entity;Country`) and `aliases_json` the aliases as
+//!   a JSON array (exact even for an alias that contains `;`).
+//! * `relationships.csv`: `:START_ID(Entity),:END_ID(Entity),:TYPE,relation,
+//!   confidence:float,evidence_count:int,inferred:boolean,evidence,
+//!   evidence_documents:string[],evidence_start:long[],evidence_end:long[],
+//!   evidence_rule:string[],evidence_tier:string[],evidence_confidence:float[],evidence_json`,
+//!   with `:TYPE` in `UPPER_SNAKE` (`OBSERVER_OF`), `relation` the kebab-case name,
+//!   `evidence` the first sentence, the `evidence_*` arrays one element per evidence item,
+//!   and `evidence_json` the whole evidence list (sentences, documents, dates included)
+//!   exactly as `graph.json` writes it.
+//! * `conflicts.csv`: `:START_ID(Entity),:END_ID(Entity),:TYPE,first_relation,
+//!   second_relation,reason`, `:TYPE` always `CONFLICT`.
+//!
 //! Arrays are split on `;` (neo4j's default `--array-delimiter`), so an alias or document
-//! name that itself contains `;` comes back split: use `evidence_json` or graph.json for
-//! those. The `csv` crate does the quoting (quotes, commas, newlines).
+//! name that itself contains `;` comes back split: `aliases_json` and `evidence_json` keep
+//! those exactly. Sentences can hold line breaks, hence `--multiline-fields=true`. The `csv` crate
+//! does the quoting (quotes, commas, newlines).
 //!
 //! # Formula injection
 //!
@@ -18,33 +33,52 @@
 //! that starts with `'` gets back the exact text ([`unescape_cell`] does it). Escaping `'`
 //! itself is what makes the rule unambiguous.
 
-use super::fields::{confidence_text, evidence_documents, relation_type};
+use super::fields::{
+    EvidenceColumns, confidence_text, evidence_documents, is_inferred, relation_type,
+};
 use crate::graph::KnowledgeGraph;
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 
 /// The header of `nodes.csv`.
-pub const NODES_HEADER: [&str; 6] = [
+pub const NODES_HEADER: [&str; 7] = [
     "id:ID(Entity)",
     "label",
     "type",
     "aliases:string[]",
     "wikidata",
     ":LABEL",
+    "aliases_json",
 ];
 
 /// The header of `relationships.csv`.
-pub const RELATIONSHIPS_HEADER: [&str; 9] = [
+pub const RELATIONSHIPS_HEADER: [&str; 15] = [
     ":START_ID(Entity)",
     ":END_ID(Entity)",
     ":TYPE",
     "relation",
     "confidence:float",
     "evidence_count:int",
+    "inferred:boolean",
     "evidence",
     "evidence_documents:string[]",
+    "evidence_start:long[]",
+    "evidence_end:long[]",
+    "evidence_rule:string[]",
+    "evidence_tier:string[]",
+    "evidence_confidence:float[]",
     "evidence_json",
+];
+
+/// The header of `conflicts.csv`.
+pub const CONFLICTS_HEADER: [&str; 6] = [
+    ":START_ID(Entity)",
+    ":END_ID(Entity)",
+    ":TYPE",
+    "first_relation",
+    "second_relation",
+    "reason",
 ];
 
 /// Defuses a value a spreadsheet would run as a formula (see the module doc).
@@ -86,6 +120,7 @@ pub fn write_nodes(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()
             &array_cell(&e.aliases),
             escape_cell(e.wikidata.as_deref().unwrap_or("")).as_ref(),
             &format!("Entity;{}", kind_label(e.kind)),
+            escape_cell(&super::fields::json_array(&e.aliases)).as_ref(),
         ])?;
     }
     w.flush()
@@ -97,7 +132,9 @@ pub fn write_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::R
     w.write_record(RELATIONSHIPS_HEADER)?;
     for e in graph.sorted_edges() {
         let evidence = &e.relation.evidence;
-        let json = serde_json::to_string(evidence).map_err(io::Error::other)?;
+        let json = super::fields::evidence_json(evidence);
+        let c = EvidenceColumns::new(evidence);
+        let numbers = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join(";");
         w.write_record([
             escape_cell(&e.source.id).as_ref(),
             escape_cell(&e.target.id).as_ref(),
@@ -105,31 +142,59 @@ pub fn write_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::R
             e.relation.kind.as_str(),
             &confidence_text(e.relation.confidence()),
             &evidence.len().to_string(),
+            if is_inferred(evidence) {
+                "true"
+            } else {
+                "false"
+            },
             escape_cell(evidence.first().map_or("", |ev| ev.sentence.as_str())).as_ref(),
             &array_cell(&evidence_documents(evidence)),
+            &numbers(&c.start),
+            &numbers(&c.end),
+            &array_cell(&c.rule),
+            &c.tier.join(";"),
+            &c.confidence.join(";"),
             escape_cell(&json).as_ref(),
         ])?;
     }
     w.flush()
 }
 
-/// Writes `nodes.csv` and `relationships.csv` into `dir` (created if missing), each
-/// atomically: a temporary file in `dir`, then a rename.
+/// Writes `conflicts.csv` to `out`.
+pub fn write_conflicts(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CONFLICTS_HEADER)?;
+    for c in graph.conflicts() {
+        let [a, b] = c.relations;
+        w.write_record([
+            escape_cell(&c.subject).as_ref(),
+            escape_cell(&c.object).as_ref(),
+            super::kuzu::CONFLICT_TYPE,
+            a.as_str(),
+            b.as_str(),
+            escape_cell(&c.reason).as_ref(),
+        ])?;
+    }
+    w.flush()
+}
+
+/// Writes `nodes.csv`, `relationships.csv` and `conflicts.csv` into `dir` (created if
+/// missing), each atomically and with ordinary permissions ([`super::write_file_atomically_with`]).
 pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     type Writer = fn(&KnowledgeGraph, &mut dyn Write) -> io::Result<()>;
-    let files: [(&str, Writer); 2] = [
+    let files: [(&str, Writer); 3] = [
         ("nodes.csv", write_nodes),
         ("relationships.csv", write_relationships),
+        ("conflicts.csv", write_conflicts),
     ];
     for (name, write) in files {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        {
-            let mut buf = io::BufWriter::new(tmp.as_file_mut());
-            write(graph, &mut buf)?;
-            buf.flush()?;
-        }
-        tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+        super::write_file_atomically_with(&dir.join(name), |w| write(graph, w)).map_err(
+            |e| match e {
+                super::ExportError::Write { source, .. } => source,
+                other => io::Error::other(other.to_string()),
+            },
+        )?;
     }
     Ok(())
 }

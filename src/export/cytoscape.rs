@@ -1,11 +1,17 @@
 //! Cytoscape.js elements JSON.
 //!
 //! ```text
-//! {"data": {"generator", "documents"}, "directed": true, "multigraph": <parallel edges?>,
+//! {"data": {"generator", "documents", "conflicts"}, "directed": true,
+//!  "multigraph": <parallel edges?>,
 //!  "elements": {"nodes": [{"data": {"id", "label", "type", "aliases", "wikidata"?}}],
 //!               "edges": [{"data": {"id", "source", "target", "key"?, "relation",
-//!                                   "confidence", "evidence_count", "evidence"}}]}}
+//!                                   "confidence", "evidence_count", "evidence",
+//!                                   "conflicts"?}}]}}
 //! ```
+//!
+//! `evidence` and `data.conflicts` are exactly as in `graph.json`; an edge in a conflict
+//! lists it under `conflicts` (`[{"relations", "reason"}]`), so a style can select
+//! `edge[conflicts]`.
 //!
 //! `cytoscape({elements: doc.elements})` loads it; NetworkX reads the same document with
 //! `nx.cytoscape_graph` (hence `directed`, `multigraph` and node `name`/`value`). Cytoscape.js
@@ -52,14 +58,15 @@ struct Elements<'g> {
 }
 
 #[derive(Serialize)]
-struct GraphData {
+struct GraphData<'g> {
     generator: String,
     documents: Vec<String>,
+    conflicts: &'g [crate::model::Conflict],
 }
 
 #[derive(Serialize)]
 struct Doc<'g> {
-    data: GraphData,
+    data: GraphData<'g>,
     directed: bool,
     multigraph: bool,
     elements: Elements<'g>,
@@ -92,6 +99,7 @@ pub fn write(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let multigraph = super::fields::has_parallel_edges(graph);
     let edges = graph.sorted_edges();
+    let conflicts = super::fields::ConflictIndex::new(graph);
     let ids: HashSet<&str> = nodes.iter().map(|n| n.data.id).collect();
     let prefix = edge_prefix(&ids, edges.len());
     let edges = edges
@@ -100,7 +108,7 @@ pub fn write(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
         .map(|(i, e)| Element {
             data: EdgeData {
                 id: format!("{prefix}{i}"),
-                attrs: JsonEdge::new(&e, multigraph),
+                attrs: JsonEdge::new(&e, multigraph, &conflicts),
             },
         })
         .collect();
@@ -108,6 +116,7 @@ pub fn write(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
         data: GraphData {
             generator: crate::graph::json::generator(),
             documents: graph.documents().to_vec(),
+            conflicts: graph.conflicts(),
         },
         directed: true,
         multigraph,

@@ -5,11 +5,18 @@
 //! id and attribute value that carries text goes through one helper, [`quote`], which is the
 //! only place that knows DOT's string rules (and [`unquote`] is its exact inverse).
 //!
-//! Styling: one fill colour and shape per entity type, one colour and line style per
-//! relation, a legend cluster, names wrapped at [`DotStyle::wrap_width`] characters,
-//! tooltips with the first evidence sentence, edge labels on small graphs only, optional
-//! clusters per entity type. Output depends only on the graph and the style: nodes go by
-//! entity id, edges by (source, relation, target).
+//! Styling, for pictures that go into a report as they are: one fill colour and shape per
+//! entity type, one colour per relation, dashed lines for inferred edges (every evidence
+//! item `implied`), [`CONFLICT_MARK`] on edges in a conflict, a compact legend (types and
+//! relations with counts, the line styles and marks, how many entities without relations
+//! were left out) in a `rank=sink` group so the layered layout puts it beside the graph,
+//! names wrapped at [`DotStyle::wrap_width`] characters, tooltips with the first evidence
+//! sentence, optional clusters per entity type. An edge with visible text (its relation on
+//! small graphs, or the conflict mark) runs through a small label node, so the text sits on
+//! its edge with every engine and force-directed engines (`overlap=prism`, `splines`) keep it
+//! clear of other labels as they do nodes. Entities without relations are left out unless
+//! [`Isolated::Show`]. Output depends only on the graph and the style: nodes go by entity
+//! id, edges by (source, relation, target).
 
 use crate::graph::EdgeView;
 use crate::graph::KnowledgeGraph;
@@ -55,10 +62,35 @@ pub struct DotStyle {
     pub wrap_width: usize,
     /// Draw a legend of the entity types and relations present.
     pub legend: bool,
-    /// Put nodes without edges in a box, in rows. Only the layered `dot` layout keeps
-    /// such a box apart (force-directed layouts draw it around everything), so the
+    /// Draw entities without relations, or leave them out (the legend counts them).
+    pub isolated: Isolated,
+    /// Put shown entities without edges in a box, in rows. Only the layered `dot` layout
+    /// keeps such a box apart (force-directed layouts draw it around everything), so the
     /// renderer turns this off for them.
     pub group_unlinked: bool,
+    /// A query result to draw bold (in the relations' own colours, so the legend holds).
+    pub highlight: Option<Highlight>,
+}
+
+/// Whether entities without relations are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Isolated {
+    /// Leave them out; the legend says how many.
+    #[default]
+    Hide,
+    /// Draw them (in a box of rows with the layered layout).
+    Show,
+}
+
+/// The part of a drawing to emphasise: a path, a match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Highlight {
+    /// What it is, for the legend ("the path").
+    pub what: &'static str,
+    /// Entity ids drawn with a bold border.
+    pub nodes: std::collections::BTreeSet<String>,
+    /// Edges drawn bold, as (source id, relation, target id).
+    pub edges: std::collections::BTreeSet<(String, String, String)>,
 }
 
 impl Default for DotStyle {
@@ -69,7 +101,9 @@ impl Default for DotStyle {
             cluster_by: None,
             wrap_width: 18,
             legend: true,
+            isolated: Isolated::Hide,
             group_unlinked: true,
+            highlight: None,
         }
     }
 }
@@ -255,6 +289,13 @@ fn entity_node(e: &Entity, style: &DotStyle) -> Node {
     if e.kind == EntityKind::Organization {
         attributes.push(attr("style", q("filled,rounded")));
     }
+    if style
+        .highlight
+        .as_ref()
+        .is_some_and(|h| h.nodes.contains(&e.id))
+    {
+        attributes.push(attr("penwidth", plain("3")));
+    }
     Node::new(node_id(&e.id), attributes)
 }
 
@@ -274,38 +315,123 @@ fn fresh_id(graph: &KnowledgeGraph, base: &str) -> String {
     id
 }
 
-/// The legend: one plain node whose HTML-like label is a table of the entity types and
-/// relations present, with their counts. Only `kg`'s own names and colours go into it, so
-/// the HTML needs no escaping.
-fn legend(
-    graph: &KnowledgeGraph,
+/// What the legend explains beyond types and relations.
+#[derive(Debug, Default, Clone, Copy)]
+struct LegendNotes {
+    /// Edges whose evidence is all `implied` (drawn dashed).
+    inferred: usize,
+    /// Edges in a conflict (marked with [`CONFLICT_MARK`]).
+    conflicting: usize,
+    /// Entities without relations left out of the drawing.
+    hidden: usize,
+    /// A highlighted result (drawn bold), with its name.
+    highlight: Option<&'static str>,
+}
+
+/// The mark on an edge that takes part in a conflict.
+pub const CONFLICT_MARK: &str = "\u{26A0}";
+
+/// The legend's rows as (swatch, text, count) — shared with the builtin renderer, which
+/// draws the same legend. A swatch is a type's (fill, border) or a relation's line colour.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegendRow {
+    /// An entity type: fill and border colour, name, count drawn.
+    Kind(&'static str, &'static str, EntityKind, usize),
+    /// A relation: line colour, name, count, whether it has a direction.
+    Relation(&'static str, RelationKind, usize, bool),
+    /// A line or mark explained: (swatch text, explanation).
+    Note(&'static str, String),
+}
+
+/// The legend rows of a drawing with these counts.
+fn legend_rows(
     kinds: &BTreeMap<EntityKind, usize>,
     relations: &BTreeMap<RelationKind, usize>,
-) -> Stmt {
-    let mut html = String::from(
-        "<<table border=\"0\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"3\">\
-         <tr><td colspan=\"2\"><b>Legend</b></td></tr>",
-    );
+    notes: LegendNotes,
+) -> Vec<LegendRow> {
+    let mut rows = vec![];
     for (kind, count) in kinds {
         let (fill, border, _) = kind_style(*kind);
-        html.push_str(&format!(
-            "<tr><td bgcolor=\"{fill}\" color=\"{border}\" border=\"1\">{kind}</td>\
-             <td align=\"left\">{count}</td></tr>"
-        ));
+        rows.push(LegendRow::Kind(fill, border, *kind, *count));
     }
     for (kind, count) in relations {
-        let (color, line) = relation_style(*kind);
-        let stroke = match line {
-            "dashed" => "- - -",
-            "dotted" => "&#183; &#183; &#183;",
-            "bold" => "<b>&#9473;&#9473;&#9473;</b>",
-            _ => "&#9472;&#9472;&#9472;",
-        };
-        let head = if kind.is_symmetric() { "" } else { "&#9654;" };
-        html.push_str(&format!(
-            "<tr><td align=\"left\"><font color=\"{color}\">{stroke}{head} {kind}</font></td>\
-             <td align=\"left\">{count}</td></tr>"
+        let (color, _) = relation_style(*kind);
+        rows.push(LegendRow::Relation(
+            color,
+            *kind,
+            *count,
+            !kind.is_symmetric(),
         ));
+    }
+    if notes.inferred > 0 {
+        rows.push(LegendRow::Note(
+            "- - -",
+            format!("inferred ({})", notes.inferred),
+        ));
+    }
+    if notes.conflicting > 0 {
+        rows.push(LegendRow::Note(
+            CONFLICT_MARK,
+            format!("conflicting claim ({})", notes.conflicting),
+        ));
+    }
+    if let Some(what) = notes.highlight {
+        rows.push(LegendRow::Note("\u{2501}\u{2501}", format!("bold: {what}")));
+    }
+    if notes.hidden > 0 {
+        rows.push(LegendRow::Note(
+            "",
+            format!("{} entities without relations not shown", notes.hidden),
+        ));
+    }
+    rows
+}
+
+/// The legend's rows for `graph` drawn with `style` (for renderers that draw it themselves).
+pub fn legend_for(graph: &KnowledgeGraph, style: &DotStyle) -> Vec<LegendRow> {
+    let p = parts(graph, style);
+    p.legend_rows
+}
+
+/// A prefix no entity id starts with, for the numbered label nodes (`__e0`, `__e1`, ...).
+fn fresh_prefix(graph: &KnowledgeGraph, base: &str) -> String {
+    let mut prefix = format!("__{base}");
+    while graph
+        .petgraph()
+        .node_weights()
+        .any(|e| e.id.starts_with(&prefix))
+    {
+        prefix.insert(0, '_');
+    }
+    prefix
+}
+
+/// The legend: one plain node whose HTML-like label is a compact table of the entity types
+/// and relations drawn, with their counts, and the line styles and marks used. Only `kg`'s
+/// own names and colours go into it, so the HTML needs no escaping.
+fn legend(graph: &KnowledgeGraph, rows: &[LegendRow]) -> Stmt {
+    let mut html = String::from(
+        "<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\">\
+         <tr><td colspan=\"2\" align=\"left\"><b>Legend</b></td></tr>",
+    );
+    for row in rows {
+        match row {
+            LegendRow::Kind(fill, border, kind, count) => html.push_str(&format!(
+                "<tr><td bgcolor=\"{fill}\" color=\"{border}\" border=\"1\" align=\"left\">{kind}</td>\
+                 <td align=\"right\">{count}</td></tr>"
+            )),
+            LegendRow::Relation(color, kind, count, directed) => {
+                let head = if *directed { "&#9654;" } else { "&#9472;" };
+                html.push_str(&format!(
+                    "<tr><td align=\"left\"><font color=\"{color}\">&#9472;&#9472;{head} {kind}</font></td>\
+                     <td align=\"right\">{count}</td></tr>"
+                ))
+            }
+            LegendRow::Note(swatch, text) => html.push_str(&format!(
+                "<tr><td align=\"left\" colspan=\"2\">{} {text}</td></tr>",
+                html_escape(swatch)
+            )),
+        }
     }
     html.push_str("</table>>");
     Stmt::Node(Node::new(
@@ -313,10 +439,23 @@ fn legend(
         vec![
             attr("shape", plain("plain")),
             attr("style", q("")),
-            attr("fontsize", plain("10")),
+            attr("fontsize", plain("9")),
             attr("label", Id::Html(html)),
         ],
     ))
+}
+
+/// Characters as HTML-label entities (the legend's marks are not ASCII).
+fn html_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("&#{};", c as u32)
+            }
+        })
+        .collect()
 }
 
 /// Invisible edges that chain `ids` into rows (about as many rows as columns), so that
@@ -329,6 +468,17 @@ fn grid_rows(ids: &[&str]) -> Vec<Stmt> {
         .collect()
 }
 
+/// One edge as drawn: the view, its label text (empty: none) and its place in the layout.
+struct DrawnEdge<'g> {
+    edge: EdgeView<'g>,
+    /// The id of the label node the edge runs through, when it carries text.
+    label_node: Option<String>,
+    /// The visible text: the relation (when labels are on) with the conflict mark.
+    text: String,
+    inferred: bool,
+    highlighted: bool,
+}
+
 /// The parts of a drawing, in output order: graph-wide attributes, top-level nodes,
 /// clusters, edges, legend. [`to_dot_graph`] puts them into one tree; [`write_dot`] prints
 /// them statement by statement, the long runs of nodes and edges in parallel.
@@ -336,9 +486,9 @@ struct Parts<'g> {
     header: Vec<Stmt>,
     top_nodes: Vec<&'g Entity>,
     clusters: Vec<Stmt>,
-    edges: Vec<EdgeView<'g>>,
+    edges: Vec<DrawnEdge<'g>>,
     legend: Option<Stmt>,
-    label_edges: bool,
+    legend_rows: Vec<LegendRow>,
 }
 
 fn header() -> Vec<Stmt> {
@@ -348,21 +498,26 @@ fn header() -> Vec<Stmt> {
             attr("rankdir", plain("LR")),
             attr("fontname", font.clone()),
             attr("bgcolor", q("white")),
-            attr("nodesep", plain("0.3")),
-            attr("ranksep", plain("0.6")),
-            attr("overlap", plain("false")),
+            attr("nodesep", plain("0.12")),
+            attr("ranksep", plain("0.35")),
+            // Force-directed engines: remove node overlaps (label nodes included) and route
+            // edges around nodes; `dot` ignores both.
+            attr("overlap", plain("prism")),
+            attr("splines", plain("true")),
+            attr("sep", q("+6")),
             attr("outputorder", plain("edgesfirst")),
         ])),
         Stmt::GAttribute(GraphAttributes::Node(vec![
             attr("style", q("filled")),
             attr("fontname", font.clone()),
             attr("fontsize", plain("11")),
-            attr("margin", q("0.12,0.05")),
+            attr("margin", q("0.08,0.03")),
+            attr("height", plain("0.3")),
         ])),
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             attr("fontname", font),
             attr("fontsize", plain("9")),
-            attr("arrowsize", plain("0.7")),
+            attr("arrowsize", plain("0.6")),
         ])),
     ]
 }
@@ -397,25 +552,37 @@ pub(crate) fn sorted_edges(graph: &KnowledgeGraph) -> Vec<EdgeView<'_>> {
     keyed.into_iter().map(|(_, view)| view).collect()
 }
 
-fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
-    let edges = sorted_edges(graph);
-    let label_edges = match style.edge_labels {
+/// Whether edge labels are drawn for a graph of `edges` edges.
+pub fn labels_on(style: &DotStyle, edges: usize) -> bool {
+    match style.edge_labels {
         EdgeLabels::All => true,
         EdgeLabels::None => false,
-        EdgeLabels::Auto => edges.len() <= style.auto_label_limit,
-    };
-    let pg = graph.petgraph();
+        EdgeLabels::Auto => edges <= style.auto_label_limit,
+    }
+}
 
-    // Nodes without edges would all land on the first rank, one tall column; they are
-    // laid out in a grid of rows instead, in their own box (or inside their type's box).
+fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
+    let edges = sorted_edges(graph);
+    let label_edges = labels_on(style, edges.len());
+    let pg = graph.petgraph();
+    let show_isolated = style.isolated == Isolated::Show;
+
+    // Nodes without edges would all land on the first rank, one tall column: they are left
+    // out (the legend says how many), or laid out in a grid of rows in their own box.
     let mut kinds: BTreeMap<EntityKind, usize> = BTreeMap::new();
     let mut top_nodes = vec![];
+    let mut hidden = 0;
     let mut by_kind: BTreeMap<EntityKind, (Vec<Stmt>, Vec<&str>)> = BTreeMap::new();
     let mut unlinked: (Vec<Stmt>, Vec<&str>) = (vec![], vec![]);
     for ix in graph.sorted_nodes() {
         let e = graph.entity(ix);
+        let has_edges = pg.neighbors_undirected(ix).next().is_some();
+        if !has_edges && !show_isolated {
+            hidden += 1;
+            continue;
+        }
         *kinds.entry(e.kind).or_default() += 1;
-        let is_linked = !style.group_unlinked || pg.neighbors_undirected(ix).next().is_some();
+        let is_linked = !style.group_unlinked || has_edges;
         let bucket = match style.cluster_by {
             Some(ClusterBy::Type) => by_kind.entry(e.kind).or_default(),
             None if is_linked => {
@@ -462,28 +629,70 @@ fn parts<'g>(graph: &'g KnowledgeGraph, style: &DotStyle) -> Parts<'g> {
         }));
     }
 
+    let conflicts = super::fields::ConflictIndex::new(graph);
+    let label_prefix = fresh_prefix(graph, "e");
     let mut relations: BTreeMap<RelationKind, usize> = BTreeMap::new();
-    for e in &edges {
-        *relations.entry(e.relation.kind).or_default() += 1;
-    }
-    let legend = (style.legend && !kinds.is_empty()).then(|| legend(graph, &kinds, &relations));
+    let mut notes = LegendNotes {
+        hidden,
+        highlight: style.highlight.as_ref().map(|h| h.what),
+        ..LegendNotes::default()
+    };
+    let drawn: Vec<DrawnEdge<'g>> = edges
+        .into_iter()
+        .enumerate()
+        .map(|(i, edge)| {
+            *relations.entry(edge.relation.kind).or_default() += 1;
+            let conflicting = !conflicts.is_empty() && !conflicts.of(&edge).is_empty();
+            let inferred = super::fields::is_inferred(&edge.relation.evidence);
+            notes.inferred += usize::from(inferred);
+            notes.conflicting += usize::from(conflicting);
+            let text = match (label_edges, conflicting) {
+                (true, true) => format!("{CONFLICT_MARK} {}", edge.relation.kind),
+                (true, false) => edge.relation.kind.as_str().to_string(),
+                (false, true) => CONFLICT_MARK.to_string(),
+                (false, false) => String::new(),
+            };
+            let highlighted = style.highlight.as_ref().is_some_and(|h| {
+                h.edges.contains(&(
+                    edge.source.id.clone(),
+                    edge.relation.kind.as_str().to_string(),
+                    edge.target.id.clone(),
+                ))
+            });
+            DrawnEdge {
+                label_node: (!text.is_empty()).then(|| format!("{label_prefix}{i}")),
+                text,
+                inferred,
+                highlighted,
+                edge,
+            }
+        })
+        .collect();
+    let legend_rows = legend_rows(&kinds, &relations, notes);
+    let legend = (style.legend && !kinds.is_empty()).then(|| legend(graph, &legend_rows));
     Parts {
         header: header(),
         top_nodes,
         clusters,
-        edges,
+        edges: drawn,
         legend,
-        label_edges,
+        legend_rows,
     }
 }
 
-fn relation_edge(e: &EdgeView<'_>, label_edges: bool) -> Stmt {
+/// The statements of one drawn edge: a plain edge, or — when it carries text — a small
+/// label node with the edge running through it, so the text sits on its edge whatever the
+/// engine (and force-directed engines keep it clear of other labels as they do nodes).
+fn relation_edge(d: &DrawnEdge<'_>, out: &mut Vec<Stmt>) {
+    let e = &d.edge;
     let kind = e.relation.kind;
-    let (color, line) = relation_style(kind);
-    let mut attrs = vec![attr("color", q(color)), attr("style", plain(line))];
-    if label_edges {
-        attrs.push(attr("label", q(kind.as_str())));
-        attrs.push(attr("fontcolor", q(color)));
+    let (color, _) = relation_style(kind);
+    let mut attrs = vec![
+        attr("color", q(color)),
+        attr("style", plain(if d.inferred { "dashed" } else { "solid" })),
+    ];
+    if d.highlighted {
+        attrs.push(attr("penwidth", plain("3")));
     }
     let tip = match e.relation.evidence.first() {
         Some(ev) => format!(
@@ -493,13 +702,33 @@ fn relation_edge(e: &EdgeView<'_>, label_edges: bool) -> Stmt {
         None => format!("{} {} {}", e.source.label, kind, e.target.label),
     };
     attrs.push(attr("tooltip", tooltip(&tip)));
-    if label_edges {
-        attrs.push(attr("labeltooltip", tooltip(&tip)));
-    }
-    if kind.is_symmetric() {
-        attrs.push(attr("dir", plain("none")));
-    }
-    edge_stmt(&e.source.id, &e.target.id, attrs)
+    let head = if kind.is_symmetric() {
+        vec![attr("dir", plain("none"))]
+    } else {
+        vec![]
+    };
+    let Some(label_id) = &d.label_node else {
+        attrs.extend(head);
+        out.push(edge_stmt(&e.source.id, &e.target.id, attrs));
+        return;
+    };
+    out.push(Stmt::Node(Node::new(
+        node_id(label_id),
+        vec![
+            attr("label", q(&d.text)),
+            attr("shape", plain("plain")),
+            attr("style", q("")),
+            attr("fontsize", plain("9")),
+            attr("fontcolor", q(color)),
+            attr("tooltip", tooltip(&tip)),
+        ],
+    )));
+    let mut first = attrs.clone();
+    first.push(attr("dir", plain("none")));
+    out.push(edge_stmt(&e.source.id, label_id, first));
+    let mut second = attrs;
+    second.extend(head);
+    out.push(edge_stmt(label_id, &e.target.id, second));
 }
 
 /// Builds the DOT syntax tree of `graph` drawn with `style`.
@@ -512,13 +741,42 @@ pub fn to_dot_graph(graph: &KnowledgeGraph, style: &DotStyle) -> Graph {
             .map(|e| Stmt::Node(entity_node(e, style))),
     );
     stmts.extend(p.clusters);
-    stmts.extend(p.edges.iter().map(|e| relation_edge(e, p.label_edges)));
-    stmts.extend(p.legend);
+    for d in &p.edges {
+        relation_edge(d, &mut stmts);
+    }
+    stmts.extend(p.legend.map(legend_stmt));
     Graph::DiGraph {
         id: plain(GRAPH_ID),
         strict: false,
         stmts,
     }
+}
+
+/// The legend of `graph` drawn with `style` as a DOT graph of its own (the drawing's
+/// header and the legend node, `None` when there is no legend), for renderers that place
+/// the legend themselves: they lay it out alone to learn its size.
+pub fn legend_dot(graph: &KnowledgeGraph, style: &DotStyle) -> Option<(String, String)> {
+    let p = parts(graph, style);
+    let legend = p.legend?;
+    let mut ctx = statement_context();
+    let node = legend.print(&mut ctx);
+    let mut stmts = p.header;
+    stmts.push(legend);
+    let alone = print(&Graph::DiGraph {
+        id: plain(GRAPH_ID),
+        strict: false,
+        stmts,
+    });
+    Some((alone, node))
+}
+
+/// The legend node in a `rank=sink` group, so that the layered layout puts it beside the
+/// graph (after the last rank, on the right) rather than above it.
+fn legend_stmt(legend: Stmt) -> Stmt {
+    Stmt::Subgraph(Subgraph {
+        id: plain("legend_rank"),
+        stmts: vec![Stmt::Attribute(attr("rank", plain("sink"))), legend],
+    })
 }
 
 const GRAPH_ID: &str = "kg";
@@ -607,7 +865,7 @@ fn push_statement(stmt: &Stmt, out: &mut String) -> bool {
 /// Prints statements made from `items` in parallel chunks, in order, to `out`.
 fn print_many<T: Sync>(
     items: &[T],
-    make: impl Fn(&T) -> Stmt + Sync,
+    make: impl Fn(&T, &mut Vec<Stmt>) + Sync,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     const CHUNK: usize = 2048;
@@ -618,11 +876,15 @@ fn print_many<T: Sync>(
             .map(|chunk| {
                 let mut ctx = statement_context();
                 let mut text = String::with_capacity(chunk.len() * 160);
+                let mut stmts = Vec::with_capacity(3);
                 for item in chunk {
-                    text.push('\n');
-                    let stmt = make(item);
-                    if !push_statement(&stmt, &mut text) {
-                        text.push_str(&stmt.print(&mut ctx));
+                    stmts.clear();
+                    make(item, &mut stmts);
+                    for stmt in &stmts {
+                        text.push('\n');
+                        if !push_statement(stmt, &mut text) {
+                            text.push_str(&stmt.print(&mut ctx));
+                        }
                     }
                 }
                 text
@@ -649,11 +911,15 @@ pub fn write_dot(graph: &KnowledgeGraph, style: &DotStyle, out: &mut dyn Write) 
     // The frame mirrors graphviz-rust's `Graph` printer: "digraph ID {" NL body NL "}".
     write!(out, "digraph {GRAPH_ID} {{")?;
     singles(&p.header, &mut ctx, out)?;
-    print_many(&p.top_nodes, |e| Stmt::Node(entity_node(e, style)), out)?;
+    print_many(
+        &p.top_nodes,
+        |e, out| out.push(Stmt::Node(entity_node(e, style))),
+        out,
+    )?;
     singles(&p.clusters, &mut ctx, out)?;
-    print_many(&p.edges, |e| relation_edge(e, p.label_edges), out)?;
-    if let Some(legend) = &p.legend {
-        singles(std::slice::from_ref(legend), &mut ctx, out)?;
+    print_many(&p.edges, relation_edge, out)?;
+    if let Some(legend) = p.legend {
+        singles(&[legend_stmt(legend)], &mut ctx, out)?;
     }
     out.write_all(b"\n}\n")
 }
@@ -767,7 +1033,17 @@ mod tests {
     #[test]
     fn unlinked_nodes_form_a_grid_in_their_own_box() {
         let g = graph(6, &[(0, 1)]);
-        let dot = to_dot(&g, &DotStyle::default());
+        let hidden = to_dot(&g, &DotStyle::default());
+        assert!(!hidden.contains("\"e02\""), "{hidden}");
+        assert!(
+            hidden.contains("4 entities without relations not shown"),
+            "{hidden}"
+        );
+        let show = DotStyle {
+            isolated: Isolated::Show,
+            ..DotStyle::default()
+        };
+        let dot = to_dot(&g, &show);
         assert!(dot.contains("subgraph cluster_unlinked"), "{dot}");
         assert!(dot.contains("no relation found (4)"));
         // Four loose nodes: two rows of two, one invisible edge per row.
@@ -776,7 +1052,7 @@ mod tests {
         assert!(!dot.contains("\"e03\" -> \"e04\""));
         let loose = DotStyle {
             group_unlinked: false,
-            ..DotStyle::default()
+            ..show
         };
         let dot = to_dot(&g, &loose);
         assert!(

@@ -1,14 +1,219 @@
 //! The attribute set every data export carries, and the escaping helpers they share.
 //!
 //! Every format writes the same facts: for a node its id, label, type, aliases and Wikidata
-//! id; for an edge its relation, evidence count and evidence. Formats whose attribute values
-//! are flat strings (GraphML, GEXF) write list values as JSON arrays, so the exact strings
-//! come back with any JSON parser, whatever characters they contain.
+//! id; for an edge its relation, confidence, evidence count, every evidence item (document,
+//! sentence, byte span, rule, tier, confidence, date) and the conflicts it takes part in.
+//! Formats whose attribute values are flat strings (GraphML, GEXF) write list values as JSON
+//! arrays: an evidence list is exactly the `evidence` array of `graph.json`
+//! ([`evidence_json`]) and a conflict list is [`EdgeConflict`]s, so the exact values come
+//! back with any JSON parser, whatever characters they contain.
 
 use crate::graph::{EdgeView, KnowledgeGraph};
-use crate::model::{Confidence, Evidence, RelationKind};
+use crate::model::{Confidence, Conflict, Evidence, RelationKind, When};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// One conflict seen from one of its two edges: the two relations (in the conflict's order,
+/// one of them the edge's own) and why they clash. With the edge's source and target it is
+/// the whole [`Conflict`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeConflict<'g> {
+    /// The two incompatible relations of the (subject, object) pair.
+    pub relations: [RelationKind; 2],
+    /// Why the two cannot both hold.
+    pub reason: &'g str,
+}
+
+/// The conflicts of a graph by edge, for writers that attach them to edges.
+#[derive(Debug, Default)]
+pub struct ConflictIndex<'g> {
+    by_edge: HashMap<(&'g str, RelationKind, &'g str), Vec<EdgeConflict<'g>>>,
+}
+
+impl<'g> ConflictIndex<'g> {
+    /// Indexes `graph.conflicts()`.
+    pub fn new(graph: &'g KnowledgeGraph) -> Self {
+        let mut by_edge: HashMap<_, Vec<EdgeConflict<'g>>> = HashMap::new();
+        for c in graph.conflicts() {
+            for mine in c.relations {
+                by_edge
+                    .entry((c.subject.as_str(), mine, c.object.as_str()))
+                    .or_default()
+                    .push(EdgeConflict {
+                        relations: c.relations,
+                        reason: &c.reason,
+                    });
+            }
+        }
+        ConflictIndex { by_edge }
+    }
+
+    /// The conflicts `edge` takes part in (empty for most edges).
+    pub fn of(&self, edge: &EdgeView<'g>) -> &[EdgeConflict<'g>] {
+        let key = (
+            edge.source.id.as_str(),
+            edge.relation.kind,
+            edge.target.id.as_str(),
+        );
+        // Symmetric relations are stored smaller id first; a conflict may name either order.
+        let found = self.by_edge.get(&key).or_else(|| {
+            edge.relation
+                .kind
+                .is_symmetric()
+                .then(|| self.by_edge.get(&(key.2, key.1, key.0)))
+                .flatten()
+        });
+        found.map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the graph has no conflicts at all (writers skip the lookups then).
+    pub fn is_empty(&self) -> bool {
+        self.by_edge.is_empty()
+    }
+}
+
+/// An edge's evidence items as parallel columns, item `i` of each list describing evidence
+/// item `i`: the shape of list properties in Cypher databases (whose properties cannot hold
+/// maps). Dates that an item lacks are empty strings.
+#[derive(Debug, Default)]
+pub struct EvidenceColumns<'g> {
+    /// `evidence_document`: the document of each item.
+    pub document: Vec<&'g str>,
+    /// `evidence` (Cypher, Kùzu): the sentence of each item.
+    pub sentence: Vec<&'g str>,
+    /// `evidence_start`: byte offsets.
+    pub start: Vec<usize>,
+    /// `evidence_end`: byte offsets one past the sentence.
+    pub end: Vec<usize>,
+    /// `evidence_rule`: rule ids.
+    pub rule: Vec<&'g str>,
+    /// `evidence_tier`: `explicit` or `implied`.
+    pub tier: Vec<&'static str>,
+    /// `evidence_confidence`: each item's confidence as text (`0.9`).
+    pub confidence: Vec<String>,
+    /// `evidence_valid_from`: `when.start`, or empty.
+    pub valid_from: Vec<&'g str>,
+    /// `evidence_valid_until`: `when.end`, or empty.
+    pub valid_until: Vec<&'g str>,
+    /// `evidence_point_in_time`: `when.point`, or empty.
+    pub point_in_time: Vec<&'g str>,
+}
+
+impl<'g> EvidenceColumns<'g> {
+    /// The columns of `evidence`.
+    pub fn new(evidence: &'g [Evidence]) -> Self {
+        let mut c = EvidenceColumns::default();
+        for e in evidence {
+            c.document.push(&e.document);
+            c.sentence.push(&e.sentence);
+            c.start.push(e.start);
+            c.end.push(e.end);
+            c.rule.push(&e.rule);
+            c.tier.push(tier_name(e.tier));
+            c.confidence.push(confidence_text(e.confidence));
+            let when = e.when.as_deref();
+            let date =
+                |f: fn(&When) -> &Option<String>| when.and_then(|w| f(w).as_deref()).unwrap_or("");
+            c.valid_from.push(date(|w| &w.start));
+            c.valid_until.push(date(|w| &w.end));
+            c.point_in_time.push(date(|w| &w.point));
+        }
+        c
+    }
+}
+
+/// The name of a tier as `graph.json` writes it.
+pub fn tier_name(tier: crate::model::Tier) -> &'static str {
+    match tier {
+        crate::model::Tier::Explicit => "explicit",
+        crate::model::Tier::Implied => "implied",
+    }
+}
+
+/// An edge's evidence list as compact JSON: exactly the `evidence` array of `graph.json`
+/// (`document`, `sentence`, `start`, `end`, `rule`, `tier`, `confidence`, `when`?).
+pub fn evidence_json(evidence: &[Evidence]) -> String {
+    serde_json::to_string(evidence).expect("evidence serialises")
+}
+
+/// An edge's conflicts as compact JSON
+/// (`[{"relations": ["observer-of", "member-of"], "reason": "..."}]`).
+pub fn conflicts_json(conflicts: &[EdgeConflict<'_>]) -> String {
+    serde_json::to_string(conflicts).expect("conflicts serialise")
+}
+
+/// A graph's conflicts as compact JSON: exactly the `conflicts` array of `graph.json`.
+pub fn graph_conflicts_json(conflicts: &[Conflict]) -> String {
+    serde_json::to_string(conflicts).expect("conflicts serialise")
+}
+
+/// Whether every evidence item of an edge is `implied` (coreference, an earlier sentence or
+/// an inference rule): drawings dash such edges.
+pub fn is_inferred(evidence: &[Evidence]) -> bool {
+    !evidence.is_empty()
+        && evidence
+            .iter()
+            .all(|e| e.tier == crate::model::Tier::Implied)
+}
+
+/// A claim date as a time interval of full ISO dates, for formats whose time axis needs
+/// them (GEXF `spells`): a point `2017` is the whole year `2017-01-01`..`2017-12-31`, a
+/// start is the first day of its period and an end the last. `None` when no date is given.
+pub fn date_interval(when: &When) -> Option<(Option<String>, Option<String>)> {
+    let first = |d: &str| pad_date(d, false);
+    let last = |d: &str| pad_date(d, true);
+    match (&when.point, &when.start, &when.end) {
+        (Some(p), _, _) => Some((first(p), last(p))),
+        (None, None, None) => None,
+        (None, s, e) => Some((s.as_deref().and_then(first), e.as_deref().and_then(last))),
+    }
+}
+
+/// `2017` → `2017-01-01` (or `2017-12-31` when `end`), `2024-02` → `2024-02-01` (or
+/// `2024-02-29`); a full date is kept; anything else is `None`.
+fn pad_date(date: &str, end: bool) -> Option<String> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let num = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [y] => {
+            num(y, 4)?;
+            Some(if end {
+                format!("{y}-12-31")
+            } else {
+                format!("{y}-01-01")
+            })
+        }
+        [y, m] => {
+            let year = num(y, 4)?;
+            let month = num(m, 2).filter(|m| (1..=12).contains(m))?;
+            let day = if end { days_in_month(year, month) } else { 1 };
+            Some(format!("{y}-{m}-{day:02}"))
+        }
+        [y, m, d] => {
+            num(y, 4)?;
+            num(m, 2)?;
+            num(d, 2)?;
+            Some(date.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
 
 /// An edge's attributes as the JSON formats (node-link, Cytoscape) write them.
 #[derive(Debug, Serialize)]
@@ -29,12 +234,16 @@ pub struct JsonEdge<'g> {
     pub evidence_count: usize,
     /// The sentences, in graph order.
     pub evidence: &'g [Evidence],
+    /// The conflicts this edge takes part in; left out when there are none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub conflicts: &'g [EdgeConflict<'g>],
 }
 
 impl<'g> JsonEdge<'g> {
     /// The attributes of `edge`; `multigraph` adds the `key`.
-    pub fn new(edge: &EdgeView<'g>, multigraph: bool) -> Self {
+    pub fn new(edge: &EdgeView<'g>, multigraph: bool, conflicts: &'g ConflictIndex<'g>) -> Self {
         JsonEdge {
+            conflicts: conflicts.of(edge),
             source: &edge.source.id,
             target: &edge.target.id,
             key: multigraph.then_some(edge.relation.kind),
@@ -132,6 +341,18 @@ pub fn xml_text(s: &str) -> Cow<'_, str> {
     match xml_clean(s) {
         Cow::Borrowed(clean) => quick_xml::escape::escape(clean),
         Cow::Owned(clean) => Cow::Owned(quick_xml::escape::escape(clean.as_str()).into_owned()),
+    }
+}
+
+/// Escapes JSON text for XML element content: only `<`, `>` and `&`, so the quotes of the
+/// JSON stay readable. JSON text has no raw control characters (serde_json escapes them), so
+/// nothing is lost but what XML 1.0 cannot carry at all.
+pub fn xml_json_text(s: &str) -> Cow<'_, str> {
+    match xml_clean(s) {
+        Cow::Borrowed(clean) => quick_xml::escape::partial_escape(clean),
+        Cow::Owned(clean) => {
+            Cow::Owned(quick_xml::escape::partial_escape(clean.as_str()).into_owned())
+        }
     }
 }
 

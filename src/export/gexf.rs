@@ -1,13 +1,26 @@
-//! GEXF 1.3 with attributes, and viz colour (by entity type) and size (by degree).
+//! GEXF 1.3 with attributes, time spells, and viz colour (by entity type) and size (by
+//! degree).
 //!
 //! The namespaces are `http://gexf.net/1.3` and `http://gexf.net/1.3/viz`, the forms
 //! NetworkX's reader accepts (not the `www.` form of the XSD). Node attributes: `type`,
-//! `aliases` (a JSON array), `wikidata`; edge attributes: `relation`, `confidence` (`double`), `evidence_count`
-//! (`integer`), `evidence` (first sentence), `evidence_documents` (a JSON array). The edge
-//! `label` is the relation too, so Gephi shows it. No timestamp is written: the same graph
+//! `aliases` (a JSON array), `wikidata`; edge attributes: `relation`, `confidence`
+//! (`double`), `evidence_count` (`integer`), `evidence` (the whole evidence list as a JSON
+//! array, exactly the `evidence` of `graph.json`), `evidence_documents` (a JSON array),
+//! `inferred` (`boolean`), `conflicts` (a JSON array of `{"relations", "reason"}`, only on edges
+//! in a conflict). The edge `label` is the relation too, so Gephi shows it.
+//!
+//! Claim dates become `<spells>`: when any evidence item carries a date the graph is
+//! `mode="dynamic" timeformat="date"`, and each dated edge gets one spell per distinct
+//! interval ([`super::fields::date_interval`]: a point `2017` spans the year, a start runs
+//! open-ended), so Gephi's timeline can filter by them. Undated edges have no spell and are
+//! always shown. The exact dates stay in `evidence`. GEXF has no graph-level attributes, so
+//! a document without any evidence is not named. No timestamp is written: the same graph
 //! gives the same bytes.
 
-use super::fields::{confidence_text, evidence_documents, json_array, xml_attr};
+use super::fields::{
+    ConflictIndex, confidence_text, conflicts_json, date_interval, evidence_documents,
+    evidence_json, is_inferred, json_array, xml_attr,
+};
 use crate::graph::KnowledgeGraph;
 use crate::model::EntityKind;
 use petgraph::Direction;
@@ -21,13 +34,26 @@ const NODE_ATTRS: [(&str, &str, &str); 3] = [
 ];
 
 /// Edge attributes: (id, title, type).
-const EDGE_ATTRS: [(&str, &str, &str); 5] = [
+const EDGE_ATTRS: [(&str, &str, &str); 7] = [
     ("relation", "relation", "string"),
     ("confidence", "confidence", "double"),
     ("evidence_count", "evidence_count", "integer"),
     ("evidence", "evidence", "string"),
     ("evidence_documents", "evidence_documents", "string"),
+    ("inferred", "inferred", "boolean"),
+    ("conflicts", "conflicts", "string"),
 ];
+
+/// The distinct time intervals of an edge's evidence, sorted (empty when none is dated).
+fn spells(evidence: &[crate::model::Evidence]) -> Vec<(Option<String>, Option<String>)> {
+    let mut out: Vec<_> = evidence
+        .iter()
+        .filter_map(|e| e.when.as_deref().and_then(date_interval))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// The viz colour of an entity type (a colour-blind-safe palette, Okabe–Ito).
 pub fn colour(kind: EntityKind) -> (u8, u8, u8) {
@@ -61,7 +87,15 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         "  <meta>\n    <creator>{}</creator>\n  </meta>",
         xml_attr(&crate::graph::json::generator())
     )?;
-    w.write_all(b"  <graph defaultedgetype=\"directed\" mode=\"static\">\n")?;
+    let edges = graph.sorted_edges();
+    let dynamic = edges
+        .iter()
+        .any(|e| !spells(&e.relation.evidence).is_empty());
+    w.write_all(if dynamic {
+        &b"  <graph defaultedgetype=\"directed\" mode=\"dynamic\" timeformat=\"date\">\n"[..]
+    } else {
+        &b"  <graph defaultedgetype=\"directed\" mode=\"static\">\n"[..]
+    })?;
     for (class, attrs) in [("node", &NODE_ATTRS[..]), ("edge", &EDGE_ATTRS[..])] {
         writeln!(w, "    <attributes class=\"{class}\">")?;
         for (id, title, ty) in attrs {
@@ -98,7 +132,8 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         )?;
     }
     w.write_all(b"    </nodes>\n    <edges>\n")?;
-    for (i, e) in graph.sorted_edges().into_iter().enumerate() {
+    let conflicts = ConflictIndex::new(graph);
+    for (i, e) in edges.into_iter().enumerate() {
         let evidence = &e.relation.evidence;
         let relation = e.relation.kind.as_str();
         writeln!(
@@ -114,15 +149,42 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
             &confidence_text(e.relation.confidence()),
         )?;
         attvalue(&mut w, "evidence_count", &evidence.len().to_string())?;
-        if let Some(first) = evidence.first() {
-            attvalue(&mut w, "evidence", &first.sentence)?;
-        }
+        attvalue(&mut w, "evidence", &evidence_json(evidence))?;
         attvalue(
             &mut w,
             "evidence_documents",
             &json_array(&evidence_documents(evidence)),
         )?;
-        w.write_all(b"        </attvalues>\n      </edge>\n")?;
+        attvalue(
+            &mut w,
+            "inferred",
+            if is_inferred(evidence) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
+        let clashes = conflicts.of(&e);
+        if !clashes.is_empty() {
+            attvalue(&mut w, "conflicts", &conflicts_json(clashes))?;
+        }
+        w.write_all(b"        </attvalues>\n")?;
+        let spells = spells(evidence);
+        if !spells.is_empty() {
+            w.write_all(b"        <spells>\n")?;
+            for (start, end) in spells {
+                w.write_all(b"          <spell")?;
+                if let Some(s) = start {
+                    write!(w, " start=\"{s}\"")?;
+                }
+                if let Some(e) = end {
+                    write!(w, " end=\"{e}\"")?;
+                }
+                w.write_all(b"/>\n")?;
+            }
+            w.write_all(b"        </spells>\n")?;
+        }
+        w.write_all(b"      </edge>\n")?;
     }
     w.write_all(b"    </edges>\n  </graph>\n</gexf>\n")?;
     w.flush()

@@ -16,6 +16,7 @@
 //! * [`gexf`]: GEXF 1.3 with viz colour and size (Gephi, NetworkX);
 //! * [`csv`]: `neo4j-admin database import` CSV files (a directory);
 //! * [`cypher`]: a Cypher `MERGE` script;
+//! * [`kuzu`]: a directory that loads into Kùzu in one step (schema, COPY files, script);
 //! * [`rdf`]: Turtle, N-Triples and JSON-LD over schema.org plus the `kg` vocabulary.
 //!
 //! [`fields`] holds what the data formats share: the attribute set and escaping helpers.
@@ -28,6 +29,7 @@ pub mod fields;
 pub mod gexf;
 pub mod graphml;
 pub mod html;
+pub mod kuzu;
 pub mod mermaid;
 pub mod nodelink;
 pub mod rdf;
@@ -57,6 +59,8 @@ pub enum Format {
     Csv,
     /// A Cypher script of MERGE statements.
     Cypher,
+    /// A Kùzu database load set: schema, COPY files and a load script (a directory).
+    Kuzu,
     /// RDF Turtle.
     Turtle,
     /// RDF N-Triples.
@@ -77,7 +81,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in help order.
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 16] = [
         Format::Json,
         Format::NodeLink,
         Format::Cytoscape,
@@ -85,6 +89,7 @@ impl Format {
         Format::Gexf,
         Format::Csv,
         Format::Cypher,
+        Format::Kuzu,
         Format::Turtle,
         Format::Ntriples,
         Format::Jsonld,
@@ -105,6 +110,7 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Csv => "csv",
             Format::Cypher => "cypher",
+            Format::Kuzu => "kuzu",
             Format::Turtle => "turtle",
             Format::Ntriples => "ntriples",
             Format::Jsonld => "jsonld",
@@ -123,7 +129,7 @@ impl Format {
 
     /// Whether the output is a directory of files rather than one file.
     pub fn is_directory(self) -> bool {
-        self == Format::Csv
+        matches!(self, Format::Csv | Format::Kuzu)
     }
 }
 
@@ -227,7 +233,7 @@ pub fn to_bytes(
         Format::Mermaid => mermaid::to_mermaid(graph).into_bytes(),
         Format::Svg => render::render(graph, ImageFormat::Svg, &options.render)?,
         Format::Png => render::render(graph, ImageFormat::Png, &options.render)?,
-        Format::Csv => return Err(ExportError::NeedsDirectory(format)),
+        Format::Csv | Format::Kuzu => return Err(ExportError::NeedsDirectory(format)),
         Format::NodeLink => buffer(|w| nodelink::write_with(graph, w, &options.links_key)),
         Format::Cytoscape => buffer(|w| cytoscape::write(graph, w)),
         Format::Graphml => buffer(|w| graphml::write(graph, w)),
@@ -270,7 +276,11 @@ pub fn export(
 ) -> Result<(), ExportError> {
     if format.is_directory() {
         return write_dir_atomically(out_path, |dir| {
-            csv::write_dir(graph, dir).map_err(|source| ExportError::Write {
+            let written = match format {
+                Format::Kuzu => kuzu::write_dir(graph, dir),
+                _ => csv::write_dir(graph, dir),
+            };
+            written.map_err(|source| ExportError::Write {
                 path: out_path.to_path_buf(),
                 source,
             })
@@ -363,7 +373,7 @@ pub struct ExportJob {
     pub graph: PathBuf,
     /// The format to write.
     pub format: Format,
-    /// The output file (a directory for csv); `None` writes to the given stream.
+    /// The output file (a directory for csv and kuzu); `None` writes to the given stream.
     pub out: Option<PathBuf>,
     /// Drawing and format options.
     pub options: ExportOptions,

@@ -1,11 +1,15 @@
 //! NetworkX / D3 node-link JSON.
 //!
 //! ```text
-//! {"directed": true, "multigraph": <parallel edges?>, "graph": {"generator": ...},
+//! {"directed": true, "multigraph": <parallel edges?>,
+//!  "graph": {"generator", "documents", "conflicts": [...]},
 //!  "nodes": [{"id", "label", "type", "aliases", "wikidata"?}],
 //!  "edges": [{"source", "target", "key"?, "relation", "confidence", "evidence_count",
-//!             "evidence": [...]}]}
+//!             "evidence": [...], "conflicts"?: [{"relations", "reason"}]}]}
 //! ```
+//!
+//! `evidence` is the edge's full evidence list and `graph.conflicts` the graph's conflicts,
+//! both exactly as in `graph.json`; an edge in a conflict also lists it under `conflicts`.
 //!
 //! `multigraph` is true only when two relations join the same pair; then each edge also has
 //! `"key"` (its relation), NetworkX's multigraph edge key. NetworkX ≥ 3.6 reads it with
@@ -23,16 +27,17 @@ pub const EDGES_KEY: &str = "edges";
 pub const LINKS_KEY: &str = "links";
 
 #[derive(Serialize)]
-struct Meta {
+struct Meta<'g> {
     generator: String,
     documents: Vec<String>,
+    conflicts: &'g [crate::model::Conflict],
 }
 
 #[derive(Serialize)]
 struct Doc<'g> {
     directed: bool,
     multigraph: bool,
-    graph: Meta,
+    graph: Meta<'g>,
     nodes: Vec<&'g crate::model::Entity>,
     #[serde(flatten)]
     edges: std::collections::BTreeMap<&'g str, Vec<JsonEdge<'g>>>,
@@ -46,10 +51,11 @@ pub fn write(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
 /// Writes node-link JSON with the edge list under `links_key` (`"edges"` or `"links"`).
 pub fn write_with(graph: &KnowledgeGraph, out: &mut dyn Write, links_key: &str) -> io::Result<()> {
     let multigraph = super::fields::has_parallel_edges(graph);
+    let conflicts = super::fields::ConflictIndex::new(graph);
     let edges = graph
         .sorted_edges()
         .into_iter()
-        .map(|e| JsonEdge::new(&e, multigraph))
+        .map(|e| JsonEdge::new(&e, multigraph, &conflicts))
         .collect();
     let doc = Doc {
         directed: true,
@@ -57,6 +63,7 @@ pub fn write_with(graph: &KnowledgeGraph, out: &mut dyn Write, links_key: &str) 
         graph: Meta {
             generator: crate::graph::json::generator(),
             documents: graph.documents().to_vec(),
+            conflicts: graph.conflicts(),
         },
         nodes: graph.entities().collect(),
         edges: [(links_key, edges)].into_iter().collect(),

@@ -19,18 +19,31 @@
 //! # Evidence
 //!
 //! Each edge is also described by a classic RDF reification, which every RDF 1.1 parser
-//! reads (RDF-star / RDF 1.2 triple terms are not yet accepted by rdflib's default parsers):
+//! reads (RDF-star / RDF 1.2 triple terms are not yet accepted by rdflib's default parsers),
+//! derived (W3C PROV-O, `prov:wasDerivedFrom`) from one `kg:Evidence` per evidence item:
 //!
 //! ```text
 //! _:s0 a rdf:Statement ; rdf:subject <…/iran> ; rdf:predicate kg:observerOf ;
 //!      rdf:object <…/sco> ; kg:relation "observer-of" ; kg:confidence 0.9 ;
 //!      kg:evidenceCount 1 ;
-//!      kg:evidence _:s0e0 .
-//! _:s0e0 a kg:Evidence ; kg:document "a.txt" ; kg:sentence "…" ; kg:start 10 ;
-//!      kg:end 60 ; kg:rule "observer.status" ; kg:tier "explicit" .
+//!      prov:wasDerivedFrom _:s0e0 .
+//! _:s0e0 a kg:Evidence, prov:Entity ; kg:document "a.txt" ; kg:sentence "…" ;
+//!      kg:start 10 ; kg:end 60 ; kg:rule "observer.status" ; kg:tier "explicit" ;
+//!      kg:confidence 0.9 ; kg:validFrom "2017"^^xsd:gYear .
 //! ```
 //!
-//! Blank node labels are numbered in edge order, so the output is deterministic.
+//! The claim date is `kg:validFrom`, `kg:validUntil` or `kg:pointInTime` (its `start`,
+//! `end`, `point`), typed `xsd:gYear`, `xsd:gYearMonth` or `xsd:date` by its precision; the
+//! literal's text is the date exactly as in `graph.json`. Each conflict is a `kg:Conflict`:
+//!
+//! ```text
+//! _:c0 a kg:Conflict ; kg:subject <…/iran> ; kg:object <…/sco> ;
+//!      kg:firstRelation "observer-of" ; kg:secondRelation "member-of" ;
+//!      kg:reason "an observer state is not a member" ; kg:between _:s3, _:s4 .
+//! ```
+//!
+//! Blank node labels are numbered in edge and conflict order, so the output is
+//! deterministic.
 
 use crate::graph::KnowledgeGraph;
 use crate::model::{EntityKind, RelationKind};
@@ -48,7 +61,11 @@ pub const KG_ENTITY: &str = "https://kg.example/entity/";
 pub const WIKIDATA: &str = "http://www.wikidata.org/entity/";
 const OWL_SAME_AS: &str = "http://www.w3.org/2002/07/owl#sameAs";
 
-const PREFIXES: [(&str, &str); 7] = [
+/// W3C PROV-O.
+pub const PROV: &str = "http://www.w3.org/ns/prov#";
+
+const PREFIXES: [(&str, &str); 8] = [
+    ("prov", PROV),
     ("schema", SCHEMA),
     ("kg", KG_VOCAB),
     ("e", KG_ENTITY),
@@ -107,6 +124,31 @@ fn schema(name: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{SCHEMA}{name}"))
 }
 
+fn prov(name: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{PROV}{name}"))
+}
+
+/// A claim date typed by its precision (`2017` → `xsd:gYear`, `2017-06` → `xsd:gYearMonth`,
+/// `2017-06-15` → `xsd:date`); anything else stays a plain string.
+fn date_literal(date: &str) -> Literal {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = date.split('-').collect();
+    let ty = match parts.as_slice() {
+        [y] if digits(y, 4) => Some(xsd::G_YEAR),
+        [y, m] if digits(y, 4) && digits(m, 2) => Some(xsd::G_YEAR_MONTH),
+        [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => Some(xsd::DATE),
+        _ => None,
+    };
+    match ty {
+        Some(ty) => Literal::new_typed_literal(date, ty),
+        None => Literal::from(date),
+    }
+}
+
+fn decimal(c: crate::model::Confidence) -> Literal {
+    Literal::new_typed_literal(super::fields::confidence_text(c), xsd::DECIMAL)
+}
+
 fn integer(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
 }
@@ -154,7 +196,12 @@ pub fn for_each_triple(
             )?;
         }
     }
-    for (i, e) in graph.sorted_edges().into_iter().enumerate() {
+    let edges = graph.sorted_edges();
+    // The statement of each edge, for the conflicts to point at.
+    let mut statement_of: std::collections::HashMap<(&str, RelationKind, &str), usize> =
+        Default::default();
+    for (i, e) in edges.iter().enumerate() {
+        statement_of.insert((&e.source.id, e.relation.kind, &e.target.id), i);
         let (s, o) = (entity_iri(&e.source.id), entity_iri(&e.target.id));
         let p = predicate_iri(e.relation.kind);
         add(&s.clone().into(), p.clone(), o.clone().into())?;
@@ -175,11 +222,7 @@ pub fn for_each_triple(
         add(
             &st,
             vocab("confidence"),
-            Literal::new_typed_literal(
-                super::fields::confidence_text(e.relation.confidence()),
-                xsd::DECIMAL,
-            )
-            .into(),
+            decimal(e.relation.confidence()).into(),
         )?;
         add(
             &st,
@@ -190,7 +233,7 @@ pub fn for_each_triple(
             .map(|j| BlankNode::new_unchecked(format!("s{i}e{j}")).into())
             .collect();
         for ev in &nodes {
-            add(&st, vocab("evidence"), ev.clone().into())?;
+            add(&st, prov("wasDerivedFrom"), ev.clone().into())?;
         }
         for (ev, node) in e.relation.evidence.iter().zip(&nodes) {
             let tier = match ev.tier {
@@ -198,6 +241,7 @@ pub fn for_each_triple(
                 crate::model::Tier::Implied => "implied",
             };
             add(node, rdf::TYPE.into_owned(), vocab("Evidence").into())?;
+            add(node, rdf::TYPE.into_owned(), prov("Entity").into())?;
             add(node, vocab("document"), Literal::from(&*ev.document).into())?;
             add(
                 node,
@@ -208,6 +252,53 @@ pub fn for_each_triple(
             add(node, vocab("end"), integer(ev.end).into())?;
             add(node, vocab("rule"), Literal::from(&*ev.rule).into())?;
             add(node, vocab("tier"), Literal::from(tier).into())?;
+            add(node, vocab("confidence"), decimal(ev.confidence).into())?;
+            if let Some(when) = &ev.when {
+                for (name, date) in [
+                    ("validFrom", &when.start),
+                    ("validUntil", &when.end),
+                    ("pointInTime", &when.point),
+                ] {
+                    if let Some(date) = date {
+                        add(node, vocab(name), date_literal(date).into())?;
+                    }
+                }
+            }
+        }
+    }
+    for (i, c) in graph.conflicts().iter().enumerate() {
+        let node: NamedOrBlankNode = BlankNode::new_unchecked(format!("c{i}")).into();
+        add(&node, rdf::TYPE.into_owned(), vocab("Conflict").into())?;
+        add(&node, vocab("subject"), entity_iri(&c.subject).into())?;
+        add(&node, vocab("object"), entity_iri(&c.object).into())?;
+        let [a, b] = c.relations;
+        add(
+            &node,
+            vocab("firstRelation"),
+            Literal::from(a.as_str()).into(),
+        )?;
+        add(
+            &node,
+            vocab("secondRelation"),
+            Literal::from(b.as_str()).into(),
+        )?;
+        add(
+            &node,
+            vocab("reason"),
+            Literal::from(c.reason.as_str()).into(),
+        )?;
+        for kind in [a, b] {
+            let key = (c.subject.as_str(), kind, c.object.as_str());
+            let found = statement_of
+                .get(&key)
+                .or_else(|| statement_of.get(&(key.2, key.1, key.0)));
+            if let Some(st) = found {
+                add(
+                    &node,
+                    vocab("between"),
+                    BlankNode::new_unchecked(format!("s{st}")).into(),
+                )?;
+            }
         }
     }
     Ok(())

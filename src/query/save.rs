@@ -43,50 +43,18 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), QueryError> {
 }
 
 /// DOT of a query result, with `sel.highlight_nodes` (entity ids) and the edges of
-/// `sel.highlight_edges` drawn thick and red, and every edge labelled.
+/// `sel.highlight_edges` drawn bold in their relations' own colours (so the legend holds),
+/// and every edge labelled.
 fn export_dot(sub: &KnowledgeGraph, sel: &Selection, out: &Path) -> Result<(), QueryError> {
-    use crate::export::dot::{DotStyle, EdgeLabels, print, to_dot_graph};
+    use crate::export::dot::{DotStyle, EdgeLabels, Highlight, to_dot};
     let style = DotStyle {
         edge_labels: EdgeLabels::All,
+        highlight: Some(Highlight {
+            what: "the result",
+            nodes: sel.highlight_nodes.clone(),
+            edges: sel.highlight_edges.clone(),
+        }),
         ..DotStyle::default()
     };
-    let mut graph = to_dot_graph(sub, &style);
-    if let graphviz_rust::dot_structures::Graph::DiGraph { stmts, .. } = &mut graph {
-        highlight(stmts, sel);
-    }
-    write_atomic(out, &print(&graph))
-}
-
-/// Thickens and reddens the highlighted nodes and edges of a DOT statement list.
-fn highlight(stmts: &mut [graphviz_rust::dot_structures::Stmt], sel: &Selection) {
-    use crate::export::dot::quote;
-    use graphviz_rust::dot_structures::{Attribute, EdgeTy, Id, Stmt, Vertex};
-    let is = |id: &Id, entity: &str| matches!(id, Id::Escaped(s) if *s == quote(entity));
-    let marks = || {
-        vec![
-            Attribute(Id::Plain("penwidth".into()), Id::Plain("3".into())),
-            Attribute(Id::Plain("color".into()), Id::Escaped(quote("#d62728"))),
-        ]
-    };
-    for stmt in stmts {
-        match stmt {
-            Stmt::Node(n) if sel.highlight_nodes.iter().any(|h| is(&n.id.0, h)) => {
-                n.attributes.extend(marks());
-            }
-            Stmt::Edge(e) => {
-                if let EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) = &e.ty {
-                    let hit = sel.highlight_edges.iter().any(|(s, _, t)| {
-                        (is(&a.0, s) && is(&b.0, t)) || (is(&a.0, t) && is(&b.0, s))
-                    });
-                    if hit {
-                        e.attributes
-                            .retain(|Attribute(k, _)| *k != Id::Plain("color".into()));
-                        e.attributes.extend(marks());
-                    }
-                }
-            }
-            Stmt::Subgraph(g) => highlight(&mut g.stmts, sel),
-            _ => {}
-        }
-    }
+    write_atomic(out, &to_dot(sub, &style))
 }

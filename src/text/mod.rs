@@ -15,7 +15,7 @@ mod split;
 pub mod token;
 
 pub use layout::unmasked;
-pub use load::{TextError, load_inputs};
+pub use load::{Article, ArticleMeta, Articles, Source, TextError, load_inputs, sources};
 pub use split::is_abbreviation;
 
 use std::ops::Range;

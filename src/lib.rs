@@ -12,6 +12,7 @@
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
+pub mod claims;
 pub mod cli;
 pub mod eval;
 pub mod export;

@@ -357,11 +357,7 @@ fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize, base_line: usize) -> 
     }
 }
 
-/// Reads one file as a document, refusing invalid UTF-8 and empty text.
-pub fn read_document(path: &Path, name: String) -> Result<Document, TextError> {
-    read_article(path, name).map(Article::into_document)
-}
-
+/// Reads one file as an article, refusing invalid UTF-8 and empty text.
 fn read_article(path: &Path, name: String) -> Result<Article, TextError> {
     let bytes = std::fs::read(path).map_err(|source| TextError::Io {
         path: path.to_path_buf(),

@@ -21,6 +21,7 @@ pub mod graph;
 mod hash;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod query;
 pub mod report;
 pub mod text;

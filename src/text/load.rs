@@ -115,6 +115,8 @@ pub struct Article {
     pub text: String,
     /// Date, URL and title, when a JSON Lines record gives them.
     pub meta: ArticleMeta,
+    /// Bytes of input it was read from (the file, or the JSON line with its newline).
+    pub source_bytes: u64,
 }
 
 impl Article {
@@ -374,6 +376,7 @@ fn read_article(path: &Path, name: String) -> Result<Article, TextError> {
     }
     Ok(Article {
         name,
+        source_bytes: text.len() as u64,
         text,
         meta: ArticleMeta::default(),
     })
@@ -454,6 +457,7 @@ impl Lines {
             name: record.id,
             text: record.text,
             meta: record.meta,
+            source_bytes: self.buf.len() as u64,
         })
     }
 }

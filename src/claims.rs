@@ -8,22 +8,25 @@
 //! {"kg-claims": 1,
 //!  "document": {"id", "sha256", "bytes", "knowledge", "date"?, "url"?, "title"?},
 //!  "entities": [{"id", "label", "type", "aliases", "wikidata"?}],
-//!  "claims": [{"subject", "relation", "object", "sentence", "start", "end", "rule",
-//!              "tier", "confidence", "when"?}],
+//!  "sentences": [{"start", "end", "text"}],
+//!  "claims": [{"subject", "relation", "object", "start", "end", "rule", "tier",
+//!              "confidence", "when"?}],
 //!  "surfaces": {"<entity id>": ["<name as written>", ...]}}
 //! ```
 //!
 //! `kg-claims` is the format version ([`VERSION`]); a reader refuses any other. `sha256` is
 //! the digest of the document's text and `knowledge` a digest of the lexicon and rules it
 //! was extracted with: `kg build --update` reuses a stored line only when both are
-//! unchanged. Evidence names no document: it is the line's `document.id`. The full
+//! unchanged. Evidence names no document (it is the line's `document.id`) and no sentence
+//! text: that is the `sentences` entry with the claim's `start` and `end`, listed once
+//! however many claims a sentence states. The full
 //! description is `docs/claims.md`.
 
 use crate::extract::Extraction;
 use crate::model::{Claim, Confidence, Entity, Evidence, RelationKind, Tier, When};
 use crate::text::ArticleMeta;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -89,7 +92,6 @@ struct ClaimRecord<'a> {
     subject: std::borrow::Cow<'a, str>,
     relation: RelationKind,
     object: std::borrow::Cow<'a, str>,
-    sentence: std::borrow::Cow<'a, str>,
     start: usize,
     end: usize,
     rule: std::borrow::Cow<'a, str>,
@@ -99,12 +101,22 @@ struct ClaimRecord<'a> {
     when: Option<Box<When>>,
 }
 
+/// A sentence's text, once per line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct SentenceRecord<'a> {
+    start: usize,
+    end: usize,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+}
+
 #[derive(Serialize)]
 struct LineOut<'a> {
     #[serde(rename = "kg-claims")]
     version: u32,
     document: &'a DocumentRecord,
     entities: &'a [Entity],
+    sentences: Vec<SentenceRecord<'a>>,
     claims: Vec<ClaimRecord<'a>>,
     surfaces: &'a BTreeMap<String, Vec<String>>,
 }
@@ -116,6 +128,8 @@ struct LineIn<'a> {
     document: DocumentRecord,
     #[serde(default)]
     entities: Vec<Entity>,
+    #[serde(default, borrow)]
+    sentences: Vec<SentenceRecord<'a>>,
     #[serde(default, borrow)]
     claims: Vec<ClaimRecord<'a>>,
     #[serde(default)]
@@ -143,6 +157,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// One document's claims line (with its newline).
 pub fn to_line(document: &DocumentRecord, extraction: &Extraction) -> String {
+    let mut sentences: Vec<SentenceRecord<'_>> = Vec::new();
+    let mut listed: std::collections::HashSet<(usize, usize)> = Default::default();
+    for c in &extraction.claims {
+        let ev = &c.evidence;
+        if listed.insert((ev.start, ev.end)) {
+            sentences.push(SentenceRecord {
+                start: ev.start,
+                end: ev.end,
+                text: ev.sentence.as_str().into(),
+            });
+        }
+    }
+    sentences.sort_by_key(|s| (s.start, s.end));
     let claims = extraction
         .claims
         .iter()
@@ -152,7 +179,6 @@ pub fn to_line(document: &DocumentRecord, extraction: &Extraction) -> String {
                 subject: c.subject.as_str().into(),
                 relation: c.relation,
                 object: c.object.as_str().into(),
-                sentence: c.evidence.sentence.as_str().into(),
                 start: c.evidence.start,
                 end: c.evidence.end,
                 rule: (*c.evidence.rule).into(),
@@ -166,6 +192,7 @@ pub fn to_line(document: &DocumentRecord, extraction: &Extraction) -> String {
         version: VERSION,
         document,
         entities: &extraction.entities,
+        sentences,
         claims,
         surfaces: &extraction.surfaces,
     })
@@ -214,11 +241,27 @@ pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction)
     let line: LineIn<'_> = serde_json::from_str(text).map_err(|e| syntax(at, &e))?;
     check_version(at, line.version)?;
     let document: Arc<str> = line.document.id.as_str().into();
+    let sentences: HashMap<(usize, usize), &str> = line
+        .sentences
+        .iter()
+        .map(|s| ((s.start, s.end), &*s.text))
+        .collect();
     let mut rules: Vec<Arc<str>> = Vec::new();
     let claims = line
         .claims
         .into_iter()
         .map(|c| {
+            let Some(sentence) = sentences.get(&(c.start, c.end)) else {
+                return Err(ClaimsError::Syntax {
+                    path: at.path.to_path_buf(),
+                    line: at.line,
+                    column: 1,
+                    message: format!(
+                        "a claim cites bytes {}..{}, which no `sentences` entry has",
+                        c.start, c.end
+                    ),
+                });
+            };
             // A document cites few rules: share each rule name like a loaded graph does.
             let rule = match rules.iter().find(|r| ***r == *c.rule) {
                 Some(r) => r.clone(),
@@ -228,13 +271,13 @@ pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction)
                     r
                 }
             };
-            Claim {
+            Ok(Claim {
                 subject: c.subject.into_owned(),
                 relation: c.relation,
                 object: c.object.into_owned(),
                 evidence: Evidence {
                     document: document.clone(),
-                    sentence: c.sentence.into_owned(),
+                    sentence: sentence.to_string(),
                     start: c.start,
                     end: c.end,
                     rule,
@@ -242,9 +285,9 @@ pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction)
                     confidence: c.confidence,
                     when: c.when,
                 },
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let extraction = Extraction {
         document: line.document.id.clone(),
         entities: line.entities,
@@ -403,6 +446,9 @@ mod tests {
         );
         let err = parse_line("{\"kg-claims\": 1,", at).unwrap_err().to_string();
         assert!(err.starts_with("c.jsonl:7:16: "), "{err}");
+        let orphan = r#"{"kg-claims": 1, "document": {"id": "a", "sha256": "", "bytes": 0, "knowledge": ""}, "claims": [{"subject": "a", "relation": "leads", "object": "b", "start": 0, "end": 4, "rule": "r", "tier": "explicit", "confidence": 0.9}]}"#;
+        let err = parse_line(orphan, at).unwrap_err().to_string();
+        assert!(err.contains("no `sentences` entry"), "{err}");
     }
 
     #[test]

@@ -358,16 +358,13 @@ const BATCH_BYTES: usize = 4 << 20;
 
 /// Runs the map step over `items` on `config.threads` workers and hands each result, in
 /// input order, to `sink` on the calling thread. Returns the number of documents skipped.
-fn stream<T: Send + 'static>(
+fn stream<T: Send + Weighed + 'static>(
     config: &BuildConfig,
     (items, total): (impl Iterator<Item = Result<T, BuildError>> + Send + 'static, Option<u64>),
     work: &(dyn Fn(T) -> Result<Mapped, BuildError> + Sync),
     progress: &dyn Progress,
     sink: &mut dyn FnMut(Mapped) -> Result<(), BuildError>,
-) -> Result<StreamCounts, BuildError>
-where
-    T: Sized + Weighed,
-{
+) -> Result<StreamCounts, BuildError> {
     let threads = config.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -388,11 +385,10 @@ where
     std::thread::Builder::new()
         .name("kg-read".into())
         .spawn(move || {
-            let mut items = items;
             let mut batch: Batch<T> = Vec::new();
             let mut bytes = 0usize;
             let mut position = 0u64;
-            while let Some(item) = items.next() {
+            for item in items {
                 let weight = item.as_ref().map_or(0, Weighed::weight);
                 position += weight as u64;
                 bytes += weight;

@@ -618,7 +618,7 @@ mod tests {
         std::os::unix::fs::symlink("../L", l.join("up")).unwrap();
         std::os::unix::fs::symlink("a.txt", l.join("z-link.txt")).unwrap();
         std::os::unix::fs::symlink("missing.txt", l.join("dangling.txt")).unwrap();
-        assert_eq!(names(&[l.clone()]), ["a.txt"]);
+        assert_eq!(names(std::slice::from_ref(&l)), ["a.txt"]);
         // The same file given twice is read once too.
         assert_eq!(names(&[l.join("a.txt"), l.join("z-link.txt")]), ["a.txt"]);
     }

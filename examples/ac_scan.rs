@@ -34,7 +34,10 @@ fn main() {
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
-    let texts: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).expect("read")).collect();
+    let texts: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
     let read_s = read.elapsed().as_secs_f64();
     let scan = Instant::now();
     let mut matches = 0usize;

@@ -174,7 +174,10 @@ pub fn to_line(document: &DocumentRecord, extraction: &Extraction) -> String {
         .claims
         .iter()
         .map(|c| {
-            debug_assert_eq!(&*c.evidence.document, document.id, "evidence of another document");
+            debug_assert_eq!(
+                &*c.evidence.document, document.id,
+                "evidence of another document"
+            );
             ClaimRecord {
                 subject: c.subject.as_str().into(),
                 relation: c.relation,
@@ -444,7 +447,9 @@ mod tests {
             err,
             "c.jsonl:7: claims format version 2, this kg reads version 1"
         );
-        let err = parse_line("{\"kg-claims\": 1,", at).unwrap_err().to_string();
+        let err = parse_line("{\"kg-claims\": 1,", at)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("c.jsonl:7:16: "), "{err}");
         let orphan = r#"{"kg-claims": 1, "document": {"id": "a", "sha256": "", "bytes": 0, "knowledge": ""}, "claims": [{"subject": "a", "relation": "leads", "object": "b", "start": 0, "end": 4, "rule": "r", "tier": "explicit", "confidence": 0.9}]}"#;
         let err = parse_line(orphan, at).unwrap_err().to_string();

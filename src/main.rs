@@ -129,18 +129,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let bar = kg::progress::Bar::new("extracted", !args.quiet);
     match &args.output {
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            {
-                let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-                kg::pipeline::extract_claims(&config, &mut w, &bar)?;
-                w.flush()?;
-            }
-            tmp.as_file().sync_all()?;
-            tmp.persist(path)?;
+            kg::pipeline::extract_claims_to_file(&config, path, &bar)?;
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());

@@ -87,7 +87,9 @@ pub enum BuildError {
     #[error(transparent)]
     Graph(#[from] GraphError),
     /// Two documents have the same name, so evidence could not tell them apart.
-    #[error("{name}: two documents have this name (evidence names documents, so names must be unique)")]
+    #[error(
+        "{name}: two documents have this name (evidence names documents, so names must be unique)"
+    )]
     DuplicateDocument {
         /// The name.
         name: String,
@@ -227,7 +229,10 @@ fn articles(
 > {
     let list = sources(&inputs(config))?;
     let total = list.iter().map(|s| s.bytes()).sum::<Option<u64>>();
-    Ok((Articles::new(list).map(|a| a.map_err(BuildError::from)), total))
+    Ok((
+        Articles::new(list).map(|a| a.map_err(BuildError::from)),
+        total,
+    ))
 }
 
 fn load_knowledge(config: &BuildConfig) -> Result<Knowledge, BuildError> {
@@ -254,7 +259,10 @@ pub fn knowledge_fingerprint(config: &BuildConfig) -> Result<String, BuildError>
         part(name, text.as_bytes());
     }
     if !config.builtin_only {
-        part(lexicon::DOMAIN_LEXICON.0, lexicon::DOMAIN_LEXICON.1.as_bytes());
+        part(
+            lexicon::DOMAIN_LEXICON.0,
+            lexicon::DOMAIN_LEXICON.1.as_bytes(),
+        );
     }
     part(rules::BUILTIN_RULES.0, rules::BUILTIN_RULES.1.as_bytes());
     part(rules::GIVEN_NAMES.0, rules::GIVEN_NAMES.1.as_bytes());
@@ -360,7 +368,10 @@ const BATCH_BYTES: usize = 4 << 20;
 /// input order, to `sink` on the calling thread. Returns the number of documents skipped.
 fn stream<T: Send + Weighed + 'static>(
     config: &BuildConfig,
-    (items, total): (impl Iterator<Item = Result<T, BuildError>> + Send + 'static, Option<u64>),
+    (items, total): (
+        impl Iterator<Item = Result<T, BuildError>> + Send + 'static,
+        Option<u64>,
+    ),
     work: &(dyn Fn(T) -> Result<Mapped, BuildError> + Sync),
     progress: &dyn Progress,
     sink: &mut dyn FnMut(Mapped) -> Result<(), BuildError>,
@@ -707,6 +718,30 @@ pub fn extract_claims(
     })
 }
 
+/// [`extract_claims`] into a file, written under a temporary name and renamed into place
+/// only when complete.
+pub fn extract_claims_to_file(
+    config: &BuildConfig,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| BuildError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        })?;
+    let mut staged = Staged::new(dir, &name)?;
+    let summary = staged.with_result(|w| extract_claims(config, w, progress))?;
+    Staged::persist_all(vec![staged])?;
+    Ok(summary)
+}
+
 /// What `kg merge` does: builds the graph from claims files (`-` is standard input), in
 /// the order given, and writes the graph files into `out` (not the claims).
 pub fn merge_claims(
@@ -725,9 +760,10 @@ pub fn merge_claims(
         .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
         .sum::<Option<u64>>();
     let paths: Vec<PathBuf> = claim_files.to_vec();
-    let lines = readers.into_iter().enumerate().flat_map(|(i, r)| {
-        r.map(move |l| l.map(|l| (i, l)).map_err(BuildError::from))
-    });
+    let lines = readers
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.map(move |l| l.map(|l| (i, l)).map_err(BuildError::from)));
     let lines = lines.map(|r| r.map(Numbered));
     let work = |Numbered((file, raw)): Numbered| -> Result<Mapped, BuildError> {
         let at = claims::At {
@@ -874,10 +910,12 @@ impl Staged {
         // tempfile makes private (0600) files; outputs are ordinary files.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp = builder.tempfile_in(dir).map_err(|source| BuildError::Write {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let tmp = builder
+            .tempfile_in(dir)
+            .map_err(|source| BuildError::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         Ok(Staged {
             tmp: std::io::BufWriter::with_capacity(1 << 20, tmp),
             path: dir.join(name),
@@ -902,6 +940,13 @@ impl Staged {
         f(&mut self.tmp).map_err(|e| self.error(e))
     }
 
+    fn with_result<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Write) -> Result<R, BuildError>,
+    ) -> Result<R, BuildError> {
+        f(&mut self.tmp)
+    }
+
     /// Flushes and syncs every file, then renames each into place.
     fn persist_all(files: Vec<Staged>) -> Result<Vec<PathBuf>, BuildError> {
         let mut done = Vec::new();
@@ -911,10 +956,12 @@ impl Staged {
                 path: path.clone(),
                 source: e.into_error(),
             })?;
-            tmp.as_file().sync_all().map_err(|source| BuildError::Write {
-                path: path.clone(),
-                source,
-            })?;
+            tmp.as_file()
+                .sync_all()
+                .map_err(|source| BuildError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
             done.push((tmp, path));
         }
         let mut written = Vec::new();

@@ -80,9 +80,8 @@ impl Progress for Bar {
             // Standard input: no total, so no bar and no ETA.
             None => "{spinner} {msg} {decimal_bytes} {decimal_bytes_per_sec}",
         };
-        self.bar.set_style(
-            ProgressStyle::with_template(template).expect("progress template parses"),
-        );
+        self.bar
+            .set_style(ProgressStyle::with_template(template).expect("progress template parses"));
         self.bar.set_message(format!("{} 0 documents", self.verb));
         self.bar.enable_steady_tick(Duration::from_millis(200));
     }

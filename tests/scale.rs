@@ -49,7 +49,12 @@ fn corpus(dir: &Path, articles: &[(String, String)]) -> PathBuf {
 
 fn build(args: &[&str], inputs: &[&Path], out: &Path) {
     let mut cmd = kg();
-    cmd.arg("build").args(inputs).args(args).arg("-q").arg("--out").arg(out);
+    cmd.arg("build")
+        .args(inputs)
+        .args(args)
+        .arg("-q")
+        .arg("--out")
+        .arg(out);
     cmd.assert().success();
 }
 
@@ -111,18 +116,22 @@ fn extract_then_merge_equals_build_byte_for_byte() {
     let built = tmp.path().join("built");
     build(&[], &[&root], &built);
 
-    let claims = kg()
-        .arg("extract")
-        .arg(&root)
-        .arg("-q")
-        .output()
-        .unwrap();
+    let claims = kg().arg("extract").arg(&root).arg("-q").output().unwrap();
     assert!(claims.status.success());
     // The map step's output is the claims file the build keeps.
     assert!(claims.stdout == read(&built, "claims.jsonl"));
     let first: serde_json::Value =
         serde_json::from_slice(claims.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_eq!(first["kg-claims"], 1);
+    // -o writes the same bytes to a file.
+    let file = tmp.path().join("claims-o.jsonl");
+    kg().arg("extract")
+        .arg(&root)
+        .arg("-qo")
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(std::fs::read(&file).unwrap() == claims.stdout);
 
     // Split the claims into two files: the reduce step takes them in order.
     let text = String::from_utf8(claims.stdout).unwrap();
@@ -315,11 +324,7 @@ fn update_after_adding_changing_and_removing_equals_a_fresh_build() {
     let summary: serde_json::Value = serde_json::from_slice(&updated.stdout).unwrap();
     assert_eq!(summary["update"]["extracted"], 4, "{summary}");
     assert_eq!(summary["update"]["removed"], 1, "{summary}");
-    assert_eq!(
-        summary["update"]["reused"],
-        first.len() - 2,
-        "{summary}"
-    );
+    assert_eq!(summary["update"]["reused"], first.len() - 2, "{summary}");
     assert!(read(&out, "graph.json") != before);
 
     let fresh = tmp.path().join("fresh");
@@ -380,7 +385,11 @@ fn max_evidence_caps_the_graph_and_the_evidence_file_keeps_everything() {
     let full = tmp.path().join("full");
     build(&[], &[&root], &full);
     let capped = tmp.path().join("capped");
-    build(&["--max-evidence", "1", "--evidence-file"], &[&root], &capped);
+    build(
+        &["--max-evidence", "1", "--evidence-file"],
+        &[&root],
+        &capped,
+    );
     let full_graph: serde_json::Value = serde_json::from_slice(&read(&full, "graph.json")).unwrap();
     let capped_graph: serde_json::Value =
         serde_json::from_slice(&read(&capped, "graph.json")).unwrap();
@@ -445,7 +454,10 @@ fn globs_and_the_json_gazetteer_are_inputs_too() {
         .assert()
         .success();
     let graph: serde_json::Value = serde_json::from_slice(&read(&out, "graph.json")).unwrap();
-    assert_eq!(graph["meta"]["documents"], serde_json::json!(["2024/a.txt"]));
+    assert_eq!(
+        graph["meta"]["documents"],
+        serde_json::json!(["2024/a.txt"])
+    );
     let ids: Vec<&str> = graph["nodes"]
         .as_array()
         .unwrap()

@@ -41,14 +41,20 @@ fn corpus(root: &Path) {
 #[test]
 fn the_spark_job_in_local_mode_builds_the_same_graph_as_kg_build() {
     if common::which("java").is_none() {
-        common::skip("spark", "no java on PATH (.ci/install.d/spark.sh installs it)");
+        common::skip(
+            "spark",
+            "no java on PATH (.ci/install.d/spark.sh installs it)",
+        );
         return;
     }
     let Some(python) = common::python_or_skip("spark", &[("pyspark", "pyspark")]) else {
         return;
     };
     let submit = python.parent().unwrap().join("spark-submit");
-    assert!(submit.exists(), "pyspark installs spark-submit beside python");
+    assert!(
+        submit.exists(),
+        "pyspark installs spark-submit beside python"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("corpus");
     corpus(&root);
@@ -98,15 +104,29 @@ fn the_spark_job_in_local_mode_builds_the_same_graph_as_kg_build() {
     let mut parts: Vec<_> = std::fs::read_dir(&claims)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("part-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("part-")
+        })
         .collect();
     parts.sort();
     assert_eq!(parts.len(), 3);
-    let joined: Vec<u8> = parts.iter().flat_map(|p| std::fs::read(p).unwrap()).collect();
+    let joined: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect();
     assert!(joined == std::fs::read(built.join("claims.jsonl")).unwrap());
     let graph: serde_json::Value =
         serde_json::from_slice(&std::fs::read(merged.join("graph.json")).unwrap()).unwrap();
     let docs = graph["meta"]["documents"].as_array().unwrap();
-    assert!(docs.iter().any(|d| d.as_str().unwrap().starts_with("asia/2024/")));
-    assert!(docs.iter().any(|d| d.as_str().unwrap().starts_with("wire/")));
+    assert!(
+        docs.iter()
+            .any(|d| d.as_str().unwrap().starts_with("asia/2024/"))
+    );
+    assert!(
+        docs.iter()
+            .any(|d| d.as_str().unwrap().starts_with("wire/"))
+    );
 }

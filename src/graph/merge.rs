@@ -471,7 +471,11 @@ mod tests {
         let (_, log) = m.finish();
         assert_eq!(log.len(), 1, "{log:?}");
         assert_eq!(
-            (log[0].kind.as_str(), log[0].document.as_str(), log[0].documents),
+            (
+                log[0].kind.as_str(),
+                log[0].document.as_str(),
+                log[0].documents
+            ),
             ("same-name", "b", 3)
         );
     }

@@ -81,13 +81,17 @@ pub enum TextError {
 
 impl TextError {
     /// Whether reading can go on after this error (`--keep-going`): true for a bad article,
-    /// false for an input that cannot be opened or listed at all.
+    /// false for an input that cannot be listed at all.
     pub fn is_per_document(&self) -> bool {
+        // Inputs that do not exist at all were refused before reading began ([`sources`]);
+        // an I/O error now is one file that cannot be read (or went away).
         matches!(
             self,
-            TextError::NotUtf8 { .. } | TextError::Empty { .. } | TextError::Json { .. }
-        ) || matches!(self, TextError::Io { source, .. }
-            if source.kind() != std::io::ErrorKind::NotFound)
+            TextError::NotUtf8 { .. }
+                | TextError::Empty { .. }
+                | TextError::Json { .. }
+                | TextError::Io { .. }
+        )
     }
 }
 
@@ -291,7 +295,11 @@ fn glob_sources(
         if meta.is_dir() {
             walk(&path, &base, seen, out)?;
         } else if seen.insert(identity(&meta, &path)) {
-            out.push(file_source(path.clone(), relative_name(&base, &path), meta.len()));
+            out.push(file_source(
+                path.clone(),
+                relative_name(&base, &path),
+                meta.len(),
+            ));
         }
     }
     if out.len() == before {
@@ -331,7 +339,11 @@ fn walk(
         if meta.is_dir() {
             walk(&path, base, seen, out)?;
         } else if meta.is_file() && is_article(&path) && seen.insert(identity(&meta, &path)) {
-            out.push(file_source(path.clone(), relative_name(base, &path), meta.len()));
+            out.push(file_source(
+                path.clone(),
+                relative_name(base, &path),
+                meta.len(),
+            ));
         }
     }
     Ok(())

@@ -27,11 +27,11 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            if self.negated(si, ts) {
-                continue;
-            }
+            // Asked only once some rule's subject is there: "," is a trigger too.
+            let negated = std::cell::OnceCell::new();
+            let negated = || *negated.get_or_init(|| self.negated(si, ts));
             for &ri in &self.k.groups[group] {
-                self.apply(&self.k.rules.rules[ri], si, ts, te, claims);
+                self.apply(&self.k.rules.rules[ri], si, ts, te, &negated, claims);
             }
         }
     }
@@ -118,6 +118,7 @@ impl Ctx<'_> {
         si: usize,
         ts: usize,
         te: usize,
+        negated: &dyn Fn() -> bool,
         claims: &mut BTreeSet<RawClaim>,
     ) {
         if rule
@@ -141,6 +142,9 @@ impl Ctx<'_> {
             if !said {
                 return;
             }
+        }
+        if negated() {
+            return;
         }
         // "do not belong to the group — A, B": a negation before a slot that the trigger
         // follows directly cancels the claim too.

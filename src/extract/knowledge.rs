@@ -36,7 +36,7 @@ pub struct Knowledge {
     pub(super) corefs: PhraseSet<Number>,
     pub(super) glue: HashSet<String>,
     /// Negation phrases padded with spaces (" not "), for whole-word search.
-    pub(super) negation: Vec<String>,
+    pub(super) negation: Vec<Negation>,
     /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
     pub(super) short_names: PhraseSet<usize>,
     /// The lexicon entities that go by each short name (family members share one).
@@ -104,7 +104,7 @@ impl Knowledge {
                     .map(|w| w.trim_end_matches('.').to_lowercase()),
             )
             .collect();
-        let negation = rules.negation.iter().map(|n| format!(" {n} ")).collect();
+        let negation = rules.negation.iter().map(|n| Negation::new(n)).collect();
         let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for i in 0..lexicon.len() {
             for n in &lexicon.entry(i).short_names {
@@ -192,6 +192,27 @@ pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -
         .into_iter()
         .map(Mention::from)
         .collect()
+}
+
+/// A negation of `[negation] words`: the words of a phrase ("no longer"), matched whole and
+/// in a row among the last words before a trigger, or the contraction "n't" that ends a word
+/// ("hasn't").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Negation {
+    /// "n't".
+    Contraction,
+    /// The phrase's words, lower case.
+    Words(Vec<String>),
+}
+
+impl Negation {
+    fn new(phrase: &str) -> Negation {
+        if phrase == "n't" {
+            Negation::Contraction
+        } else {
+            Negation::Words(phrase.split_whitespace().map(str::to_lowercase).collect())
+        }
+    }
 }
 
 #[cfg(test)]

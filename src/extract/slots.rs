@@ -6,6 +6,7 @@
 //! [`super::apply`]).
 
 use super::engine::Ctx;
+use super::knowledge::Negation;
 use super::matcher::{Form, Mention};
 use super::rules::{Fallback, Find, FormName, Slot, Take};
 use crate::model::{EntityKind, RelationKind};
@@ -57,21 +58,25 @@ impl Ctx<'_> {
         let tail = tail
             .rfind(['"', '”', '“', '—', '–', ';', ':'])
             .map_or(tail, |i| &tail[i..]);
-        // A capitalised "May" is the month, not the modal.
-        let words: Vec<String> = words(tail, JOINERS)
-            .filter(|w| w.text != "May")
-            .map(|w| w.text.to_lowercase())
-            .collect();
-        let window = &words[words.len().saturating_sub(4)..];
-        let joined = format!(" {} ", window.join(" "));
-        self.k.negation.iter().any(|n| {
-            if n == " n't " {
-                window
-                    .iter()
-                    .any(|w| w.ends_with("n't") || w.ends_with("n’t"))
+        // A capitalised "May" is the month, not the modal. The last four words, without
+        // allocating: this runs at every trigger.
+        let mut window = [""; 4];
+        let mut n = 0;
+        for w in words(tail, JOINERS).filter(|w| w.text != "May") {
+            if n == window.len() {
+                window.rotate_left(1);
+                window[n - 1] = w.text;
             } else {
-                joined.contains(n.as_str())
+                window[n] = w.text;
+                n += 1;
             }
+        }
+        let window = &window[..n];
+        self.k.negation.iter().any(|phrase| match phrase {
+            Negation::Contraction => window.iter().any(|w| ends_with_nt(w)),
+            Negation::Words(p) => window
+                .windows(p.len())
+                .any(|ws| ws.iter().zip(p).all(|(w, p)| same_lowercase(w, p))),
         })
     }
 
@@ -521,10 +526,46 @@ impl Ctx<'_> {
     }
 }
 
+/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
+fn ends_with_nt(w: &str) -> bool {
+    ["n't", "n’t"].iter().any(|nt| {
+        w.len() >= nt.len()
+            && w.is_char_boundary(w.len() - nt.len())
+            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
+    })
+}
+
+/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
+fn same_lowercase(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
+    } else {
+        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
     use super::super::engine::test_support::{claims, has};
+
+    #[test]
+    fn negation_words_compare_in_lower_case_without_allocating() {
+        assert!(super::ends_with_nt("WON’T") && super::ends_with_nt("hasn't"));
+        assert!(!super::ends_with_nt("nt") && !super::ends_with_nt("Kant"));
+        assert!(super::same_lowercase("NOT", "not") && super::same_lowercase("İ", "i̇"));
+        assert!(!super::same_lowercase("note", "not"));
+        let found =
+            claims("Norway has NOT joined the Nordic Council. Sweden joined the Nordic Council.");
+        assert!(
+            !has(&found, "norway", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "sweden", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn lists_go_on_across_an_aside_and_without_a_conjunction_from_three_items() {

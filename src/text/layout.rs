@@ -20,6 +20,47 @@ struct Words {
     caption_markers: Vec<String>,
     positions: Vec<String>,
     bare_positions: Vec<String>,
+    /// The ASCII bytes (both cases) that a caption or credit marker or a bare position
+    /// starts with: every other byte of a text is skipped at once.
+    #[serde(skip)]
+    first_bytes: FirstBytes,
+    /// How far after a word start a marker's colon or " by " can end: the longest marker,
+    /// a few spaces and the colon.
+    #[serde(skip)]
+    marker_reach: usize,
+    /// The words of a credit that may start in lower case: "via" and agencies' words
+    /// ("dpa").
+    #[serde(skip)]
+    lowercase_credit_words: Vec<String>,
+}
+
+/// A set of bytes.
+#[derive(Debug)]
+struct FirstBytes([bool; 256]);
+
+impl Default for FirstBytes {
+    fn default() -> Self {
+        FirstBytes([false; 256])
+    }
+}
+
+impl FirstBytes {
+    fn of<'a>(words: impl IntoIterator<Item = &'a String>) -> FirstBytes {
+        let mut set = [false; 256];
+        for w in words {
+            // A non-ASCII first byte is a lead byte: still exact, only not case-folded,
+            // which is all `starts_with_any` does for it too.
+            if let Some(&b) = w.as_bytes().first() {
+                set[usize::from(b.to_ascii_lowercase())] = true;
+                set[usize::from(b.to_ascii_uppercase())] = true;
+            }
+        }
+        FirstBytes(set)
+    }
+
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b)]
+    }
 }
 
 const LAYOUT_TOML: &str = include_str!("../../data/layout.toml");
@@ -40,6 +81,28 @@ fn words() -> &'static Words {
         ] {
             list.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
+        w.first_bytes = FirstBytes::of(
+            w.credit_markers
+                .iter()
+                .chain(&w.caption_markers)
+                .chain(&w.bare_positions),
+        );
+        w.marker_reach = w
+            .credit_markers
+            .iter()
+            .chain(&w.caption_markers)
+            .map(String::len)
+            .max()
+            .unwrap_or(0)
+            + 16;
+        w.lowercase_credit_words = w
+            .agencies
+            .iter()
+            .flat_map(|a| a.split_whitespace())
+            .chain(["via"])
+            .filter(|word| word.starts_with(|c: char| c.is_lowercase()))
+            .map(str::to_string)
+            .collect();
         w
     })
 }
@@ -50,7 +113,11 @@ fn is_word_char(c: char) -> bool {
 
 /// True when `text[at..]` starts a word (nothing alphanumeric just before).
 fn word_starts(text: &str, at: usize) -> bool {
-    !text[..at].chars().next_back().is_some_and(is_word_char)
+    match at.checked_sub(1).map(|i| text.as_bytes()[i]) {
+        None => true,
+        Some(b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+        Some(_) => !text[..at].chars().next_back().is_some_and(is_word_char),
+    }
 }
 
 /// Length of the longest `list` entry that `s` starts with as a whole word.
@@ -109,6 +176,23 @@ fn separator(s: &str) -> Option<(usize, bool)> {
     let after = &t[len..];
     let gap = after.len() - after.trim_start_matches(' ').len();
     Some((lead + len + gap, slash))
+}
+
+/// True when all of `s` is a credit ([`credit_len`]). A credit's words are capitalised
+/// names, agencies and "via": a sentence with any other word starting in lower case is
+/// answered without reading the agency list.
+fn is_credit(s: &str) -> bool {
+    let w = words();
+    let impossible = s.split_whitespace().any(|word| {
+        // "dpa/Reuters": the word before a separator.
+        let word = word
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        word.starts_with(|c: char| c.is_lowercase())
+            && !w.lowercase_credit_words.iter().any(|l| l == word)
+    });
+    !impossible && credit_len(s) == Some(s.len())
 }
 
 /// Length of the credit `s` starts with: agencies and names joined by "/", "," or "via",
@@ -179,7 +263,7 @@ fn bracket_is_noise(content: &str, before: &str) -> bool {
     {
         return true;
     }
-    if credit_len(c) == Some(c.len()) {
+    if is_credit(c) {
         return !defines_acronym(before, c);
     }
     false
@@ -213,7 +297,11 @@ pub(super) fn noise(text: &str) -> Vec<Range<usize>> {
     let w = words();
     let mut out: Vec<Range<usize>> = Vec::new();
     // Brackets on one line: "(Photo: Reuters)", "(left)", "(AFP/Getty Images)".
-    for (open, c) in text.char_indices() {
+    // memchr finds the candidates: '(' , '[' and the lead byte of '（' (0xEF).
+    for open in memchr::memchr3_iter(b'(', b'[', 0xEF, text.as_bytes()) {
+        let Some(c) = text[open..].chars().next() else {
+            continue;
+        };
         let close = match c {
             '(' => ')',
             '（' => '）',
@@ -232,21 +320,51 @@ pub(super) fn noise(text: &str) -> Vec<Range<usize>> {
         }
     }
     // Markers: "Photo: AFP/Getty Images", "Credit: Jane Doe", "FILE PHOTO: ...".
-    let inside = |out: &[Range<usize>], at: usize| out.iter().any(|r| r.contains(&at));
+    // The bracket ranges are sorted and disjoint (none holds a bracket): a cursor finds the
+    // one that may hold `at`. Ranges pushed below are never looked up again, since `at`
+    // jumps past each.
+    let brackets = out.len();
+    let mut cursor = 0;
+    let bytes = text.as_bytes();
+    let mut marks: Vec<usize> = memchr::memchr2_iter(b':', 0xEF, bytes)
+        .filter(|&i| bytes[i] == b':' || text[i..].starts_with('：'))
+        .chain(memchr::memmem::find_iter(bytes, " by "))
+        .collect();
+    marks.sort_unstable();
+    let mut next_mark = 0;
     let mut at = 0;
     while at < text.len() {
+        // Every marker and position starts with a byte of `first_bytes`; any other byte
+        // (continuation bytes included) cannot start one.
+        if !w.first_bytes.contains(bytes[at]) {
+            at += 1;
+            continue;
+        }
         let rest = &text[at..];
         let step = rest.chars().next().map_or(1, char::len_utf8);
-        if !word_starts(text, at) || inside(&out, at) {
+        while cursor < brackets && out[cursor].end <= at {
+            cursor += 1;
+        }
+        let inside = cursor < brackets && out[cursor].start <= at;
+        if !word_starts(text, at) || inside {
             at += step;
             continue;
         }
-        if let Some((_, Some(c))) = marker_len(rest, &w.caption_markers) {
+        // A marker here needs its colon or " by " right after it: most words have none
+        // within reach, and the lists are not read for them.
+        while next_mark < marks.len() && marks[next_mark] < at {
+            next_mark += 1;
+        }
+        let may_mark = marks
+            .get(next_mark)
+            .is_some_and(|&m| m < at + w.marker_reach);
+        if !may_mark {
+            // Only a bare position can start here.
+        } else if let Some((_, Some(c))) = marker_len(rest, &w.caption_markers) {
             out.push(at..at + c);
             at += c;
             continue;
-        }
-        if let Some((_, Some(c))) = marker_len(rest, &w.credit_markers) {
+        } else if let Some((_, Some(c))) = marker_len(rest, &w.credit_markers) {
             let after = &rest[c..];
             let gap = after.len() - after.trim_start_matches(' ').len();
             let credit = &after[gap..];
@@ -351,10 +469,7 @@ pub(super) fn only_noise(text: &str, noise: &[Range<usize>], range: Range<usize>
         .collect();
     match pieces.as_slice() {
         [] => true,
-        [p] => {
-            credit_len(p) == Some(p.len())
-                || starts_with_any(p, &w.caption_markers, true) == Some(p.len())
-        }
+        [p] => is_credit(p) || starts_with_any(p, &w.caption_markers, true) == Some(p.len()),
         _ => false,
     }
 }
@@ -365,6 +480,22 @@ mod tests {
 
     fn masked(text: &str) -> Vec<&str> {
         noise(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn a_whole_credit_may_hold_lower_case_agency_words_only() {
+        assert!(is_credit("dpa/Reuters"));
+        assert!(is_credit("Jane Doe/AP via Getty Images"));
+        assert!(!is_credit("Reuters reported the talks"));
+    }
+
+    #[test]
+    fn a_marker_needs_its_colon_within_reach() {
+        assert_eq!(
+            masked("Photo: Reuters. Photo of the day."),
+            ["Photo: Reuters"]
+        );
+        assert!(masked("Photo opportunities abound: leaders smiled.").is_empty());
     }
 
     #[test]

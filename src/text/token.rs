@@ -86,18 +86,7 @@ pub fn tokens<'a>(text: &'a str, joiners: &'a [char]) -> impl Iterator<Item = To
         let rest = &text[at..];
         let c = rest.chars().next()?;
         let len = if is_word_char(c) {
-            let mut end = 0;
-            let mut chars = rest.char_indices().peekable();
-            while let Some((i, ch)) = chars.next() {
-                let joiner =
-                    joiners.contains(&ch) && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
-                if is_word_char(ch) || (joiner && i > 0) {
-                    end = i + ch.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            end
+            word_len(rest, joiners)
         } else {
             c.len_utf8()
         };
@@ -117,6 +106,33 @@ pub fn tokens<'a>(text: &'a str, joiners: &'a [char]) -> impl Iterator<Item = To
         at += len;
         Some(token)
     })
+}
+
+/// Length of the word that starts `rest` (whose first character is a word character).
+/// ASCII is decided byte by byte: this runs over every byte the engine tokenizes.
+fn word_len(rest: &str, joiners: &[char]) -> usize {
+    let bytes = rest.as_bytes();
+    let mut end = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (ch, len, word) = if b.is_ascii() {
+            (char::from(b), 1, b.is_ascii_alphanumeric())
+        } else {
+            let ch = rest[i..].chars().next().expect("i is a char boundary");
+            (ch, ch.len_utf8(), is_word_char(ch))
+        };
+        let joined = !word
+            && i > 0
+            && joiners.contains(&ch)
+            && rest[i + len..].chars().next().is_some_and(is_word_char);
+        if !(word || joined) {
+            break;
+        }
+        i += len;
+        end = i;
+    }
+    end
 }
 
 /// The words of `text`: [`Kind::Word`] and [`Kind::Cjk`] tokens.

@@ -107,5 +107,5 @@ if [ "${SPARK:-0}" = 1 ]; then
     read -r wall user sys rss < "$work/small.time"
     row "kg build --threads 2" "$wall" "$user" "$sys" "$rss"
     read -r wall user sys rss < "$work/spark.time"
-    row "Spark local[2] job (JVM driver only: CPU and RSS leave out the Python workers and kg)" "$wall" "$user" "$sys" "$rss"
+    row "Spark local[2] job (CPU: spark-submit and every process it reaped; RSS: its largest process)" "$wall" "$user" "$sys" "$rss"
 fi

@@ -28,6 +28,8 @@ Examples:
   kg build                                  # data/articles/ -> output/graph.json, graph.dot
   kg build article.txt --out /tmp/g         # one article into another folder
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
+  kg build corpus.jsonl --threads 2 --keep-going     # JSON Lines: {\"id\", \"text\"} per line
+  kg extract news/ > claims.jsonl && kg merge claims.jsonl --out g   # map, then reduce
   kg eval gold.json                         # score output/graph.json against a gold file
   kg export --format svg --out graph.svg    # draw output/graph.json
   kg completions bash > ~/.local/share/bash-completion/completions/kg

@@ -230,6 +230,31 @@ fn build_reads_json_lines_on_stdin_like_the_same_files() {
     let stderr = String::from_utf8(bad.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("-:2:"), "{stderr}");
     assert!(!tmp.path().join("bad").join("graph.json").exists());
+
+    // Evidence names documents, so two records with one id are refused (or skipped).
+    let twice = "{\"id\": \"a\", \"text\": \"Iran joined the SCO.\"}\n{\"id\": \"a\", \"text\": \"Iran left.\"}\n";
+    let dup = kg()
+        .args(["build", "-", "-q", "--out"])
+        .arg(tmp.path().join("dup"))
+        .write_stdin(twice)
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8(dup.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("a: two documents have this name"),
+        "{stderr}"
+    );
+    let kept = kg()
+        .args(["build", "-", "--keep-going", "--json", "--out"])
+        .arg(tmp.path().join("dup"))
+        .write_stdin(twice)
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&kept.stdout).unwrap();
+    assert_eq!(
+        (summary["documents"].as_u64(), summary["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]

@@ -107,6 +107,12 @@ impl Document {
     }
 }
 
+/// The compiled-in data that sentence splitting and caption detection read
+/// (`data/sentences.toml`, `data/layout.toml`), for fingerprinting what extraction depends on.
+pub(crate) fn split_data() -> (&'static str, &'static str) {
+    (split::SENTENCES_TOML, layout::LAYOUT_TOML)
+}
+
 /// Where a TOML parse error points in `text` (1-based line and column) and its message, for
 /// the `file:line:col: message` errors of every data file.
 pub fn toml_error_at(text: &str, err: &toml::de::Error) -> (usize, usize, String) {

@@ -399,6 +399,12 @@ fn push_alias(found: &mut Found, base: usize, ix: usize, alias: String) {
 
 /// Length in words of the longest title starting at word `i`, if any.
 fn title_at(ws: &[Word], i: usize, config: &Config) -> Option<usize> {
+    if !ws
+        .get(i)
+        .is_some_and(|w| config.title_starts.contains(w.text))
+    {
+        return None;
+    }
     config
         .title_words
         .iter()

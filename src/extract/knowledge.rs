@@ -178,6 +178,13 @@ pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -
         .filter(|m| m.form == Form::Name)
         .map(|m| m.entity)
         .collect();
+    // Most documents name no one in full who has a short name: no scan for them.
+    if !named
+        .iter()
+        .any(|&e| !k.lexicon.entry(e).short_names.is_empty())
+    {
+        return known;
+    }
     let mut all: Vec<(usize, usize, (usize, Form))> = known
         .into_iter()
         .map(|m| (m.start, m.end, (m.entity, m.form)))

@@ -75,6 +75,9 @@ pub fn leftmost_longest<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<(usiz
     out
 }
 
+/// The largest set of patterns compiled into a DFA (see [`PhraseSet::new`]).
+const DFA_MAX_PATTERNS: usize = 2_000;
+
 /// A compiled set of literal patterns with case rules and word boundaries.
 ///
 /// Used for entity names here and for rule triggers in [`super::rules`].
@@ -105,7 +108,14 @@ impl<T: Copy> PhraseSet<T> {
         }
         let build = |pats: &[String], fold: bool| {
             (!pats.is_empty()).then(|| {
+                // A small set (the rule triggers) becomes a DFA: one table lookup per byte,
+                // for every document, at a build cost of a few milliseconds. A gazetteer
+                // of thousands of names would cost more to build than most runs scan, so
+                // the crate picks for it.
+                let kind =
+                    (pats.len() <= DFA_MAX_PATTERNS).then_some(aho_corasick::AhoCorasickKind::DFA);
                 AhoCorasickBuilder::new()
+                    .kind(kind)
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(fold)
                     .build(pats)

@@ -342,6 +342,10 @@ pub struct Discovery {
     /// `person_titles` split into words without trailing dots ("Dr." → ["Dr"]), for matching.
     #[serde(skip)]
     pub title_words: Vec<Vec<String>>,
+    /// The first words of `title_words`: most words of a text are no title's first word,
+    /// and a set answers that without reading the titles.
+    #[serde(skip)]
+    pub title_starts: std::collections::HashSet<String>,
     /// Given names that open an untitled person's name ("Bola Tinubu"): the compiled-in
     /// `data/builtin/given_names.toml`.
     #[serde(skip)]
@@ -369,6 +373,11 @@ impl Discovery {
                     .map(|w| w.trim_end_matches('.').to_string())
                     .collect()
             })
+            .collect();
+        self.title_starts = self
+            .title_words
+            .iter()
+            .filter_map(|t| t.first().cloned())
             .collect();
     }
 }

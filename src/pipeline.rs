@@ -267,7 +267,10 @@ pub fn knowledge_fingerprint(config: &BuildConfig) -> Result<String, BuildError>
     part(rules::BUILTIN_RULES.0, rules::BUILTIN_RULES.1.as_bytes());
     part(rules::GIVEN_NAMES.0, rules::GIVEN_NAMES.1.as_bytes());
     // Sentence splitting and caption detection are data too.
-    part("data/sentences.toml", crate::text::split_data().0.as_bytes());
+    part(
+        "data/sentences.toml",
+        crate::text::split_data().0.as_bytes(),
+    );
     part("data/layout.toml", crate::text::split_data().1.as_bytes());
     for (tag, files) in [("lexicon", &config.lexicons), ("rules", &config.rules)] {
         for path in files {

@@ -84,18 +84,24 @@ pub fn tokens<'a>(text: &'a str, joiners: &'a [char]) -> impl Iterator<Item = To
     let mut at = 0;
     std::iter::from_fn(move || {
         let rest = &text[at..];
-        let c = rest.chars().next()?;
-        let len = if is_word_char(c) {
-            word_len(rest, joiners)
+        let &first = rest.as_bytes().first()?;
+        // ASCII (most of any text) is classified from its byte.
+        let (kind, len) = if first.is_ascii() {
+            match first {
+                b'(' | b'[' => (Kind::Open, 1),
+                b')' | b']' => (Kind::Close, 1),
+                b if b.is_ascii_alphanumeric() => (Kind::Word, word_len(rest, joiners)),
+                _ => (Kind::Punct, 1),
+            }
         } else {
-            c.len_utf8()
-        };
-        let kind = match c {
-            '(' | '[' | '（' | '【' | '「' | '『' => Kind::Open,
-            ')' | ']' | '）' | '】' | '」' | '』' => Kind::Close,
-            c if is_word_char(c) => Kind::Word,
-            c if c.is_alphanumeric() => Kind::Cjk,
-            _ => Kind::Punct,
+            let c = rest.chars().next()?;
+            match c {
+                '（' | '【' | '「' | '『' => (Kind::Open, c.len_utf8()),
+                '）' | '】' | '」' | '』' => (Kind::Close, c.len_utf8()),
+                c if is_word_char(c) => (Kind::Word, word_len(rest, joiners)),
+                c if c.is_alphanumeric() => (Kind::Cjk, c.len_utf8()),
+                c => (Kind::Punct, c.len_utf8()),
+            }
         };
         let token = Token {
             kind,
@@ -162,6 +168,30 @@ mod tests {
             at = t.end;
         }
         assert_eq!(at, text.len());
+    }
+
+    #[test]
+    fn ascii_and_other_scripts_get_the_same_kinds() {
+        let kinds: Vec<(Kind, &str)> = tokens("(Émile)[x] 「会」Zoë's-", JOINERS)
+            .map(|t| (t.kind, t.text))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Open, "("),
+                (Kind::Word, "Émile"),
+                (Kind::Close, ")"),
+                (Kind::Open, "["),
+                (Kind::Word, "x"),
+                (Kind::Close, "]"),
+                (Kind::Punct, " "),
+                (Kind::Open, "「"),
+                (Kind::Cjk, "会"),
+                (Kind::Close, "」"),
+                (Kind::Word, "Zoë's"),
+                (Kind::Punct, "-"),
+            ]
+        );
     }
 
     #[test]

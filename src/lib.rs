@@ -16,6 +16,7 @@
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
+pub mod claims;
 pub mod eval;
 pub mod export;
 pub mod extract;

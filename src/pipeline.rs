@@ -1,31 +1,46 @@
-//! The build pipeline: articles → claims (in parallel) → merged graph → files.
+//! The build pipeline: articles → claims (in parallel) → merged graph → files, as a stream.
 //!
-//! Each document is extracted independently ([`crate::extract::extract`] is pure), on as
-//! many threads as rayon has; the graph is then merged in document order, so the output is
-//! byte-identical whatever the thread count. Outputs are written to temporary files in the
-//! output directory and renamed into place only when every one of them is complete.
+//! Articles are read one at a time on a reader thread and handed on in batches of a few
+//! megabytes; each batch is extracted on the worker threads ([`crate::extract::extract`] is
+//! pure) and merged, in document order, on the calling thread while the next batch is
+//! extracted. Only a few batches are in flight at once, so memory grows with the graph, not
+//! with the corpus, and the output is byte-identical whatever the thread count.
+//!
+//! The map step's output, one claims line per document ([`crate::claims`]), is what
+//! `kg extract` prints and `kg merge` reads; `kg build` writes it as `claims.jsonl` beside
+//! the graph, and `kg build --update` reuses the lines of unchanged documents from it.
+//! Outputs are written to temporary files in the output directory and renamed into place
+//! only when every one of them is complete.
 
+use crate::claims::{self, ClaimsError, DocumentRecord};
 use crate::extract::{Extraction, Knowledge, KnowledgeError, extract};
 use crate::graph::{
     ConflictTable, GraphError, KnowledgeGraph, MergeOverrides, MergeRecord, Merger,
 };
 use crate::model::{EntityKind, RelationKind};
-use crate::text::{TextError, load_inputs};
+use crate::text::{Article, Articles, TextError, sources};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The default input directory, relative to the working directory.
 pub const DEFAULT_INPUT: &str = "data/articles";
 
+/// The claims file `kg build` writes beside the graph (and `--update` reads).
+pub const CLAIMS_FILE: &str = "claims.jsonl";
+
+/// The full-evidence file `kg build --evidence-file` writes.
+pub const EVIDENCE_FILE: &str = "evidence.jsonl";
+
 /// What to build from what.
 #[derive(Debug, Clone, Default)]
 pub struct BuildConfig {
-    /// Article files or directories; empty means [`DEFAULT_INPUT`].
+    /// Article files, directories, globs, JSON Lines files, or `-` (JSON Lines on standard
+    /// input); empty means [`DEFAULT_INPUT`].
     pub inputs: Vec<PathBuf>,
-    /// Extra lexicon files, merged over the built-in one.
+    /// Extra lexicon files (TOML or JSON gazetteer), merged over the built-in one.
     pub lexicons: Vec<PathBuf>,
     /// Extra rules files, added to the built-in ones.
     pub rules: Vec<PathBuf>,
@@ -36,8 +51,21 @@ pub struct BuildConfig {
     pub builtin_only: bool,
     /// Drop edges whose confidence is below this (0 to 1).
     pub min_confidence: Option<f64>,
-    /// Show a progress bar on stderr while extracting (only drawn on a terminal).
-    pub progress: bool,
+    /// Worker threads for extraction; `None` is one per core.
+    pub threads: Option<usize>,
+    /// Skip unreadable, non-UTF-8, empty or malformed documents (each reported to
+    /// [`Progress::skipped`]) instead of stopping at the first.
+    pub keep_going: bool,
+    /// At most this many evidence sentences per edge in `graph.json`.
+    pub max_evidence: Option<usize>,
+    /// Also write every edge's full evidence to [`EVIDENCE_FILE`].
+    pub evidence_file: bool,
+    /// Reuse the claims of unchanged documents from the output directory's
+    /// [`CLAIMS_FILE`] (`kg build --update`).
+    pub update: bool,
+    /// Documents per in-flight batch; `None` is [`BATCH_DOCS`]. The output never depends
+    /// on it (tests use tiny batches to cross many batch boundaries).
+    pub batch_docs: Option<usize>,
 }
 
 /// The compiled-in merges file.
@@ -49,12 +77,39 @@ pub enum BuildError {
     /// An article could not be read.
     #[error(transparent)]
     Text(#[from] TextError),
+    /// A claims file could not be read.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
     /// A lexicon or rules file is bad.
     #[error(transparent)]
     Knowledge(#[from] KnowledgeError),
     /// Claims could not be merged.
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// Two documents have the same name, so evidence could not tell them apart.
+    #[error(
+        "{name}: two documents have this name (evidence names documents, so names must be unique)"
+    )]
+    DuplicateDocument {
+        /// The name.
+        name: String,
+    },
+    /// `--update` found no claims file from an earlier build.
+    #[error(
+        "{path}: not found; --update reuses the claims of an earlier `kg build` into the same --out directory"
+    )]
+    NoClaims {
+        /// Where the claims file was expected.
+        path: PathBuf,
+    },
+    /// The thread pool could not be started.
+    #[error("cannot start {threads} worker thread(s): {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The cause.
+        message: String,
+    },
     /// An output file could not be written.
     #[error("{path}: {source}")]
     Write {
@@ -66,11 +121,30 @@ pub enum BuildError {
     },
 }
 
+impl BuildError {
+    /// Whether `--keep-going` skips this error and reads on.
+    fn is_per_document(&self) -> bool {
+        match self {
+            BuildError::Text(e) => e.is_per_document(),
+            BuildError::DuplicateDocument { .. } => true,
+            _ => false,
+        }
+    }
+}
+
 /// Counts printed after a build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Number of documents read.
     pub documents: usize,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Documents skipped by `--keep-going`.
+    pub skipped: usize,
+    /// With `--update`: documents whose stored claims were reused, and documents of the
+    /// earlier build that are gone (their claims retracted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateCounts>,
     /// Entities by type.
     pub entities: BTreeMap<EntityKind, usize>,
     /// Edges by relation.
@@ -85,41 +159,132 @@ pub struct Summary {
     pub files: Vec<PathBuf>,
 }
 
+/// What `--update` reused and retracted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UpdateCounts {
+    /// Documents unchanged since the earlier build: their claims were reused.
+    pub reused: usize,
+    /// Documents new or changed: extracted again.
+    pub extracted: usize,
+    /// Documents of the earlier build no longer in the inputs: their claims are gone.
+    pub removed: usize,
+}
+
+/// Hears how a build goes; the library prints nothing itself. Every method has a default
+/// that does nothing.
+pub trait Progress: Sync {
+    /// Reading starts: the number of input bytes, when known (standard input is not).
+    fn begin(&self, _total_bytes: Option<u64>) {}
+    /// `documents` documents and `bytes` input bytes are done so far.
+    fn advance(&self, _documents: u64, _bytes: u64) {}
+    /// A bad document was skipped (`--keep-going`).
+    fn skipped(&self, _error: &dyn std::error::Error) {}
+    /// Reading and merging are done; outputs are being written.
+    fn end(&self) {}
+}
+
+/// A [`Progress`] that hears nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Reads the inputs and builds the merged graph and its merge log (nothing is written).
 pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRecord>), BuildError> {
-    let inputs = if config.inputs.is_empty() {
+    let knowledge = load_knowledge(config)?;
+    let mut merger = Merger::new(load_overrides(&config.merges)?);
+    let fingerprint = knowledge_fingerprint(config)?;
+    let work = |a: Article| Ok(map_article(a, &knowledge, &fingerprint));
+    stream(
+        config,
+        articles(config)?,
+        &work,
+        &Silent,
+        &mut |m: Mapped| {
+            add(&mut merger, &m.extraction)?;
+            Ok(())
+        },
+    )?;
+    Ok(finish(merger, config.min_confidence))
+}
+
+fn inputs(config: &BuildConfig) -> Vec<PathBuf> {
+    if config.inputs.is_empty() {
         vec![PathBuf::from(DEFAULT_INPUT)]
     } else {
         config.inputs.clone()
-    };
-    let docs = load_inputs(&inputs)?;
-    let knowledge = Knowledge::from_files(&config.lexicons, &config.rules, !config.builtin_only)?;
-    let overrides = load_overrides(&config.merges)?;
-    let extractions: Vec<Extraction> = if config.progress {
-        // A bar on stderr; indicatif draws nothing when stderr is not a terminal.
-        use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
-        let bar = ProgressBar::new(docs.len() as u64).with_style(
-            ProgressStyle::with_template(
-                "{spinner} extracting {pos}/{len} documents {wide_bar} {eta}",
-            )
-            .expect("progress template parses"),
-        );
-        let out = docs
-            .par_iter()
-            .progress_with(bar.clone())
-            .map(|d| extract(d, &knowledge))
-            .collect();
-        bar.finish_and_clear();
-        out
-    } else {
-        docs.par_iter().map(|d| extract(d, &knowledge)).collect()
-    };
-    let (mut graph, log) = merge(&extractions, overrides)?;
-    if let Some(min) = config.min_confidence {
-        graph.retain_confident(min);
-        graph.detect_conflicts(&ConflictTable::builtin());
     }
-    Ok((graph, log))
+}
+
+/// The articles of the inputs, and their size in bytes when known.
+#[allow(clippy::type_complexity)]
+fn articles(
+    config: &BuildConfig,
+) -> Result<
+    (
+        impl Iterator<Item = Result<Article, BuildError>> + Send + 'static,
+        Option<u64>,
+    ),
+    BuildError,
+> {
+    let list = sources(&inputs(config))?;
+    let total = list.iter().map(|s| s.bytes()).sum::<Option<u64>>();
+    Ok((
+        Articles::new(list).map(|a| a.map_err(BuildError::from)),
+        total,
+    ))
+}
+
+fn load_knowledge(config: &BuildConfig) -> Result<Knowledge, BuildError> {
+    Ok(Knowledge::from_files(
+        &config.lexicons,
+        &config.rules,
+        !config.builtin_only,
+    )?)
+}
+
+/// A digest of what extraction depends on besides the document: kg's version, the built-in
+/// data and the user's lexicon and rules files, in order. Claims extracted with another
+/// digest are never reused by `--update`.
+pub fn knowledge_fingerprint(config: &BuildConfig) -> Result<String, BuildError> {
+    use crate::extract::{lexicon, rules};
+    let mut all: Vec<u8> = Vec::new();
+    let mut part = |tag: &str, bytes: &[u8]| {
+        all.extend_from_slice(tag.as_bytes());
+        all.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        all.extend_from_slice(bytes);
+    };
+    part("kg", env!("CARGO_PKG_VERSION").as_bytes());
+    for (name, text) in lexicon::WORLD_LEXICONS {
+        part(name, text.as_bytes());
+    }
+    if !config.builtin_only {
+        part(
+            lexicon::DOMAIN_LEXICON.0,
+            lexicon::DOMAIN_LEXICON.1.as_bytes(),
+        );
+    }
+    part(rules::BUILTIN_RULES.0, rules::BUILTIN_RULES.1.as_bytes());
+    part(rules::GIVEN_NAMES.0, rules::GIVEN_NAMES.1.as_bytes());
+    // Sentence splitting and caption detection are data too.
+    part(
+        "data/sentences.toml",
+        crate::text::split_data().0.as_bytes(),
+    );
+    part("data/layout.toml", crate::text::split_data().1.as_bytes());
+    for (tag, files) in [("lexicon", &config.lexicons), ("rules", &config.rules)] {
+        for path in files {
+            let bytes = std::fs::read(path).map_err(|source| {
+                // Read once already by `load_knowledge`: this fails only if it just went away.
+                KnowledgeError::Lexicon(crate::extract::LexiconError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            })?;
+            part(tag, &bytes);
+        }
+    }
+    Ok(claims::sha256_hex(&all)[..16].to_string())
 }
 
 fn load_overrides(files: &[PathBuf]) -> Result<MergeOverrides, BuildError> {
@@ -144,11 +309,199 @@ pub fn merge(
 ) -> Result<(KnowledgeGraph, Vec<MergeRecord>), BuildError> {
     let mut merger = Merger::new(overrides);
     for ex in extractions {
-        merger.add_document(&ex.document, &ex.entities, &ex.claims, &ex.surfaces)?;
+        add(&mut merger, ex)?;
     }
+    Ok(finish(merger, None))
+}
+
+fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
+    merger.add_document(&ex.document, &ex.entities, &ex.claims, &ex.surfaces)?;
+    Ok(())
+}
+
+fn finish(merger: Merger, min_confidence: Option<f64>) -> (KnowledgeGraph, Vec<MergeRecord>) {
     let (mut graph, log) = merger.finish();
+    if let Some(min) = min_confidence {
+        graph.retain_confident(min);
+    }
     graph.detect_conflicts(&ConflictTable::builtin());
-    Ok((graph, log))
+    (graph, log)
+}
+
+/// One document through the map step: its claims line and its extraction.
+struct Mapped {
+    extraction: Extraction,
+    line: String,
+    /// Bytes of the document's text.
+    bytes: u64,
+    /// True when the line was reused from an earlier build (`--update`).
+    reused: bool,
+}
+
+fn record_of(article: &Article, fingerprint: &str) -> DocumentRecord {
+    DocumentRecord {
+        id: article.name.clone(),
+        sha256: claims::sha256_hex(article.text.as_bytes()),
+        bytes: article.text.len(),
+        knowledge: fingerprint.to_string(),
+        meta: article.meta.clone(),
+    }
+}
+
+fn map_article(article: Article, knowledge: &Knowledge, fingerprint: &str) -> Mapped {
+    let record = record_of(&article, fingerprint);
+    map_with(record, article, knowledge)
+}
+
+fn map_with(record: DocumentRecord, article: Article, knowledge: &Knowledge) -> Mapped {
+    let doc = article.into_document();
+    let extraction = extract(&doc, knowledge);
+    let line = claims::to_line(&record, &extraction);
+    Mapped {
+        extraction,
+        line,
+        bytes: record.bytes as u64,
+        reused: false,
+    }
+}
+
+/// Documents per batch at most, and bytes of input per batch at most: enough work to keep
+/// every thread busy, little enough that memory stays flat.
+pub const BATCH_DOCS: usize = 1024;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Runs the map step over `items` on `config.threads` workers and hands each result, in
+/// input order, to `sink` on the calling thread. Returns the number of documents skipped.
+fn stream<T: Send + Weighed + 'static>(
+    config: &BuildConfig,
+    (items, total): (
+        impl Iterator<Item = Result<T, BuildError>> + Send + 'static,
+        Option<u64>,
+    ),
+    work: &(dyn Fn(T) -> Result<Mapped, BuildError> + Sync),
+    progress: &dyn Progress,
+    sink: &mut dyn FnMut(Mapped) -> Result<(), BuildError>,
+) -> Result<StreamCounts, BuildError> {
+    let threads = config.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("kg-extract-{i}"))
+        .build()
+        .map_err(|e| BuildError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let batch_docs = config.batch_docs.unwrap_or(BATCH_DOCS).max(1);
+    progress.begin(total);
+    type Batch<T> = Vec<(Result<T, BuildError>, u64)>;
+    let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Batch<T>>(1);
+    // The reader is not joined: on an error the build returns at once, even while the
+    // reader still waits for standard input.
+    std::thread::Builder::new()
+        .name("kg-read".into())
+        .spawn(move || {
+            let mut batch: Batch<T> = Vec::new();
+            let mut bytes = 0usize;
+            let mut position = 0u64;
+            for item in items {
+                let weight = item.as_ref().map_or(0, Weighed::weight);
+                position += weight as u64;
+                bytes += weight;
+                batch.push((item, position));
+                if batch.len() >= batch_docs || bytes >= BATCH_BYTES {
+                    if batch_tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                    bytes = 0;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = batch_tx.send(batch);
+            }
+        })
+        .map_err(|e| BuildError::Threads {
+            threads: 1,
+            message: e.to_string(),
+        })?;
+    let mut counts = StreamCounts::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    std::thread::scope(|scope| -> Result<(), BuildError> {
+        type Done = Vec<(Result<Mapped, BuildError>, u64)>;
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Done>(1);
+        let pool = &pool;
+        scope.spawn(move || {
+            for batch in batch_rx {
+                let done: Done = pool.install(|| {
+                    batch
+                        .into_par_iter()
+                        .map(|(item, pos)| (item.and_then(work), pos))
+                        .collect()
+                });
+                if done_tx.send(done).is_err() {
+                    return;
+                }
+            }
+        });
+        for done in done_rx {
+            for (item, position) in done {
+                let checked = item.and_then(|m| {
+                    if seen.insert(m.extraction.document.clone()) {
+                        Ok(m)
+                    } else {
+                        Err(BuildError::DuplicateDocument {
+                            name: m.extraction.document,
+                        })
+                    }
+                });
+                match checked {
+                    Ok(m) => {
+                        counts.documents += 1;
+                        counts.bytes += m.bytes;
+                        counts.reused += usize::from(m.reused);
+                        sink(m)?;
+                    }
+                    Err(e) if config.keep_going && e.is_per_document() => {
+                        counts.skipped += 1;
+                        progress.skipped(&e);
+                    }
+                    Err(e) => return Err(e),
+                }
+                progress.advance(counts.documents as u64, position);
+            }
+        }
+        Ok(())
+    })?;
+    counts.names = seen;
+    progress.end();
+    Ok(counts)
+}
+
+/// How much input an item stands for (for progress and batching).
+trait Weighed {
+    fn weight(&self) -> usize;
+}
+
+impl Weighed for Article {
+    fn weight(&self) -> usize {
+        self.source_bytes as usize
+    }
+}
+
+impl Weighed for claims::RawLine {
+    fn weight(&self) -> usize {
+        self.text.len() + 1
+    }
+}
+
+#[derive(Debug, Default)]
+struct StreamCounts {
+    documents: usize,
+    bytes: u64,
+    skipped: usize,
+    reused: usize,
+    names: HashSet<String>,
 }
 
 /// Counts of a graph.
@@ -165,6 +518,9 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
     }
     Summary {
         documents: graph.documents().len(),
+        bytes: 0,
+        skipped: 0,
+        update: None,
         entities,
         relations,
         evidence,
@@ -178,7 +534,16 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
 /// build, and the picture would be unreadable).
 pub const SVG_MAX_NODES: usize = 500;
 
-/// The files `kg build` writes, as (file name, contents).
+/// How the graph files are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutputOptions {
+    /// At most this many evidence sentences per edge in `graph.json`.
+    pub max_evidence: Option<usize>,
+    /// Also write [`EVIDENCE_FILE`].
+    pub evidence_file: bool,
+}
+
+/// The files `kg build` writes besides `graph.json` and the claims, as (file name, contents).
 pub fn render_outputs(
     graph: &KnowledgeGraph,
     merges: &[MergeRecord],
@@ -188,7 +553,6 @@ pub fn render_outputs(
     log.push('\n');
     let style = crate::export::dot::DotStyle::default();
     let mut files = vec![
-        ("graph.json", graph.to_json_string().into_bytes()),
         (
             "graph.dot",
             crate::export::dot::to_dot(graph, &style).into_bytes(),
@@ -216,45 +580,427 @@ pub fn render_outputs(
     files
 }
 
+/// One line per edge, in graph order: `{"source", "relation", "target", "evidence": [...]}`.
+fn write_evidence(graph: &KnowledgeGraph, out: &mut dyn Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        source: &'a str,
+        relation: RelationKind,
+        target: &'a str,
+        evidence: &'a [crate::model::Evidence],
+    }
+    for e in graph.sorted_edges() {
+        serde_json::to_writer(
+            &mut *out,
+            &Line {
+                source: &e.source.id,
+                relation: e.relation.kind,
+                target: &e.target.id,
+                evidence: &e.relation.evidence,
+            },
+        )?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// Builds and writes `graph.json` (and the other outputs) into `out`.
 pub fn build(config: &BuildConfig, out: &Path) -> Result<Summary, BuildError> {
-    let (graph, merges) = build_graph(config)?;
-    let files = write_all(out, &render_outputs(&graph, &merges))?;
+    build_with(config, out, &Silent)
+}
+
+/// [`build`], telling `progress` how it goes.
+pub fn build_with(
+    config: &BuildConfig,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let knowledge = load_knowledge(config)?;
+    let overrides = load_overrides(&config.merges)?;
+    let fingerprint = knowledge_fingerprint(config)?;
+    let old = if config.update {
+        Some(StoredClaims::open(&out.join(CLAIMS_FILE))?)
+    } else {
+        None
+    };
+    std::fs::create_dir_all(out).map_err(|source| BuildError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut claims_out = Staged::new(out, CLAIMS_FILE)?;
+    let mut merger = Merger::new(overrides);
+    let work = |a: Article| -> Result<Mapped, BuildError> {
+        let record = record_of(&a, &fingerprint);
+        if let Some(old) = &old
+            && let Some(m) = old.reuse(&record)?
+        {
+            return Ok(m);
+        }
+        Ok(map_with(record, a, &knowledge))
+    };
+    let counts = stream(
+        config,
+        articles(config)?,
+        &work,
+        progress,
+        &mut |m: Mapped| {
+            claims_out.write(m.line.as_bytes())?;
+            add(&mut merger, &m.extraction)
+        },
+    )?;
+    let (graph, merges) = finish(merger, config.min_confidence);
+    let options = OutputOptions {
+        max_evidence: config.max_evidence,
+        evidence_file: config.evidence_file,
+    };
+    let files = write_graph(out, &graph, &merges, options, vec![claims_out])?;
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
+    summary.bytes = counts.bytes;
+    summary.skipped = counts.skipped;
+    if let Some(old) = &old {
+        summary.update = Some(UpdateCounts {
+            reused: counts.reused,
+            extracted: counts.documents - counts.reused,
+            removed: old.ids().filter(|id| !counts.names.contains(*id)).count(),
+        });
+    }
     Ok(summary)
 }
 
-/// Writes every file to a temporary name first; renames them into place only when all are
-/// complete, so an error never leaves a half-written output.
-pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, BuildError> {
-    let err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| BuildError::Write { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(err(dir))?;
+/// Writes every graph file (and the already staged `more`) into `out`, all renamed into
+/// place only when every one is complete.
+fn write_graph(
+    out: &Path,
+    graph: &KnowledgeGraph,
+    merges: &[MergeRecord],
+    options: OutputOptions,
+    more: Vec<Staged>,
+) -> Result<Vec<PathBuf>, BuildError> {
     let mut staged = Vec::new();
-    for (name, bytes) in files {
+    let mut json = Staged::new(out, "graph.json")?;
+    json.with(|w| graph.write_json(w, options.max_evidence))?;
+    staged.push(json);
+    if options.evidence_file {
+        let mut ev = Staged::new(out, EVIDENCE_FILE)?;
+        ev.with(|w| write_evidence(graph, w))?;
+        staged.push(ev);
+    }
+    for (name, bytes) in render_outputs(graph, merges) {
+        let mut file = Staged::new(out, name)?;
+        file.write(&bytes)?;
+        staged.push(file);
+    }
+    staged.extend(more);
+    Staged::persist_all(staged)
+}
+
+/// What `kg extract` does: each document's claims line, in order, to `out`.
+pub fn extract_claims(
+    config: &BuildConfig,
+    out: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let knowledge = load_knowledge(config)?;
+    let fingerprint = knowledge_fingerprint(config)?;
+    let work = |a: Article| Ok(map_article(a, &knowledge, &fingerprint));
+    let counts = stream(config, articles(config)?, &work, progress, &mut |m| {
+        out.write_all(m.line.as_bytes())
+            .map_err(|source| BuildError::Write {
+                path: PathBuf::from("-"),
+                source,
+            })
+    })?;
+    out.flush().map_err(|source| BuildError::Write {
+        path: PathBuf::from("-"),
+        source,
+    })?;
+    Ok(Summary {
+        documents: counts.documents,
+        bytes: counts.bytes,
+        skipped: counts.skipped,
+        update: None,
+        entities: BTreeMap::new(),
+        relations: BTreeMap::new(),
+        evidence: 0,
+        conflicts: 0,
+        merges: 0,
+        files: Vec::new(),
+    })
+}
+
+/// [`extract_claims`] into a file, written under a temporary name and renamed into place
+/// only when complete.
+pub fn extract_claims_to_file(
+    config: &BuildConfig,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| BuildError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        })?;
+    let mut staged = Staged::new(dir, &name)?;
+    let summary = staged.with_result(|w| extract_claims(config, w, progress))?;
+    Staged::persist_all(vec![staged])?;
+    Ok(summary)
+}
+
+/// What `kg merge` does: builds the graph from claims files (`-` is standard input), in
+/// the order given, and writes the graph files into `out` (not the claims).
+pub fn merge_claims(
+    config: &BuildConfig,
+    claim_files: &[PathBuf],
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let overrides = load_overrides(&config.merges)?;
+    let readers = claim_files
+        .iter()
+        .map(|p| claims::LineReader::open(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = claim_files
+        .iter()
+        .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
+        .sum::<Option<u64>>();
+    let paths: Vec<PathBuf> = claim_files.to_vec();
+    let lines = readers
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.map(move |l| l.map(|l| (i, l)).map_err(BuildError::from)));
+    let lines = lines.map(|r| r.map(Numbered));
+    let work = |Numbered((file, raw)): Numbered| -> Result<Mapped, BuildError> {
+        let at = claims::At {
+            path: &paths[file],
+            line: raw.line,
+        };
+        let (record, extraction) = claims::parse_line(&raw.text, at)?;
+        Ok(Mapped {
+            extraction,
+            line: String::new(),
+            bytes: record.bytes as u64,
+            reused: false,
+        })
+    };
+    let mut merger = Merger::new(overrides);
+    let counts = stream(config, (lines, total), &work, progress, &mut |m| {
+        add(&mut merger, &m.extraction)
+    })?;
+    std::fs::create_dir_all(out).map_err(|source| BuildError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let (graph, merges) = finish(merger, config.min_confidence);
+    let options = OutputOptions {
+        max_evidence: config.max_evidence,
+        evidence_file: config.evidence_file,
+    };
+    let files = write_graph(out, &graph, &merges, options, Vec::new())?;
+    let mut summary = summarize(&graph, files);
+    summary.merges = merges.len();
+    summary.skipped = counts.skipped;
+    summary.bytes = counts.bytes;
+    Ok(summary)
+}
+
+/// A claims line and the index of its file.
+struct Numbered((usize, claims::RawLine));
+
+impl Weighed for Numbered {
+    fn weight(&self) -> usize {
+        self.0.1.weight()
+    }
+}
+
+/// The claims file of an earlier build, indexed by document (for `--update`).
+struct StoredClaims {
+    path: PathBuf,
+    file: std::fs::File,
+    /// Document id → (its record, byte offset and length of its line).
+    index: HashMap<String, (DocumentRecord, u64, usize)>,
+}
+
+impl StoredClaims {
+    fn open(path: &Path) -> Result<Self, BuildError> {
+        if !path.exists() {
+            return Err(BuildError::NoClaims {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut index = HashMap::new();
+        for raw in claims::LineReader::open(path)? {
+            let raw = raw?;
+            let at = claims::At {
+                path,
+                line: raw.line,
+            };
+            let record = claims::parse_head(&raw.text, at)?;
+            index.insert(record.id.clone(), (record, raw.offset, raw.text.len()));
+        }
+        let file = std::fs::File::open(path).map_err(|source| ClaimsError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(StoredClaims {
+            path: path.to_path_buf(),
+            file,
+            index,
+        })
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &String> {
+        self.index.keys()
+    }
+
+    /// The stored line of a document whose record (text digest, knowledge, metadata) is
+    /// unchanged.
+    fn reuse(&self, record: &DocumentRecord) -> Result<Option<Mapped>, BuildError> {
+        let Some((old, offset, len)) = self.index.get(&record.id) else {
+            return Ok(None);
+        };
+        if old != record {
+            return Ok(None);
+        }
+        let mut bytes = vec![0u8; *len];
+        read_at(&self.file, &mut bytes, *offset).map_err(|source| ClaimsError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let mut line = String::from_utf8(bytes).map_err(|_| ClaimsError::Syntax {
+            path: self.path.clone(),
+            line: 0,
+            column: 0,
+            message: "changed while reading".to_string(),
+        })?;
+        let at = claims::At {
+            path: &self.path,
+            line: 0,
+        };
+        let (_, extraction) = claims::parse_line(&line, at)?;
+        line.push('\n');
+        Ok(Some(Mapped {
+            extraction,
+            line,
+            bytes: record.bytes as u64,
+            reused: true,
+        }))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek};
+    let mut f = file.try_clone()?;
+    f.seek(std::io::SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+/// An output file being written under a temporary name in its directory.
+struct Staged {
+    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Staged {
+    fn new(dir: &Path, name: &str) -> Result<Self, BuildError> {
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         // tempfile makes private (0600) files; outputs are ordinary files.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let mut tmp = builder.tempfile_in(dir).map_err(err(dir))?;
-        tmp.write_all(bytes).map_err(err(tmp.path()))?;
-        tmp.as_file().sync_all().map_err(err(tmp.path()))?;
-        staged.push((tmp, dir.join(name)));
+        let tmp = builder
+            .tempfile_in(dir)
+            .map_err(|source| BuildError::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        Ok(Staged {
+            tmp: std::io::BufWriter::with_capacity(1 << 20, tmp),
+            path: dir.join(name),
+        })
     }
-    let mut written = Vec::new();
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| BuildError::Write {
-            path: path.clone(),
-            source: e.error,
-        })?;
-        written.push(path);
+
+    fn error(&self, source: std::io::Error) -> BuildError {
+        BuildError::Write {
+            path: self.tmp.get_ref().path().to_path_buf(),
+            source,
+        }
     }
-    Ok(written)
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), BuildError> {
+        self.tmp.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    fn with(
+        &mut self,
+        f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), BuildError> {
+        f(&mut self.tmp).map_err(|e| self.error(e))
+    }
+
+    fn with_result<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Write) -> Result<R, BuildError>,
+    ) -> Result<R, BuildError> {
+        f(&mut self.tmp)
+    }
+
+    /// Flushes and syncs every file, then renames each into place.
+    fn persist_all(files: Vec<Staged>) -> Result<Vec<PathBuf>, BuildError> {
+        let mut done = Vec::new();
+        for f in files {
+            let path = f.path.clone();
+            let tmp = f.tmp.into_inner().map_err(|e| BuildError::Write {
+                path: path.clone(),
+                source: e.into_error(),
+            })?;
+            tmp.as_file()
+                .sync_all()
+                .map_err(|source| BuildError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            done.push((tmp, path));
+        }
+        let mut written = Vec::new();
+        for (tmp, path) in done {
+            tmp.persist(&path).map_err(|e| BuildError::Write {
+                path: path.clone(),
+                source: e.error,
+            })?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes every file to a temporary name first; renames them into place only when all are
+/// complete, so an error never leaves a half-written output.
+pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, BuildError> {
+    std::fs::create_dir_all(dir).map_err(|source| BuildError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut staged = Vec::new();
+    for (name, bytes) in files {
+        let mut file = Staged::new(dir, name)?;
+        file.write(bytes)?;
+        staged.push(file);
+    }
+    Staged::persist_all(staged)
 }
 
 #[cfg(test)]

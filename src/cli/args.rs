@@ -16,6 +16,8 @@ Examples:
   kg build                                  # data/articles/ -> output/graph.json, graph.dot
   kg build article.txt --out /tmp/g         # one article into another folder
   kg build news/ --lexicon my-names.toml    # add your own names on top of the built-ins
+  kg build corpus.jsonl --threads 2 --keep-going     # JSON Lines: {\"id\", \"text\"} per line
+  kg extract news/ > claims.jsonl && kg merge claims.jsonl --out g   # map, then reduce
   kg eval gold.json                         # score output/graph.json against a gold file
   kg export --format svg --out graph.svg    # draw output/graph.json
   kg show SCO                               # an entity card with the evidence of each edge
@@ -72,6 +74,10 @@ impl ColorChoice {
 pub enum Command {
     /// Extract entities and relations from articles and write the graph.
     Build(BuildArgs),
+    /// The map step: each article's claims as JSON Lines (docs/claims.md), on stdout.
+    Extract(ExtractArgs),
+    /// The reduce step: build the graph from claims files written by `kg extract`.
+    Merge(MergeArgs),
     /// Score a graph against a gold annotation (entity and relation precision/recall/F1).
     Eval(EvalArgs),
     /// Write the graph in another format (dot, svg, png, mermaid, json, ...).
@@ -102,12 +108,40 @@ pub enum Command {
 
 /// Arguments of `kg build`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  kg build\n  kg build data/articles/ --out output\n  kg build a.txt b.md --lexicon extra.toml --rules extra-rules.toml --json"
-)]
+#[command(after_help = "Examples:
+  kg build
+  kg build data/articles/ --out output
+  kg build a.txt b.md --lexicon extra.toml --rules extra-rules.toml --json
+  kg build 'news/**/*.txt' --threads 2 --keep-going
+  kg build corpus.jsonl --lexicon gazetteer.json --max-evidence 5 --evidence-file
+  zcat corpus.jsonl.gz | kg build - --out g
+  kg build news/ --update            # reuse output/claims.jsonl for unchanged articles
+
+Inputs: files (one article each), directories (searched recursively for .txt, .md,
+.markdown, .jsonl and .ndjson in any case; symlinks followed, each file read once), quoted
+globs, and JSON Lines files or '-' (stdin), one {\"id\", \"text\"} object per line with
+optional date, url and title.")]
 pub struct BuildArgs {
-    /// Article files or directories of .txt/.md files [default: data/articles]
+    /// Article files, directories, globs, JSON Lines files or - (stdin) [default: data/articles]
     pub inputs: Vec<PathBuf>,
+    /// Worker threads for extraction [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Skip unreadable, non-UTF-8, empty or malformed articles with a warning each,
+    /// instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// At most N evidence sentences per edge in graph.json (the edge keeps the full count
+    /// in `evidence_count` and its confidence from all of them).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_evidence: Option<u32>,
+    /// Also write every edge's full evidence to evidence.jsonl.
+    #[arg(long)]
+    pub evidence_file: bool,
+    /// Reuse the claims of unchanged articles from the --out directory's claims.jsonl,
+    /// extract new and changed ones, drop removed ones: the same files as a fresh build.
+    #[arg(long)]
+    pub update: bool,
     /// Extra lexicon file(s), merged over the built-in lexicon (repeatable).
     #[arg(long = "lexicon", value_name = "FILE")]
     pub lexicons: Vec<PathBuf>,
@@ -123,6 +157,80 @@ pub struct BuildArgs {
     /// Leave out edges whose confidence (0 to 1) is below this.
     #[arg(long, value_name = "P", value_parser = probability)]
     pub min_confidence: Option<f64>,
+    /// Output directory.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not print progress or the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `kg extract`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  kg extract data/articles > claims.jsonl
+  kg extract - < corpus.jsonl > claims.jsonl      # JSON Lines in, claims out
+  kg extract news/ --lexicon gazetteer.json --threads 2 -o claims.jsonl
+
+Each output line is one article's claims (format: docs/claims.md), a pure function of the
+article and the lexicon and rules, in input order; `kg merge` builds the graph from them.")]
+pub struct ExtractArgs {
+    /// Article files, directories, globs, JSON Lines files or - (stdin) [default: data/articles]
+    pub inputs: Vec<PathBuf>,
+    /// Write the claims here instead of standard output (atomically).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Extra lexicon file(s) (TOML, or a JSON gazetteer), merged over the built-in one.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    pub lexicons: Vec<PathBuf>,
+    /// Extra rules file(s), added to the built-in rules (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Use only the built-in world knowledge and general rules (no data/lexicon.toml).
+    #[arg(long)]
+    pub builtin_only: bool,
+    /// Worker threads [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Skip bad articles with a warning each instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Do not print progress or the closing line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `kg merge`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  kg merge claims.jsonl --out output
+  kg merge spark-out/part-* --out graph --max-evidence 5
+  kg extract - < corpus.jsonl | kg merge - --out g
+
+Claims are merged in the order given (files, then lines), so the same claims in the same
+order give the same files as `kg build` (all but claims.jsonl, which merge does not write).")]
+pub struct MergeArgs {
+    /// Claims files written by `kg extract`, or - (stdin).
+    #[arg(required = true)]
+    pub claims: Vec<PathBuf>,
+    /// Merges file(s) of `same-as` / `distinct-from` entity pairs (repeatable).
+    #[arg(long = "merges", value_name = "FILE")]
+    pub merges: Vec<PathBuf>,
+    /// Leave out edges whose confidence (0 to 1) is below this.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    pub min_confidence: Option<f64>,
+    /// At most N evidence sentences per edge in graph.json.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_evidence: Option<u32>,
+    /// Also write every edge's full evidence to evidence.jsonl.
+    #[arg(long)]
+    pub evidence_file: bool,
+    /// Worker threads for parsing claims [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Output directory.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,

@@ -6,11 +6,13 @@
 //! returns values, and `kg serve` calls the same functions.
 
 pub mod args;
+pub mod progress;
 pub mod text;
 
 use args::{
-    BuildArgs, Cli, ClusterByArg, Command, DirectionArg, EdgeLabelsArg, EvidenceArgs, FilterArgs,
-    GraphArgs, LayoutArg, RankArg, RendererArg, SaveArgs, SaveFormat, ServeArgs,
+    BuildArgs, Cli, ClusterByArg, Command, DirectionArg, EdgeLabelsArg, EvidenceArgs, ExtractArgs,
+    FilterArgs, GraphArgs, LayoutArg, MergeArgs, RankArg, RendererArg, SaveArgs, SaveFormat,
+    ServeArgs,
 };
 use clap::{CommandFactory, Parser};
 use kg::export::render::{LayoutEngine, Renderer};
@@ -103,6 +105,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     match command {
         Command::Build(args) => build(args, color),
+        Command::Extract(args) => extract(args),
+        Command::Merge(args) => merge(args, color),
         Command::Eval(args) => {
             let gold = kg::eval::Gold::load(&args.gold)?;
             let graph = kg::eval::load_graph(&args.graph)?;
@@ -442,13 +446,73 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         merges: args.merges,
         builtin_only: args.builtin_only,
         min_confidence: args.min_confidence,
-        progress: !args.quiet && !args.json,
+        threads: args.threads.map(usize::from),
+        keep_going: args.keep_going,
+        max_evidence: args.max_evidence.map(|n| n as usize),
+        evidence_file: args.evidence_file,
+        update: args.update,
+        ..Default::default()
     };
-    let summary = kg::pipeline::build(&config, &args.out)?;
-    if args.json {
-        print_json(&summary)?;
-    } else if !args.quiet {
-        kg::report::print_summary(&mut std::io::stderr().lock(), &summary, color)?;
+    let bar = progress::Bar::new("read", !args.quiet && !args.json);
+    let summary = kg::pipeline::build_with(&config, &args.out, &bar)?;
+    finish(&summary, &bar, args.json, args.quiet, color)
+}
+
+fn extract(args: ExtractArgs) -> anyhow::Result<u8> {
+    let config = BuildConfig {
+        inputs: args.inputs,
+        lexicons: args.lexicons,
+        rules: args.rules,
+        builtin_only: args.builtin_only,
+        threads: args.threads.map(usize::from),
+        keep_going: args.keep_going,
+        ..Default::default()
+    };
+    let bar = progress::Bar::new("extracted", !args.quiet);
+    match &args.output {
+        Some(path) => {
+            kg::pipeline::extract_claims_to_file(&config, path, &bar)?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            kg::pipeline::extract_claims(&config, &mut out, &bar)?;
+        }
+    }
+    if !args.quiet || bar.skipped_count() > 0 {
+        eprintln!("{}", bar.totals_line());
+    }
+    Ok(exit::OK)
+}
+
+fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
+    let config = BuildConfig {
+        merges: args.merges,
+        min_confidence: args.min_confidence,
+        threads: args.threads.map(usize::from),
+        max_evidence: args.max_evidence.map(|n| n as usize),
+        evidence_file: args.evidence_file,
+        ..Default::default()
+    };
+    let bar = progress::Bar::new("merged", !args.quiet && !args.json);
+    let summary = kg::pipeline::merge_claims(&config, &args.claims, &args.out, &bar)?;
+    finish(&summary, &bar, args.json, args.quiet, color)
+}
+
+/// The summary (JSON on stdout, or the report on stderr) and the closing totals line.
+fn finish(
+    summary: &kg::pipeline::Summary,
+    bar: &progress::Bar,
+    json: bool,
+    quiet: bool,
+    color: bool,
+) -> anyhow::Result<u8> {
+    if json {
+        print_json(summary)?;
+    } else if !quiet {
+        kg::report::print_summary(&mut std::io::stderr().lock(), summary, color)?;
+    }
+    if (!quiet && !json) || bar.skipped_count() > 0 {
+        eprintln!("{}", bar.totals_line());
     }
     Ok(exit::OK)
 }
@@ -550,6 +614,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             return exit::USAGE;
         }
         if cause.is::<kg::text::TextError>()
+            || cause.is::<kg::claims::ClaimsError>()
             || cause.is::<kg::graph::GraphError>()
             || cause.is::<kg::extract::KnowledgeError>()
             || cause.is::<kg::eval::EvalError>()

@@ -13,6 +13,10 @@
 //! case_sensitive = false                      # optional: match names only as written
 //! ```
 //!
+//! A lexicon may also be JSON, the gazetteer format of corpus generators:
+//! `{"entities": [{"name": "...", "type": "person", "aliases": ["..."]}]}` (each entry takes
+//! the same keys as a TOML `[[entity]]`). A file whose text starts with `{` is read as JSON.
+//!
 //! Several lexicons merge in order: an entry whose name (or id) is already known adds its
 //! aliases and demonyms to the existing entity instead of creating another one.
 
@@ -142,6 +146,13 @@ struct LexiconFile {
     entity: Vec<LexiconEntry>,
 }
 
+/// The JSON gazetteer form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLexiconFile {
+    entities: Vec<LexiconEntry>,
+}
+
 /// A merged set of entities.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
@@ -184,7 +195,30 @@ impl Lexicon {
                 message,
             }
         })?;
-        for (i, entry) in file.entity.into_iter().enumerate() {
+        self.add_entries(name, file.entity)
+    }
+
+    /// Parses a JSON gazetteer (`{"entities": [{"name", "type", "aliases"}]}`) and merges
+    /// its entries; `name` is used in error messages.
+    pub fn add_json(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
+        let file: JsonLexiconFile = serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            LexiconError::Syntax {
+                path: name.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message,
+            }
+        })?;
+        self.add_entries(name, file.entities)
+    }
+
+    fn add_entries(&mut self, name: &str, entries: Vec<LexiconEntry>) -> Result<(), LexiconError> {
+        for (i, entry) in entries.into_iter().enumerate() {
             if entry.name.trim().is_empty() {
                 return Err(LexiconError::EmptyName {
                     path: name.to_string(),
@@ -196,14 +230,18 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Reads a lexicon file and merges it.
+    /// Reads a lexicon file (TOML, or JSON when its text starts with `{`) and merges it.
     pub fn add_file(&mut self, path: &Path) -> Result<(), LexiconError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
             path: name.clone(),
             source,
         })?;
-        self.add_toml(&name, &text)
+        if text.trim_start().starts_with('{') {
+            self.add_json(&name, &text)
+        } else {
+            self.add_toml(&name, &text)
+        }
     }
 
     /// Adds one entry, merging it into an existing entity with the same name or id.
@@ -332,6 +370,33 @@ mod tests {
             .add_toml("x.toml", "[[entity]]\nname = \"Mars\ntype = \"country\"\n")
             .unwrap_err();
         assert!(err.to_string().starts_with("x.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn json_gazetteers_load_and_point_at_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gazetteer.json");
+        std::fs::write(
+            &path,
+            r#"{"entities": [{"name": "Republic of Veldoria", "type": "country", "aliases": ["Veldoria"]},
+             {"name": "Anna Berg", "type": "person", "aliases": []}]}"#,
+        )
+        .unwrap();
+        let mut lex = Lexicon::new();
+        lex.add_file(&path).unwrap();
+        assert_eq!(lex.len(), 2);
+        assert_eq!(lex.id(0), "republic-of-veldoria");
+        assert_eq!(lex.entry(0).aliases, ["Veldoria"]);
+        assert_eq!(lex.entry(1).kind, EntityKind::Person);
+        let err = Lexicon::new()
+            .add_json(
+                "g.json",
+                "{\"entities\": [\n  {\"name\": \"X\", \"type\": \"planet\"}]}",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("g.json:2:"), "{err}");
+        assert!(err.contains("unknown variant `planet`"), "{err}");
     }
 
     #[test]

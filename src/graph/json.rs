@@ -46,9 +46,13 @@ pub struct EdgeRecord<'a> {
     /// Confidence in the edge from all its evidence (recomputed when a file is loaded).
     #[serde(default)]
     pub confidence: Confidence,
-    /// Supporting sentences.
+    /// Supporting sentences (the first N when the file caps evidence per edge).
     #[serde(default, deserialize_with = "exact_evidence")]
     pub evidence: Cow<'a, [Evidence]>,
+    /// How many sentences support the edge in all, written only when `evidence` lists
+    /// fewer (`kg build --max-evidence N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_count: Option<usize>,
 }
 
 /// The whole file.
@@ -91,6 +95,12 @@ pub fn generator() -> String {
 impl KnowledgeGraph {
     /// The serialisable view of this graph, borrowing from it.
     pub fn to_file(&self) -> GraphFile<'_> {
+        self.to_file_capped(None)
+    }
+
+    /// [`to_file`](Self::to_file) listing at most `max_evidence` sentences per edge; a capped
+    /// edge keeps its confidence from all its evidence and says how many there are in all.
+    pub fn to_file_capped(&self, max_evidence: Option<usize>) -> GraphFile<'_> {
         GraphFile {
             directed: true,
             multigraph: true,
@@ -102,13 +112,18 @@ impl KnowledgeGraph {
             edges: self
                 .sorted_edges()
                 .into_iter()
-                .map(|e| EdgeRecord {
-                    source: Cow::Borrowed(e.source.id.as_str()),
-                    target: Cow::Borrowed(e.target.id.as_str()),
-                    key: Some(e.relation.kind),
-                    relation: e.relation.kind,
-                    confidence: e.relation.confidence(),
-                    evidence: Cow::Borrowed(&e.relation.evidence),
+                .map(|e| {
+                    let all = &e.relation.evidence;
+                    let shown = max_evidence.map_or(all.len(), |n| n.min(all.len()));
+                    EdgeRecord {
+                        source: Cow::Borrowed(e.source.id.as_str()),
+                        target: Cow::Borrowed(e.target.id.as_str()),
+                        key: Some(e.relation.kind),
+                        relation: e.relation.kind,
+                        confidence: e.relation.confidence(),
+                        evidence: Cow::Borrowed(&all[..shown]),
+                        evidence_count: (shown < all.len()).then_some(all.len()),
+                    }
                 })
                 .collect(),
             conflicts: Cow::Borrowed(self.conflicts()),
@@ -120,6 +135,17 @@ impl KnowledgeGraph {
         let mut s = serde_json::to_string_pretty(&self.to_file()).expect("graph serialises");
         s.push('\n');
         s
+    }
+
+    /// Writes pretty JSON with a trailing newline, at most `max_evidence` sentences per edge,
+    /// without building the text in memory first.
+    pub fn write_json(
+        &self,
+        out: &mut dyn std::io::Write,
+        max_evidence: Option<usize>,
+    ) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &self.to_file_capped(max_evidence))?;
+        out.write_all(b"\n")
     }
 
     /// Builds a graph from a parsed file, checking that every edge names known nodes.
@@ -241,6 +267,30 @@ mod tests {
         let text = sample().to_json_string();
         let back = KnowledgeGraph::from_json_str(&text, "g.json").unwrap();
         assert_eq!(back.to_json_string(), text);
+    }
+
+    #[test]
+    fn capped_evidence_keeps_the_count_and_the_confidence() {
+        let mut g = sample();
+        let mut more = g
+            .find_edge("iran", RelationKind::ObserverOf, "sco")
+            .unwrap()
+            .evidence[0]
+            .clone();
+        more.start = 30;
+        more.end = 50;
+        g.add_relation("iran", RelationKind::ObserverOf, "sco", &[more])
+            .unwrap();
+        let full = g.to_file();
+        let capped = g.to_file_capped(Some(1));
+        assert_eq!(full.edges[0].evidence.len(), 2);
+        assert_eq!(full.edges[0].evidence_count, None);
+        assert_eq!(capped.edges[0].evidence.len(), 1);
+        assert_eq!(capped.edges[0].evidence_count, Some(2));
+        assert_eq!(capped.edges[0].confidence, full.edges[0].confidence);
+        let mut bytes = Vec::new();
+        g.write_json(&mut bytes, None).unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), g.to_json_string());
     }
 
     #[test]

@@ -658,6 +658,7 @@ mod tests {
                     relation: *r,
                     confidence: Default::default(),
                     evidence: Cow::Owned(ev.iter().map(|&k| evidence(k)).collect()),
+                    evidence_count: None,
                 };
                 let mut json = match layout {
                     Layout::Pretty => serde_json::to_string_pretty(&record).unwrap(),

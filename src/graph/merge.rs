@@ -5,8 +5,11 @@
 //! alias, normalised: NFKC, case, curly quotes, a leading "the") is a name of an existing
 //! node of the same type. Single words only count when they are a node's label or an acronym
 //! ("Lula" alone never merges two people). A name shared by nodes of different types is
-//! reported, never merged. Every merge is logged with its reason so users can audit it, and
-//! overridden with a merges file of `same-as` and `distinct-from` pairs:
+//! reported, never merged. The log keeps the decisions a person would review, each once
+//! with the first document it was taken in and the number of documents it applied to: a
+//! merge by a shared name, an override applied, a name two candidates share, a type
+//! conflict. A same-id merge (the lexicon's own entity met again) is no decision and is not
+//! logged. Decisions are overridden with a merges file of `same-as` and `distinct-from` pairs:
 //!
 //! ```toml
 //! [[same-as]]
@@ -33,12 +36,19 @@ pub struct MergeRecord {
     pub entity: String,
     /// The incoming entity's label.
     pub label: String,
-    /// The document it came from.
+    /// The first document (in merge order) where the decision was taken.
     pub document: String,
-    /// `same-id`, `same-name`, `same-as` or `type-conflict`.
+    /// `same-name`, `same-as`, `ambiguous-name` or `type-conflict`.
     pub kind: String,
     /// Human-readable reason: which name matched.
     pub reason: String,
+    /// In how many documents the same decision applied again.
+    #[serde(default = "one")]
+    pub documents: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// User overrides: pairs of ids (or labels) that are the same entity, or distinct.
@@ -133,9 +143,13 @@ fn specific(name: &str, entity: &Entity) -> bool {
 pub struct Merger {
     graph: KnowledgeGraph,
     names: HashMap<String, BTreeSet<String>>,
-    origin: HashMap<String, String>,
-    logged: BTreeSet<(String, String)>,
+    /// (into, entity, kind) of each decision logged, and its place in the log.
+    logged: HashMap<(String, String, &'static str), usize>,
     log: Vec<MergeRecord>,
+    /// For each log entry, the number of the last document that counted it.
+    last_counted: HashMap<usize, usize>,
+    /// Documents added so far.
+    documents: usize,
     overrides: MergeOverrides,
 }
 
@@ -150,18 +164,20 @@ impl Merger {
 
     /// Adds one document's entities and claims.
     ///
-    /// `surfaces` gives, per entity id, the names the document used for it (for the log).
+    /// `surfaces` gives, per entity id, the names the document used for it; the merge takes
+    /// no decision on them (they are kept in the claims file for review).
     pub fn add_document(
         &mut self,
         document: &str,
         entities: &[Entity],
         claims: &[Claim],
-        surfaces: &BTreeMap<String, Vec<String>>,
+        _surfaces: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), GraphError> {
         self.graph.add_document(document);
+        self.documents += 1;
         let mut map: HashMap<&str, String> = HashMap::new();
         for e in entities {
-            let target = self.place(document, e, surfaces.get(&e.id));
+            let target = self.place(document, e);
             map.insert(e.id.as_str(), target);
         }
         for c in claims {
@@ -175,8 +191,7 @@ impl Merger {
     }
 
     /// Finds or creates the node for an incoming entity; returns its id.
-    fn place(&mut self, document: &str, e: &Entity, used: Option<&Vec<String>>) -> String {
-        let used = used.map(|u| u.join("', '")).unwrap_or_default();
+    fn place(&mut self, document: &str, e: &Entity) -> String {
         if self.graph.node(&e.id).is_some() {
             let existing = self.graph.entity_by_id(&e.id).expect("node exists").clone();
             if existing.kind != e.kind {
@@ -189,14 +204,6 @@ impl Merger {
                         "same id, but {} here and {} before: kept as one node of the first type",
                         e.kind, existing.kind
                     ),
-                );
-            } else if self.origin.get(&e.id).is_some_and(|d| d != document) {
-                self.record(
-                    &e.id,
-                    e,
-                    document,
-                    "same-id",
-                    format!("same entity '{}' (named here as '{used}')", e.label),
                 );
             }
             self.graph.add_entity(e.clone());
@@ -230,7 +237,7 @@ impl Merger {
                 ))
                 .collect();
         let mut found: Option<(String, String)> = None;
-        let mut ambiguous = false;
+        let mut ambiguous: Option<(String, String, String)> = None;
         for name in std::iter::once(&e.label).chain(&e.aliases) {
             let Some(ids) = self.names.get(&normalize_name(name)).cloned() else {
                 continue;
@@ -258,12 +265,30 @@ impl Merger {
                     continue;
                 }
                 match &found {
-                    Some((f, _)) if f != id => ambiguous = true,
+                    Some((f, _)) if f != id => {
+                        if ambiguous.is_none() {
+                            ambiguous = Some((f.clone(), id.clone(), name.clone()));
+                        }
+                    }
                     _ => found = Some((id.clone(), name.clone())),
                 }
             }
         }
-        if let (Some((id, name)), false) = (found, ambiguous) {
+        if let Some((first, second, name)) = &ambiguous {
+            let label = |id: &str| {
+                self.graph
+                    .entity_by_id(id)
+                    .map(|x| x.label.clone())
+                    .unwrap_or_default()
+            };
+            let reason = format!(
+                "'{name}' names both '{}' and '{}': kept apart",
+                label(first),
+                label(second)
+            );
+            self.record(first, e, document, "ambiguous-name", reason);
+        }
+        if let (Some((id, name)), None) = (found, &ambiguous) {
             let label = self
                 .graph
                 .entity_by_id(&id)
@@ -280,7 +305,6 @@ impl Merger {
             return id;
         }
         self.graph.add_entity(e.clone());
-        self.origin.insert(e.id.clone(), document.to_string());
         self.index(&e.id, e);
         e.id.clone()
     }
@@ -305,20 +329,33 @@ impl Merger {
         }
     }
 
-    fn record(&mut self, into: &str, e: &Entity, document: &str, kind: &str, reason: String) {
-        if self.logged.insert((
-            into.to_string(),
-            format!("{document}\u{0}{}\u{0}{kind}", e.id),
-        )) {
-            self.log.push(MergeRecord {
-                into: into.to_string(),
-                entity: e.id.clone(),
-                label: e.label.clone(),
-                document: document.to_string(),
-                kind: kind.to_string(),
-                reason,
-            });
+    fn record(
+        &mut self,
+        into: &str,
+        e: &Entity,
+        document: &str,
+        kind: &'static str,
+        reason: String,
+    ) {
+        let key = (into.to_string(), e.id.clone(), kind);
+        if let Some(&i) = self.logged.get(&key) {
+            // Counted once per document, however many times a document repeats it.
+            if self.last_counted.insert(i, self.documents) != Some(self.documents) {
+                self.log[i].documents += 1;
+            }
+            return;
         }
+        self.logged.insert(key, self.log.len());
+        self.last_counted.insert(self.log.len(), self.documents);
+        self.log.push(MergeRecord {
+            into: into.to_string(),
+            entity: e.id.clone(),
+            label: e.label.clone(),
+            document: document.to_string(),
+            kind: kind.to_string(),
+            reason,
+            documents: 1,
+        });
     }
 
     /// The merged graph and the merge log (sorted).
@@ -407,6 +444,73 @@ mod tests {
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].kind, "same-name");
         assert_eq!(log[0].document, "b.txt");
+    }
+
+    #[test]
+    fn a_decision_is_logged_once_with_its_document_count_and_same_ids_not_at_all() {
+        let mut m = Merger::default();
+        let none = BTreeMap::new();
+        let full = entity(
+            "luiz-inacio-lula-da-silva",
+            "Luiz Inacio Lula da Silva",
+            EntityKind::Person,
+            &[],
+        );
+        let short = entity(
+            "lula-da-silva",
+            "Lula da Silva",
+            EntityKind::Person,
+            &["Luiz Inacio Lula da Silva"],
+        );
+        m.add_document("a", std::slice::from_ref(&full), &[], &none)
+            .unwrap();
+        for doc in ["b", "c", "d"] {
+            m.add_document(doc, &[full.clone(), short.clone()], &[], &none)
+                .unwrap();
+        }
+        let (_, log) = m.finish();
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(
+            (
+                log[0].kind.as_str(),
+                log[0].document.as_str(),
+                log[0].documents
+            ),
+            ("same-name", "b", 3)
+        );
+    }
+
+    #[test]
+    fn a_name_two_candidates_share_is_logged_and_merges_neither() {
+        let overrides = MergeOverrides::from_toml(
+            "m.toml",
+            "[[distinct-from]]\na = \"asean-a\"\nb = \"asa-beta\"\n",
+        )
+        .unwrap();
+        let mut m = Merger::new(overrides);
+        let none = BTreeMap::new();
+        m.add_document(
+            "a",
+            &[
+                entity("asean-a", "ASEAN Alpha", EntityKind::Organization, &["ASA"]),
+                entity("asa-beta", "ASA Beta", EntityKind::Organization, &["ASA"]),
+            ],
+            &[],
+            &none,
+        )
+        .unwrap();
+        m.add_document(
+            "b",
+            &[entity("asa", "ASA", EntityKind::Organization, &[])],
+            &[],
+            &none,
+        )
+        .unwrap();
+        let (g, log) = m.finish();
+        assert_eq!(g.node_count(), 3);
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(log[0].kind, "ambiguous-name");
+        assert!(log[0].reason.contains("names both"), "{}", log[0].reason);
     }
 
     #[test]

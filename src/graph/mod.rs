@@ -100,6 +100,9 @@ pub struct KnowledgeGraph {
     /// is a third of the cost of loading a large file.
     edges: OnceLock<EdgeMap>,
     documents: Vec<String>,
+    /// Hashes of the document names, so adding a document stays O(1) with a corpus of
+    /// millions (a name is compared only on a hash hit).
+    document_hashes: std::collections::HashMap<u64, Vec<usize>, FxBuild>,
     conflicts: Vec<Conflict>,
 }
 
@@ -116,6 +119,7 @@ impl KnowledgeGraph {
             index: IdIndex::with_capacity(nodes),
             edges: OnceLock::new(),
             documents: Vec::new(),
+            document_hashes: Default::default(),
             conflicts: Vec::new(),
         }
     }
@@ -259,7 +263,11 @@ impl KnowledgeGraph {
 
     /// Records a document as a source of this graph (kept once, in the order added).
     pub fn add_document(&mut self, name: &str) {
-        if !self.documents.iter().any(|d| d == name) {
+        use std::hash::BuildHasher;
+        let hash = FxBuild::default().hash_one(name);
+        let places = self.document_hashes.entry(hash).or_default();
+        if !places.iter().any(|&i| self.documents[i] == name) {
+            places.push(self.documents.len());
             self.documents.push(name.to_string());
         }
     }

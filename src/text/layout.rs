@@ -63,7 +63,7 @@ impl FirstBytes {
     }
 }
 
-const LAYOUT_TOML: &str = include_str!("../../data/layout.toml");
+pub(crate) const LAYOUT_TOML: &str = include_str!("../../data/layout.toml");
 
 fn words() -> &'static Words {
     static WORDS: OnceLock<Words> = OnceLock::new();

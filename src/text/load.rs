@@ -1,6 +1,18 @@
-//! Reading articles from files and directories.
+//! Reading articles: files, directories, globs and JSON Lines, as a stream.
+//!
+//! Inputs are first resolved into a list of [`Source`]s ([`sources`]): a plain file is one
+//! article; a directory is walked recursively for `.txt`, `.md`, `.markdown`, `.jsonl` and
+//! `.ndjson` files (extensions in any case); a path that does not exist but holds `*`, `?` or
+//! `[` is a glob; `-` is JSON Lines on standard input. A JSON Lines source holds one article
+//! per line: `{"id": "...", "text": "..."}` plus optional `date`, `url` and `title`.
+//!
+//! [`Articles`] then reads the sources lazily, one article at a time, so a corpus is never
+//! held in memory whole. Each bad article (unreadable, not UTF-8, empty, a bad JSON line) is
+//! an `Err` item and reading goes on after it: the caller decides whether to stop.
 
 use super::Document;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// Why an input could not be read as articles.
@@ -16,10 +28,24 @@ pub enum TextError {
         source: std::io::Error,
     },
     /// A directory holds no `.txt` or `.md` file.
-    #[error("{path}: no articles (.txt or .md files) in this directory")]
+    #[error("{path}: no articles (.txt, .md or .jsonl files) in this directory")]
     NoArticles {
         /// The directory.
         path: PathBuf,
+    },
+    /// A glob matches no article.
+    #[error("{pattern}: no file matches this pattern")]
+    NoMatch {
+        /// The pattern as given.
+        pattern: String,
+    },
+    /// A glob pattern is malformed.
+    #[error("{pattern}: bad pattern: {message}")]
+    BadPattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong.
+        message: String,
     },
     /// A file is not valid UTF-8.
     #[error("{path}:{line}:{column}: not valid UTF-8 (byte offset {offset})")]
@@ -36,107 +62,512 @@ pub enum TextError {
     /// A file has no text.
     #[error("{path}: empty article (no text to read)")]
     Empty {
-        /// The file.
+        /// The file (for JSON Lines, `file:line`).
         path: PathBuf,
     },
+    /// A JSON Lines record is not valid JSON or lacks `id` or `text`.
+    #[error("{path}:{line}:{column}: {message}")]
+    Json {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl TextError {
+    /// Whether reading can go on after this error (`--keep-going`): true for a bad article,
+    /// false for an input that cannot be listed at all.
+    pub fn is_per_document(&self) -> bool {
+        // Inputs that do not exist at all were refused before reading began ([`sources`]);
+        // an I/O error now is one file that cannot be read (or went away).
+        matches!(
+            self,
+            TextError::NotUtf8 { .. }
+                | TextError::Empty { .. }
+                | TextError::Json { .. }
+                | TextError::Io { .. }
+        )
+    }
+}
+
+/// What a JSON Lines record may say about its article besides the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleMeta {
+    /// Publication date, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Where it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// One article read from an input, not yet split into sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// How evidence names the article: the file name, the path relative to the directory
+    /// searched, or a JSON Lines record's `id`.
+    pub name: String,
+    /// The full text.
+    pub text: String,
+    /// Date, URL and title, when a JSON Lines record gives them.
+    pub meta: ArticleMeta,
+    /// Bytes of input it was read from (the file, or the JSON line with its newline).
+    pub source_bytes: u64,
+}
+
+impl Article {
+    /// Splits the text into sentences.
+    pub fn into_document(self) -> Document {
+        Document::new(self.name, self.text)
+    }
+}
+
+/// Where articles are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// One file, one article.
+    File {
+        /// Where it is.
+        path: PathBuf,
+        /// How evidence names it.
+        name: String,
+        /// Its size in bytes (for progress).
+        bytes: u64,
+    },
+    /// A JSON Lines file, one article per line.
+    Lines {
+        /// Where it is.
+        path: PathBuf,
+        /// Its size in bytes (for progress).
+        bytes: u64,
+    },
+    /// JSON Lines on standard input.
+    Stdin,
+}
+
+impl Source {
+    /// Size in bytes, when known.
+    pub fn bytes(&self) -> Option<u64> {
+        match self {
+            Source::File { bytes, .. } | Source::Lines { bytes, .. } => Some(*bytes),
+            Source::Stdin => None,
+        }
+    }
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+fn is_lines(path: &Path) -> bool {
+    matches!(extension(path).as_deref(), Some("jsonl" | "ndjson"))
 }
 
 fn is_article(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("txt" | "md" | "markdown")
+        extension(path).as_deref(),
+        Some("txt" | "md" | "markdown" | "jsonl" | "ndjson")
     )
 }
 
-/// Loads documents from files and directories (searched recursively for `.txt`/`.md`).
-///
-/// A file is named by its file name; a file found in a directory by its path relative to
-/// that directory, with `/` separators. Documents come back sorted by name within each
-/// input, inputs in the order given.
-pub fn load_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>, TextError> {
-    let mut docs = Vec::new();
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// What identifies a file or directory on disk, so a file reached twice (through a symlink
+/// or a hard link) is read once and a symlink back up the tree is not followed forever.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata, _path: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &std::fs::Metadata, path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(unix)]
+type Identity = (u64, u64);
+#[cfg(not(unix))]
+type Identity = PathBuf;
+
+/// Resolves inputs into sources, in the order given; within a directory or glob, files are
+/// sorted by path. A file met twice (the same device and inode) is listed once, where it is
+/// first met.
+pub fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>, TextError> {
+    let mut seen: HashSet<Identity> = HashSet::new();
+    let mut out = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|source| TextError::Io {
-            path: input.clone(),
-            source,
-        })?;
+        if input.as_os_str() == "-" {
+            out.push(Source::Stdin);
+            continue;
+        }
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(_) if is_glob(&input.to_string_lossy()) => {
+                glob_sources(input, &mut seen, &mut out)?;
+                continue;
+            }
+            Err(source) => {
+                return Err(TextError::Io {
+                    path: input.clone(),
+                    source,
+                });
+            }
+        };
         if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(input, &mut files)?;
-            files.sort();
-            if files.is_empty() {
+            let before = out.len();
+            walk(input, input, &mut seen, &mut out)?;
+            if out.len() == before {
                 return Err(TextError::NoArticles {
                     path: input.clone(),
                 });
             }
-            for file in files {
-                let rel = file.strip_prefix(input).unwrap_or(&file);
-                let name = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                docs.push(read_document(&file, name)?);
-            }
-        } else {
+        } else if seen.insert(identity(&meta, input)) {
             let name = input.file_name().map_or_else(
                 || input.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            docs.push(read_document(input, name)?);
+            out.push(file_source(input.clone(), name, meta.len()));
         }
     }
-    Ok(docs)
+    Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TextError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| TextError::Io {
-        path: dir.to_path_buf(),
-        source,
+fn file_source(path: PathBuf, name: String, bytes: u64) -> Source {
+    if is_lines(&path) {
+        Source::Lines { path, bytes }
+    } else {
+        Source::File { path, name, bytes }
+    }
+}
+
+/// Relative name with `/` separators.
+fn relative_name(base: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(base).unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn glob_sources(
+    pattern: &Path,
+    seen: &mut HashSet<Identity>,
+    out: &mut Vec<Source>,
+) -> Result<(), TextError> {
+    let text = pattern.to_string_lossy().into_owned();
+    // Names are relative to the pattern's literal directory part (`news/` of `news/**/*.txt`).
+    let base: PathBuf = pattern
+        .components()
+        .take_while(|c| !is_glob(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let paths = glob::glob(&text).map_err(|e| TextError::BadPattern {
+        pattern: text.clone(),
+        message: e.msg.to_string(),
     })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| TextError::Io {
-            path: dir.to_path_buf(),
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in paths {
+        let path = entry.map_err(|e| TextError::Io {
+            path: e.path().to_path_buf(),
+            source: std::io::Error::new(e.error().kind(), e.error().to_string()),
+        })?;
+        files.push(path);
+    }
+    files.sort();
+    let before = out.len();
+    for path in files {
+        let meta = std::fs::metadata(&path).map_err(|source| TextError::Io {
+            path: path.clone(),
             source,
         })?;
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_article(&path) {
-            out.push(path);
+        if meta.is_dir() {
+            walk(&path, &base, seen, out)?;
+        } else if seen.insert(identity(&meta, &path)) {
+            out.push(file_source(
+                path.clone(),
+                relative_name(&base, &path),
+                meta.len(),
+            ));
+        }
+    }
+    if out.len() == before {
+        return Err(TextError::NoMatch { pattern: text });
+    }
+    Ok(())
+}
+
+/// Walks `dir` depth first with each directory's entries sorted by name (so files come out
+/// sorted by path), following symlinks but entering each directory once.
+fn walk(
+    dir: &Path,
+    base: &Path,
+    seen: &mut HashSet<Identity>,
+    out: &mut Vec<Source>,
+) -> Result<(), TextError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| TextError::Io { path, source }
+    };
+    let meta = std::fs::metadata(dir).map_err(io(dir))?;
+    if !seen.insert(identity(&meta, dir)) {
+        // A symlink to a directory already entered (a loop, or a second way in).
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io(dir))?;
+    entries.sort();
+    for path in entries {
+        // A dangling symlink is skipped like any other non-article.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, base, seen, out)?;
+        } else if meta.is_file() && is_article(&path) && seen.insert(identity(&meta, &path)) {
+            out.push(file_source(
+                path.clone(),
+                relative_name(base, &path),
+                meta.len(),
+            ));
         }
     }
     Ok(())
 }
 
-/// Reads one file as a document, refusing invalid UTF-8 and empty text.
-pub fn read_document(path: &Path, name: String) -> Result<Document, TextError> {
+/// Loads every document of the inputs, stopping at the first bad one.
+///
+/// A file is named by its file name; a file found in a directory by its path relative to
+/// that directory, with `/` separators; a JSON Lines record by its `id`. Documents come back
+/// sorted by name within each directory, inputs in the order given.
+pub fn load_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>, TextError> {
+    Articles::new(sources(inputs)?)
+        .map(|a| a.map(Article::into_document))
+        .collect()
+}
+
+fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize, base_line: usize) -> TextError {
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, column) = super::line_col(valid, valid_up_to);
+    TextError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: valid_up_to,
+        line: line + base_line,
+        column,
+    }
+}
+
+/// Reads one file as an article, refusing invalid UTF-8 and empty text.
+fn read_article(path: &Path, name: String) -> Result<Article, TextError> {
     let bytes = std::fs::read(path).map_err(|source| TextError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
-        let (line, column) = super::line_col(valid, offset);
-        TextError::NotUtf8 {
-            path: path.to_path_buf(),
-            offset,
-            line,
-            column,
-        }
+        not_utf8(path, e.as_bytes(), offset, 0)
     })?;
     if text.trim().is_empty() {
         return Err(TextError::Empty {
             path: path.to_path_buf(),
         });
     }
-    Ok(Document::new(name, text))
+    Ok(Article {
+        name,
+        source_bytes: text.len() as u64,
+        text,
+        meta: ArticleMeta::default(),
+    })
+}
+
+/// One JSON Lines record.
+#[derive(serde::Deserialize)]
+struct Record {
+    id: String,
+    text: String,
+    #[serde(flatten)]
+    meta: ArticleMeta,
+}
+
+/// An open JSON Lines stream.
+struct Lines {
+    path: PathBuf,
+    reader: Box<dyn BufRead + Send>,
+    line: usize,
+    /// Byte offset of the current line's start in the stream.
+    offset: usize,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    /// The next record, `None` at the end of the stream.
+    fn next_article(&mut self) -> Option<Result<Article, TextError>> {
+        loop {
+            self.buf.clear();
+            let read = match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(source) => {
+                    return Some(Err(TextError::Io {
+                        path: self.path.clone(),
+                        source,
+                    }));
+                }
+            };
+            self.line += 1;
+            let start = self.offset;
+            self.offset += read;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(self.parse(start));
+        }
+    }
+
+    fn parse(&self, start: usize) -> Result<Article, TextError> {
+        let text = std::str::from_utf8(&self.buf).map_err(|e| {
+            let mut err = not_utf8(&self.path, &self.buf, e.valid_up_to(), self.line - 1);
+            if let TextError::NotUtf8 { offset, .. } = &mut err {
+                *offset += start;
+            }
+            err
+        })?;
+        let record: Record = serde_json::from_str(text).map_err(|e| TextError::Json {
+            path: self.path.clone(),
+            line: self.line,
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        if record.text.trim().is_empty() {
+            return Err(TextError::Empty {
+                path: PathBuf::from(format!("{}:{}", self.path.display(), self.line)),
+            });
+        }
+        if record.id.is_empty() {
+            return Err(TextError::Json {
+                path: self.path.clone(),
+                line: self.line,
+                column: 1,
+                message: "empty `id`".to_string(),
+            });
+        }
+        Ok(Article {
+            name: record.id,
+            text: record.text,
+            meta: record.meta,
+            source_bytes: self.buf.len() as u64,
+        })
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is printed up front instead.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// The articles of a list of sources, read one at a time, in order.
+///
+/// Each item is an article or the error of one bad article; the iterator goes on after an
+/// error, so `--keep-going` can skip it. An error opening a JSON Lines file ends that file.
+pub struct Articles {
+    sources: std::vec::IntoIter<Source>,
+    lines: Option<Lines>,
+    /// Bytes of the sources finished so far plus the current JSON Lines position.
+    done_bytes: u64,
+}
+
+impl Articles {
+    /// Reads `sources` in order.
+    pub fn new(sources: Vec<Source>) -> Self {
+        Articles {
+            sources: sources.into_iter(),
+            lines: None,
+            done_bytes: 0,
+        }
+    }
+
+    /// Bytes of input read so far (file sizes, or bytes of JSON Lines consumed).
+    pub fn bytes_read(&self) -> u64 {
+        self.done_bytes + self.lines.as_ref().map_or(0, |l| l.offset as u64)
+    }
+}
+
+impl Iterator for Articles {
+    type Item = Result<Article, TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(lines) = &mut self.lines {
+                match lines.next_article() {
+                    Some(item) => return Some(item),
+                    None => {
+                        self.done_bytes += lines.offset as u64;
+                        self.lines = None;
+                    }
+                }
+            }
+            match self.sources.next()? {
+                Source::File { path, name, bytes } => {
+                    self.done_bytes += bytes;
+                    return Some(read_article(&path, name));
+                }
+                Source::Lines { path, .. } => match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        self.lines = Some(Lines {
+                            path,
+                            reader: Box::new(BufReader::with_capacity(1 << 20, file)),
+                            line: 0,
+                            offset: 0,
+                            buf: Vec::new(),
+                        });
+                    }
+                    Err(source) => return Some(Err(TextError::Io { path, source })),
+                },
+                Source::Stdin => {
+                    self.lines = Some(Lines {
+                        path: PathBuf::from("-"),
+                        reader: Box::new(BufReader::with_capacity(
+                            1 << 20,
+                            Box::new(std::io::stdin()) as Box<dyn Read + Send>,
+                        )),
+                        line: 0,
+                        offset: 0,
+                        buf: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(inputs: &[PathBuf]) -> Vec<String> {
+        load_inputs(inputs)
+            .unwrap()
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect()
+    }
 
     #[test]
     fn invalid_utf8_names_file_and_offset() {
@@ -179,8 +610,88 @@ mod tests {
         std::fs::create_dir(dir.path().join("z")).unwrap();
         std::fs::write(dir.path().join("z/b.md"), "B.").unwrap();
         std::fs::write(dir.path().join("a.txt"), "A.").unwrap();
-        let docs = load_inputs(&[dir.path().to_path_buf()]).unwrap();
-        let names: Vec<&str> = docs.iter().map(|d| d.name()).collect();
-        assert_eq!(names, ["a.txt", "z/b.md"]);
+        std::fs::write(dir.path().join("C.TXT"), "C.").unwrap();
+        std::fs::write(dir.path().join("d.Md"), "D.").unwrap();
+        std::fs::write(dir.path().join("e.json"), "{}").unwrap();
+        assert_eq!(
+            names(&[dir.path().to_path_buf()]),
+            ["C.TXT", "a.txt", "d.Md", "z/b.md"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_end_and_each_file_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = dir.path().join("L");
+        std::fs::create_dir(&l).unwrap();
+        std::fs::write(l.join("a.txt"), "A.").unwrap();
+        std::os::unix::fs::symlink(".", l.join("self")).unwrap();
+        std::os::unix::fs::symlink("../L", l.join("up")).unwrap();
+        std::os::unix::fs::symlink("a.txt", l.join("z-link.txt")).unwrap();
+        std::os::unix::fs::symlink("missing.txt", l.join("dangling.txt")).unwrap();
+        assert_eq!(names(std::slice::from_ref(&l)), ["a.txt"]);
+        // The same file given twice is read once too.
+        assert_eq!(names(&[l.join("a.txt"), l.join("z-link.txt")]), ["a.txt"]);
+    }
+
+    #[test]
+    fn globs_expand_sorted_relative_to_their_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("news/2024")).unwrap();
+        std::fs::write(dir.path().join("news/2024/b.txt"), "B.").unwrap();
+        std::fs::write(dir.path().join("news/a.txt"), "A.").unwrap();
+        std::fs::write(dir.path().join("news/c.md"), "C.").unwrap();
+        let pattern = dir.path().join("news/**/*.txt");
+        assert_eq!(names(&[pattern]), ["2024/b.txt", "a.txt"]);
+        let none = dir.path().join("news/*.pdf");
+        assert!(matches!(
+            load_inputs(&[none]),
+            Err(TextError::NoMatch { .. })
+        ));
+    }
+
+    #[test]
+    fn json_lines_give_one_article_per_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corpus.JSONL");
+        std::fs::write(
+            &path,
+            "{\"id\": \"n1\", \"text\": \"A.\", \"date\": \"2024-07-04\", \"extra\": 1}\n\n{\"id\": \"n2\", \"text\": \"B.\", \"url\": \"http://x\", \"title\": \"T\"}\n",
+        )
+        .unwrap();
+        let all: Vec<Article> = Articles::new(sources(&[path]).unwrap())
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].name, "n1");
+        assert_eq!(all[0].meta.date.as_deref(), Some("2024-07-04"));
+        assert_eq!(all[1].meta.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn a_bad_json_line_is_one_error_and_reading_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        std::fs::write(
+            &path,
+            b"{\"id\": \"a\", \"text\": \"A.\"}\n{\"id\": \"b\"}\n{\"id\": \"c\", \"text\": \"\xff\"}\n{\"id\": \"d\", \"text\": \"D.\"}\n",
+        )
+        .unwrap();
+        let items: Vec<_> = Articles::new(sources(&[path]).unwrap()).collect();
+        assert_eq!(items.len(), 4);
+        let missing = items[1].as_ref().unwrap_err().to_string();
+        assert!(
+            missing.ends_with("c.jsonl:2:11: missing field `text`"),
+            "{missing}"
+        );
+        let bad = items[2].as_ref().unwrap_err().to_string();
+        // Line 3 starts at byte 38; the bad byte is its 22nd.
+        assert!(
+            bad.ends_with("c.jsonl:3:22: not valid UTF-8 (byte offset 59)"),
+            "{bad}"
+        );
+        assert!(items[1].as_ref().unwrap_err().is_per_document());
+        assert_eq!(items[3].as_ref().unwrap().name, "d");
     }
 }

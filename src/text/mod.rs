@@ -15,7 +15,7 @@ mod split;
 pub mod token;
 
 pub use layout::unmasked;
-pub use load::{TextError, load_inputs};
+pub use load::{Article, ArticleMeta, Articles, Source, TextError, load_inputs, sources};
 pub use split::is_abbreviation;
 
 use std::ops::Range;
@@ -105,6 +105,12 @@ impl Document {
     pub fn slice(&self, span: Range<usize>) -> &str {
         &self.text[span]
     }
+}
+
+/// The compiled-in data that sentence splitting and caption detection read
+/// (`data/sentences.toml`, `data/layout.toml`), for fingerprinting what extraction depends on.
+pub(crate) fn split_data() -> (&'static str, &'static str) {
+    (split::SENTENCES_TOML, layout::LAYOUT_TOML)
 }
 
 /// Where a TOML parse error points in `text` (1-based line and column) and its message, for

@@ -27,7 +27,7 @@ struct Words {
     function_words: Vec<String>,
 }
 
-const SENTENCES_TOML: &str = include_str!("../../data/sentences.toml");
+pub(crate) const SENTENCES_TOML: &str = include_str!("../../data/sentences.toml");
 
 fn lists() -> &'static Words {
     static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();

@@ -184,8 +184,12 @@ impl KnowledgeGraph {
 
     /// Reads and parses a `graph.json` file.
     ///
-    /// A large file is mapped rather than read: its pages are already in the page cache, and
-    /// a copy would be as large as the file again in fresh memory.
+    /// The file is copied into memory, never mapped: a mapped file that another process
+    /// truncates while we parse it kills this one with SIGBUS, which no safe function may
+    /// allow. A large file is read on all of rayon's threads, each into its own share of one
+    /// buffer. A file whose size changes while it is read is refused (an in-place rewrite
+    /// would otherwise give a mix of old and new bytes). [`KnowledgeGraph::load_mapped`] maps
+    /// instead, for callers who can promise the file stays as it is.
     pub fn load(path: &std::path::Path) -> Result<Self, GraphError> {
         let name = path.display().to_string();
         let io = |source| GraphError::Io {
@@ -194,22 +198,86 @@ impl KnowledgeGraph {
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
-        if size < MAP_FROM {
-            let mut bytes = Vec::with_capacity(size as usize);
-            std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(io)?;
-            return Self::from_json_bytes(&bytes, &name);
-        }
-        // SAFETY: the map is read only and dropped before we return. Like every reader that
-        // maps files (ripgrep, git), we rely on the file not being truncated while we read it;
-        // `kg build` replaces its outputs by renaming, never in place.
-        // Not populated up front: the parsing threads fault their own shares in, in parallel.
+        let bytes = read_whole(&file, size).map_err(io)?;
+        Self::from_json_bytes(&bytes, &name)
+    }
+
+    /// [`KnowledgeGraph::load`] over a memory map instead of a copy: no second copy of the
+    /// file in memory, and its pages are faulted in by the parsing threads.
+    ///
+    /// # Safety
+    /// The file must not be truncated or written while this function runs: a page past a
+    /// shortened end raises SIGBUS, which ends the process. `kg build` replaces its outputs
+    /// by renaming, never in place, so a graph it wrote is safe unless another program
+    /// rewrites it.
+    pub unsafe fn load_mapped(path: &std::path::Path) -> Result<Self, GraphError> {
+        let name = path.display().to_string();
+        let io = |source| GraphError::Io {
+            path: name.clone(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the caller promises the file is not truncated or written while we read it;
+        // the map is read only and dropped before we return.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
         Self::from_json_bytes(&map, &name)
     }
 }
 
-/// Files at least this large are mapped instead of read.
-const MAP_FROM: u64 = 1 << 24;
+/// Files at least this large are read on several threads.
+const PARALLEL_READ_FROM: u64 = 1 << 24;
+
+/// The first `size` bytes of `file`, which must be exactly `size` bytes long before and after
+/// the read.
+fn read_whole(file: &std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read, Seek};
+    let changed = || Error::new(ErrorKind::InvalidData, "the file changed while it was read");
+    let len = usize::try_from(size).map_err(|_| Error::other("the file is too large"))?;
+    let mut bytes = Vec::new();
+    if size < PARALLEL_READ_FROM {
+        bytes.try_reserve_exact(len).map_err(Error::other)?;
+        (&mut &*file).seek(std::io::SeekFrom::Start(0))?;
+        (&mut &*file).take(size + 1).read_to_end(&mut bytes)?;
+        if bytes.len() != len {
+            return Err(changed());
+        }
+    } else {
+        #[cfg(unix)]
+        {
+            use rayon::prelude::*;
+            use std::os::unix::fs::FileExt;
+            // Fresh zeroed pages from the allocator: the kernel zeroes each page where the
+            // reading thread first touches it, so that work is shared out too.
+            bytes = vec![0u8; len];
+            const CHUNK: usize = 1 << 22;
+            bytes
+                .par_chunks_mut(CHUNK)
+                .enumerate()
+                .try_for_each(|(i, chunk)| {
+                    file.read_exact_at(chunk, (i * CHUNK) as u64).map_err(|e| {
+                        if e.kind() == ErrorKind::UnexpectedEof {
+                            changed()
+                        } else {
+                            e
+                        }
+                    })
+                })?;
+        }
+        #[cfg(not(unix))]
+        {
+            bytes.try_reserve_exact(len).map_err(Error::other)?;
+            (&mut &*file).seek(std::io::SeekFrom::Start(0))?;
+            (&mut &*file).take(size + 1).read_to_end(&mut bytes)?;
+            if bytes.len() != len {
+                return Err(changed());
+            }
+        }
+    }
+    if file.metadata()?.len() != size {
+        return Err(changed());
+    }
+    Ok(bytes)
+}
 
 /// serde_json appends " at line L column C"; we print the position up front instead.
 fn strip_position(msg: &str) -> String {
@@ -260,6 +328,33 @@ mod tests {
         )
         .unwrap();
         g
+    }
+
+    #[test]
+    fn a_file_shorter_or_longer_than_its_size_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.json");
+        std::fs::write(&path, vec![b' '; 1000]).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        for size in [999, 1001] {
+            let err = read_whole(&file, size).unwrap_err();
+            assert!(
+                err.to_string().contains("changed while it was read"),
+                "{err}"
+            );
+        }
+        assert_eq!(read_whole(&file, 1000).unwrap().len(), 1000);
+        std::fs::write(&path, vec![b' '; (PARALLEL_READ_FROM + 5) as usize]).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let err = read_whole(&file, PARALLEL_READ_FROM + 6).unwrap_err();
+        assert!(
+            err.to_string().contains("changed while it was read"),
+            "{err}"
+        );
+        assert_eq!(
+            read_whole(&file, PARALLEL_READ_FROM + 5).unwrap().len() as u64,
+            PARALLEL_READ_FROM + 5
+        );
     }
 
     #[test]

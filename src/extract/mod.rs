@@ -53,8 +53,21 @@ pub struct Extraction {
 }
 
 /// Extracts entities and claims from one document.
+///
+/// Extraction reads the document's working text (NFC, line ends); evidence spans and
+/// sentences are then taken back to the original text, so they index the file's bytes.
 pub fn extract(doc: &Document, knowledge: &Knowledge) -> Extraction {
-    engine::run(doc, knowledge)
+    let mut ex = engine::run(doc, knowledge);
+    if doc.is_normalized() {
+        let original = doc.original_text();
+        for claim in &mut ex.claims {
+            let ev = &mut claim.evidence;
+            let span = doc.original_span(ev.start..ev.end);
+            ev.sentence = original[span.clone()].to_string();
+            (ev.start, ev.end) = (span.start, span.end);
+        }
+    }
+    ex
 }
 #[cfg(test)]
 mod layout_tests;

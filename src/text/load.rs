@@ -59,6 +59,15 @@ pub enum TextError {
         /// 1-based column of that byte.
         column: usize,
     },
+    /// A file is UTF-16 that cannot be decoded, or UTF-16 without a byte-order mark.
+    #[error("{path}: {source}")]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        #[source]
+        source: super::DecodeError,
+    },
     /// A file has no text.
     #[error("{path}: empty article (no text to read)")]
     Empty {
@@ -88,6 +97,7 @@ impl TextError {
         matches!(
             self,
             TextError::NotUtf8 { .. }
+                | TextError::Encoding { .. }
                 | TextError::Empty { .. }
                 | TextError::Json { .. }
                 | TextError::Io { .. }
@@ -377,10 +387,28 @@ fn read_article(path: &Path, name: String) -> Result<Article, TextError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        not_utf8(path, e.as_bytes(), offset, 0)
-    })?;
+    // UTF-8, or UTF-16 with a byte-order mark (decoded; offsets then index the UTF-8).
+    let text = match super::decode(bytes) {
+        Ok((text, _)) => text,
+        Err(super::DecodeError::NotUtf8 {
+            offset,
+            line,
+            column,
+        }) => {
+            return Err(TextError::NotUtf8 {
+                path: path.to_path_buf(),
+                offset,
+                line,
+                column,
+            });
+        }
+        Err(source) => {
+            return Err(TextError::Encoding {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
     if text.trim().is_empty() {
         return Err(TextError::Empty {
             path: path.to_path_buf(),

@@ -11,22 +11,31 @@
 
 mod layout;
 mod load;
+pub mod normalize;
 mod split;
 pub mod token;
 
 pub use layout::unmasked;
 pub use load::{Article, ArticleMeta, Articles, Source, TextError, load_inputs, sources};
+pub use normalize::{DecodeError, Encoding, SourceMap, decode};
 pub use split::is_abbreviation;
 
 use std::ops::Range;
 
 /// One article: a name and its full text.
+///
+/// The text that sentences, mentions and spans index is the *working text*
+/// ([`normalize::prepare`]): NFC, lone carriage returns read as line ends, no byte-order
+/// mark. When that differs from what was given, the original and a map back to it are kept,
+/// and [`Document::original_span`] turns a working span into the original bytes it came from
+/// (evidence points there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     name: String,
     text: String,
     sentences: Vec<Sentence>,
     noise: Vec<Range<usize>>,
+    source: Option<Box<(String, SourceMap)>>,
 }
 
 /// A sentence (or a heading line) with its place in the document.
@@ -54,7 +63,9 @@ impl Document {
     /// Captions and credits are found first ([`Document::noise`]); a sentence or line that
     /// is nothing else is no sentence.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
+        let original = text.into();
+        let (text, map) = normalize::prepare(&original);
+        let source = (!map.is_identity() || text != original).then(|| Box::new((original, map)));
         let mut noise = layout::noise(&text);
         let sentences = split::split(&text, &mut noise);
         Document {
@@ -62,7 +73,27 @@ impl Document {
             text,
             sentences,
             noise,
+            source,
         }
+    }
+
+    /// The text as given, before normalisation (the same as [`Document::text`] for NFC text
+    /// with ordinary line ends).
+    pub fn original_text(&self) -> &str {
+        self.source.as_ref().map_or(&self.text, |s| &s.0)
+    }
+
+    /// The range of the original text that a working-text range came from.
+    pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        match &self.source {
+            None => span,
+            Some(s) => s.1.span(span),
+        }
+    }
+
+    /// Whether the working text differs from the original.
+    pub fn is_normalized(&self) -> bool {
+        self.source.is_some()
     }
 
     /// The document's name.
@@ -70,7 +101,7 @@ impl Document {
         &self.name
     }
 
-    /// The full original text.
+    /// The full working text (see the type's docs).
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -1,0 +1,256 @@
+//! Bad or unusual article text (docs/robustness.md, "Article text"): encodings, Unicode
+//! normalisation, line ends, empty and odd files, through the real binary and the library.
+
+use assert_cmd::Command;
+use kg::extract::{Knowledge, extract};
+use kg::text::Document;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn kg() -> Command {
+    let mut c = Command::cargo_bin("kg").unwrap();
+    c.timeout(Duration::from_secs(120));
+    c
+}
+
+fn knowledge() -> &'static Knowledge {
+    static K: OnceLock<Knowledge> = OnceLock::new();
+    K.get_or_init(|| Knowledge::from_files(&[], &[], true).unwrap())
+}
+
+/// Builds `files` (name, bytes) in a fresh directory; returns the graph JSON and the dir.
+fn build(files: &[(&str, &[u8])]) -> (Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(input.join(name), bytes).unwrap();
+    }
+    let out = dir.path().join("out");
+    kg().args(["build", "-q"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let g =
+        serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).unwrap()).unwrap();
+    (g, dir)
+}
+
+fn refuse(name: &str, bytes: &[u8], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = dir.path().join("out");
+    let a = kg()
+        .args(["build", "-q"])
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(stderr.contains(needle), "{needle:?} not in {stderr:?}");
+    assert!(stderr.contains(name), "{stderr}");
+    assert!(!out.exists(), "no output for refused input");
+}
+
+fn labels(g: &Value) -> Vec<String> {
+    g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every evidence span of `g` is exactly its sentence in the file's bytes.
+fn spans_index_the_file(g: &Value, dir: &Path) {
+    for e in g["edges"].as_array().unwrap() {
+        for ev in e["evidence"].as_array().unwrap() {
+            let doc: PathBuf = dir.join("in").join(ev["document"].as_str().unwrap());
+            let bytes = std::fs::read(doc).unwrap();
+            let (s, t) = (
+                ev["start"].as_u64().unwrap() as usize,
+                ev["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &bytes[s..t],
+                ev["sentence"].as_str().unwrap().as_bytes(),
+                "{ev}"
+            );
+        }
+    }
+}
+
+const ARTICLE: &str = "President Recep Tayyip Erdoğan of Türkiye met Chinese President Xi Jinping in Astana. Türkiye is a dialogue partner of the Shanghai Cooperation Organization.\n";
+
+fn nfd(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+#[test]
+fn decomposed_text_matches_like_composed_text_and_spans_index_the_original_bytes() {
+    let decomposed = nfd(ARTICLE);
+    assert_ne!(decomposed, ARTICLE);
+    let (g, dir) = build(&[("nfd.txt", decomposed.as_bytes())]);
+    let (reference, _) = build(&[("nfd.txt", ARTICLE.as_bytes())]);
+    assert_eq!(labels(&g), labels(&reference));
+    assert!(labels(&g).contains(&"Recep Tayyip Erdoğan".to_string()));
+    assert!(
+        labels(&g).contains(&"Turkey".to_string()),
+        "{:?}",
+        labels(&g)
+    );
+    assert_eq!(
+        g["edges"].as_array().unwrap().len(),
+        reference["edges"].as_array().unwrap().len()
+    );
+    spans_index_the_file(&g, dir.path());
+}
+
+#[test]
+fn library_evidence_of_a_normalised_document_indexes_the_original_text() {
+    let decomposed = nfd(ARTICLE);
+    let doc = Document::new("a.txt", decomposed.clone());
+    assert!(doc.is_normalized());
+    assert_eq!(doc.original_text(), decomposed);
+    let ex = extract(&doc, knowledge());
+    assert!(!ex.claims.is_empty());
+    for c in &ex.claims {
+        assert_eq!(
+            &decomposed[c.evidence.start..c.evidence.end],
+            c.evidence.sentence
+        );
+    }
+}
+
+#[test]
+fn lone_carriage_returns_are_line_ends() {
+    let lf = "SCO summit in Astana\n\nKazakhstan is a member of the Shanghai Cooperation Organization.\nIran joined the SCO as a member in 2023.\n";
+    let cr = lf.replace('\n', "\r");
+    let crlf = lf.replace('\n', "\r\n");
+    let (g_lf, _) = build(&[("a.txt", lf.as_bytes())]);
+    let (g_cr, dir) = build(&[("a.txt", cr.as_bytes())]);
+    let (g_crlf, _) = build(&[("a.txt", crlf.as_bytes())]);
+    let edges = |g: &Value| g["edges"].as_array().unwrap().len();
+    assert_eq!(edges(&g_lf), 2);
+    assert_eq!(edges(&g_cr), 2, "{g_cr}");
+    assert_eq!(edges(&g_crlf), 2);
+    assert_eq!(labels(&g_cr), labels(&g_lf));
+    spans_index_the_file(&g_cr, dir.path());
+}
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut b = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        b.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    b
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded() {
+    let (reference, _) = build(&[("a.txt", ARTICLE.as_bytes())]);
+    for little in [true, false] {
+        let (g, _) = build(&[("a.txt", &utf16(ARTICLE, little))]);
+        assert_eq!(labels(&g), labels(&reference));
+        assert_eq!(g["edges"], reference["edges"]);
+    }
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_named_as_utf16() {
+    let mut b = utf16(ARTICLE, true);
+    b.drain(..2);
+    refuse(
+        "nobom.txt",
+        &b,
+        "looks like UTF-16 without a byte-order mark",
+    );
+}
+
+#[test]
+fn utf16_with_an_unpaired_surrogate_is_named() {
+    let mut b = utf16("Iran met Oman.", true);
+    b.extend([0x00, 0xD8, b'x', 0]);
+    refuse(
+        "bad16.txt",
+        &b,
+        "invalid UTF-16 (little-endian) at byte offset 30",
+    );
+}
+
+#[test]
+fn utf16_with_an_odd_number_of_bytes_is_named() {
+    let mut b = utf16("Iran met Oman.", false);
+    b.push(b'x');
+    refuse("odd16.txt", &b, "invalid UTF-16 (big-endian)");
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_not_part_of_the_first_name_and_spans_stay_in_file_bytes() {
+    let text = format!("\u{feff}{ARTICLE}");
+    let (g, dir) = build(&[("bom.txt", text.as_bytes())]);
+    let (reference, _) = build(&[("bom.txt", ARTICLE.as_bytes())]);
+    assert_eq!(labels(&g), labels(&reference));
+    spans_index_the_file(&g, dir.path());
+}
+
+#[test]
+fn latin1_is_refused_with_line_column_and_offset() {
+    refuse(
+        "latin1.txt",
+        b"Iran\nmet in Tash\xe9kent.",
+        "latin1.txt:2:12: not valid UTF-8 (byte offset 16)",
+    );
+}
+
+#[test]
+fn whitespace_only_article_is_refused() {
+    refuse("blank.txt", b" \n\t\r\n  ", "empty article");
+}
+
+#[test]
+fn nul_bytes_and_control_characters_do_not_break_the_build() {
+    let text = format!("Iran\0 met\x07 Oman.\x1b[31m {ARTICLE}");
+    let (g, dir) = build(&[("ctl.txt", text.as_bytes())]);
+    spans_index_the_file(&g, dir.path());
+}
+
+#[test]
+fn a_lone_combining_mark_at_the_start_and_emoji_sequences_are_handled() {
+    let text = format!("\u{301}\u{308} 👩‍👩‍👧 🇹🇷 {}", nfd(ARTICLE));
+    let (g, dir) = build(&[("marks.txt", text.as_bytes())]);
+    assert!(labels(&g).contains(&"Turkey".to_string()));
+    spans_index_the_file(&g, dir.path());
+}
+
+#[test]
+fn a_file_of_only_markup_or_punctuation_builds_an_empty_graph() {
+    let (g, _) = build(&[(
+        "punct.txt",
+        "#### ---- **** .... ???? !!!!\n".repeat(50).as_bytes(),
+    )]);
+    assert_eq!(g["edges"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn very_long_words_and_lines_do_not_hang() {
+    let word = "x".repeat(200_000);
+    let text = format!("{word} {ARTICLE} {word}");
+    let (g, _) = build(&[("long.txt", text.as_bytes())]);
+    assert!(labels(&g).contains(&"Turkey".to_string()));
+}

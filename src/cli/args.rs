@@ -28,7 +28,8 @@ Examples:
 Exit codes:
   0 success, 1 no result, 2 usage error or unknown/ambiguous name,
   3 bad input (article, lexicon, rules or graph file), 4 output or external tool failure,
-  5 the server could not start (address in use, not allowed)";
+  5 the server could not start (address in use, not allowed),
+  6 a query too big for its work budget";
 
 /// kg: build knowledge graphs from articles, with the sentence behind every edge.
 #[derive(Debug, Parser)]

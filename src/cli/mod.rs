@@ -41,6 +41,8 @@ pub mod exit {
     pub const OUTPUT: u8 = 4;
     /// `kg serve` could not listen (address in use, not allowed).
     pub const SERVE: u8 = 5;
+    /// A query needs more work than its budget (refused before or stopped during the search).
+    pub const TOO_BIG: u8 = 6;
 }
 
 /// Runs `kg` with the process arguments.
@@ -590,6 +592,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
                 | FailureKind::Syntax
                 | FailureKind::Refused
                 | FailureKind::BadRequest => exit::USAGE,
+                FailureKind::TooBig => exit::TOO_BIG,
                 FailureKind::BadGraph => exit::BAD_INPUT,
                 FailureKind::Output => exit::OUTPUT,
             };

@@ -443,11 +443,9 @@ impl<'g> Explorer<'g> {
             ));
         }
         let found: Vec<Path> = match q.mode {
-            PathMode::AllUpTo(hops) => paths::all_simple_paths(self.graph, from, to, hops, &f)
-                .map_err(|e| QueryError::Refused(e.to_string()))?,
+            PathMode::AllUpTo(hops) => paths::all_simple_paths(self.graph, from, to, hops, &f)?,
             PathMode::Shortest(k) => self
-                .with_finder(|finder| paths::k_shortest(finder, from, to, k.max(1), &f))
-                .map_err(|e| QueryError::Refused(e.to_string()))?,
+                .with_finder(|finder| paths::k_shortest(finder, from, to, k, &f))?,
         };
         let paths = found
             .iter()

@@ -16,6 +16,7 @@
 //! * [`pattern`]: the `kg match` lexer, parser and matcher;
 //! * [`save`]: a result saved as a subgraph (graph.json or highlighted DOT).
 
+pub mod budget;
 pub mod centrality;
 pub mod evidence;
 pub mod explore;
@@ -69,6 +70,10 @@ pub enum QueryError {
     /// A query too expensive or too deep to run; refused before running.
     #[error("refused: {0}")]
     Refused(String),
+    /// A search that needs more work than its budget, refused before it starts or stopped
+    /// while it runs ([`budget`]).
+    #[error("too big: {0}")]
+    TooBig(#[from] budget::TooBig),
     /// A bad combination of arguments.
     #[error("{0}")]
     Usage(String),
@@ -104,6 +109,16 @@ fn suggest(names: &[String]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         )
+    }
+}
+
+impl From<paths::Refusal> for QueryError {
+    fn from(r: paths::Refusal) -> Self {
+        match r {
+            paths::Refusal::TooBig(t) => QueryError::TooBig(t),
+            paths::Refusal::ZeroK => QueryError::Usage(r.to_string()),
+            other => QueryError::Refused(other.to_string()),
+        }
     }
 }
 
@@ -260,6 +275,8 @@ pub enum FailureKind {
     Syntax,
     /// A query over the limits.
     Refused,
+    /// A search that needs more work than its budget ([`budget`]).
+    TooBig,
     /// A bad combination of options.
     BadRequest,
     /// The graph (or its merge log) is missing or invalid.
@@ -294,6 +311,7 @@ impl QueryError {
             QueryError::Ambiguous { .. } => FailureKind::AmbiguousName,
             QueryError::Syntax { .. } => FailureKind::Syntax,
             QueryError::Refused(_) => FailureKind::Refused,
+            QueryError::TooBig(_) => FailureKind::TooBig,
             QueryError::Usage(_) => FailureKind::BadRequest,
             QueryError::MissingGraph { .. } | QueryError::Graph(_) => FailureKind::BadGraph,
             QueryError::Write { .. } => FailureKind::Output,

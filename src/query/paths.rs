@@ -23,6 +23,7 @@
 //! reused over many queries costs only what each search touches. k shortest paths use Yen's
 //! algorithm on top of it; all simple paths a bounded depth-first enumeration.
 
+use super::budget::{Budget, TooBig, WorkLimits, walk_estimate};
 use crate::graph::KnowledgeGraph;
 use crate::model::{EntityKind, RelationKind};
 use petgraph::Direction::{Incoming, Outgoing};
@@ -334,9 +335,11 @@ impl<'g> PathFinder<'g> {
         self.graph
     }
 
-    /// The shortest path from `from` to `to` under `filter`, if any.
+    /// The shortest path from `from` to `to` under `filter`, if any. One search costs at
+    /// most O(n + m), so it runs without a budget.
     pub fn shortest(&mut self, from: NodeIndex, to: NodeIndex, filter: &Filter) -> Option<Path> {
-        self.shortest_banned(from, to, filter, &Bans::default())
+        self.shortest_banned(from, to, filter, &Bans::default(), None)
+            .unwrap_or(None)
     }
 
     fn next_stamp(&mut self) -> u32 {
@@ -361,12 +364,13 @@ impl<'g> PathFinder<'g> {
         to: NodeIndex,
         filter: &Filter,
         bans: &Bans,
-    ) -> Option<Path> {
+        mut budget: Option<&mut Budget>,
+    ) -> Result<Option<Path>, TooBig> {
         if from == to {
-            return Some(Path {
+            return Ok(Some(Path {
                 start: from,
                 hops: Vec::new(),
-            });
+            }));
         }
         let stamp = self.next_stamp();
         let dir = if filter.directed {
@@ -381,7 +385,7 @@ impl<'g> PathFinder<'g> {
         let mut next = Vec::new();
         loop {
             if front_f.is_empty() || front_b.is_empty() {
-                return None;
+                return Ok(None);
             }
             let forward = front_f.len() <= front_b.len();
             let (front, step_dir) = if forward {
@@ -391,6 +395,9 @@ impl<'g> PathFinder<'g> {
             };
             next.clear();
             let mut met: Option<Hop> = None;
+            if let Some(b) = budget.as_deref_mut() {
+                b.spend(front.len() as u64)?;
+            }
             for &u in front {
                 self.adj.for_each(&filter.relations, u, step_dir, |h| {
                     if met.is_some() || !bans.edge_ok(h.edge) {
@@ -442,7 +449,7 @@ impl<'g> PathFinder<'g> {
                         },
                     )
                 };
-                return Some(self.chain(from, to, left, bridge));
+                return Ok(Some(self.chain(from, to, left, bridge)));
             }
             if forward {
                 std::mem::swap(&mut front_f, &mut next);
@@ -498,11 +505,17 @@ pub enum Refusal {
     /// `k` is above [`MAX_K`].
     #[error("-k {0} is above the limit of {MAX_K}")]
     TooManyK(usize),
+    /// `k` is zero: no path was asked for.
+    #[error("-k 0 asks for no path; use -k 1 or more")]
+    ZeroK,
+    /// The search needs more work than its budget (estimated, or found while searching).
+    #[error(transparent)]
+    TooBig(#[from] TooBig),
 }
 
 /// Up to `k` shortest simple paths (Yen's algorithm), shortest first; ties in the
 /// deterministic order of [`Path::compare`] (without the evidence criterion, so that each
-/// length is exhausted in id order).
+/// length is exhausted in id order). Runs within the default [`WorkLimits`].
 pub fn k_shortest(
     finder: &mut PathFinder<'_>,
     from: NodeIndex,
@@ -510,6 +523,28 @@ pub fn k_shortest(
     k: usize,
     filter: &Filter,
 ) -> Result<Vec<Path>, Refusal> {
+    k_shortest_within(
+        finder,
+        from,
+        to,
+        k,
+        filter,
+        &mut Budget::new(WorkLimits::DEFAULT),
+    )
+}
+
+/// [`k_shortest`] within `budget`: every spur search's expanded nodes are counted.
+pub fn k_shortest_within(
+    finder: &mut PathFinder<'_>,
+    from: NodeIndex,
+    to: NodeIndex,
+    k: usize,
+    filter: &Filter,
+    budget: &mut Budget,
+) -> Result<Vec<Path>, Refusal> {
+    if k == 0 {
+        return Err(Refusal::ZeroK);
+    }
     if k > MAX_K {
         return Err(Refusal::TooManyK(k));
     }
@@ -549,7 +584,9 @@ pub fn k_shortest(
             }
             bans.nodes.extend(last_nodes[..i].iter().copied());
             // The spur search must not treat the original start as an exempt endpoint.
-            let Some(spur_path) = finder.shortest_banned(spur, to, filter, &bans) else {
+            let Some(spur_path) =
+                finder.shortest_banned(spur, to, filter, &bans, Some(&mut *budget))?
+            else {
                 continue;
             };
             if spur_path
@@ -577,13 +614,34 @@ pub fn k_shortest(
 
 /// Every simple path from `from` to `to` of at most `max_hops` hops, sorted by
 /// [`Path::compare`]. Refuses bounds above [`MAX_ALL_HOPS`] and results above
-/// [`MAX_ALL_PATHS`].
+/// [`MAX_ALL_PATHS`]; runs within the default [`WorkLimits`].
 pub fn all_simple_paths(
     graph: &KnowledgeGraph,
     from: NodeIndex,
     to: NodeIndex,
     max_hops: usize,
     filter: &Filter,
+) -> Result<Vec<Path>, Refusal> {
+    all_simple_paths_within(
+        graph,
+        from,
+        to,
+        max_hops,
+        filter,
+        &mut Budget::new(WorkLimits::DEFAULT),
+    )
+}
+
+/// [`all_simple_paths`] within `budget`: refused before the search when its estimated size
+/// (see [`branching_factor`]) is far above the budget, and stopped during it once the budget
+/// is spent.
+pub fn all_simple_paths_within(
+    graph: &KnowledgeGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    max_hops: usize,
+    filter: &Filter,
+    budget: &mut Budget,
 ) -> Result<Vec<Path>, Refusal> {
     if max_hops > MAX_ALL_HOPS {
         return Err(Refusal::TooDeep(max_hops));
@@ -593,6 +651,12 @@ pub fn all_simple_paths(
     } else {
         Direction::Both
     };
+    if max_hops >= 2 {
+        // The start's own edges, then a walk of max_hops - 2 further levels below each.
+        let first = steps(graph, filter, from, dir).len() as f64;
+        let b = branching_factor(graph, &filter.relations, dir);
+        budget.admit(1.0 + walk_estimate(first, b, max_hops as u32 - 2))?;
+    }
     let mut out = Vec::new();
     let mut on_path: HashSet<NodeIndex> = HashSet::from([from]);
     let mut hops: Vec<Hop> = Vec::new();
@@ -627,12 +691,30 @@ pub fn all_simple_paths(
         if !allowed || hops.len() + 1 >= max_hops {
             continue;
         }
+        budget.spend(1)?;
         hops.push(h);
         on_path.insert(v);
         stack.push(steps(graph, filter, v, dir));
     }
     out.sort_by(|a, b| a.compare(b, graph));
     Ok(out)
+}
+
+/// The mean number of onward steps from a node reached over an edge (the "excess degree"
+/// Σd(d−1)/Σd over the steps allowed by `relations` and `dir`): the branching factor of a
+/// depth-first walk, used to estimate a search's size before it runs. It weighs hubs the way
+/// a walk meets them (in proportion to their degree), so it is larger than the mean degree on
+/// skewed graphs. O(n + m).
+pub fn branching_factor(graph: &KnowledgeGraph, relations: &[RelationKind], dir: Direction) -> f64 {
+    let (mut sum, mut sum_sq) = (0f64, 0f64);
+    for n in graph.petgraph().node_indices() {
+        let mut d = 0u64;
+        for_each_step(graph, relations, n, dir, |_| d += 1);
+        let d = d as f64;
+        sum += d;
+        sum_sq += d * (d - 1.0).max(0.0);
+    }
+    if sum == 0.0 { 0.0 } else { sum_sq / sum }
 }
 
 fn steps(graph: &KnowledgeGraph, filter: &Filter, node: NodeIndex, dir: Direction) -> Vec<Hop> {

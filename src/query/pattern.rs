@@ -27,7 +27,9 @@
 //! # Limits (refused before running)
 //! At most [`MAX_PATTERN_CHARS`] characters, [`MAX_SEGMENTS`] relationship segments, a
 //! variable-length upper bound of at most [`MAX_RANGE`], at most [`MAX_TOTAL_HOPS`] edges in a
-//! whole match, and at most [`MAX_ROWS`] result rows.
+//! whole match, and at most [`MAX_ROWS`] result rows. The search itself runs within a work
+//! [`Budget`]: refused before it starts when its estimated size is far above the budget, and
+//! stopped once the budget of node expansions or time is spent ([`QueryError::TooBig`]).
 //!
 //! ```
 //! use kg::query::pattern::parse;
@@ -37,6 +39,7 @@
 //! ```
 
 use super::QueryError;
+use super::budget::{Budget, TooBig, WorkLimits};
 use super::paths::{Direction, Hop};
 use super::resolve::{names_entity, normalize};
 use crate::graph::KnowledgeGraph;
@@ -559,10 +562,22 @@ struct Matcher<'g, 'p> {
     nodes_used: BTreeSet<NodeIndex>,
     edges_used: BTreeSet<EdgeIndex>,
     overflow: bool,
+    budget: &'p mut Budget,
+    too_big: Option<TooBig>,
 }
 
-/// Runs a pattern over a graph.
+/// Runs a pattern over a graph within the default [`WorkLimits`].
 pub fn run(graph: &KnowledgeGraph, pattern: &Pattern) -> Result<Matches, QueryError> {
+    run_within(graph, pattern, &mut Budget::new(WorkLimits::DEFAULT))
+}
+
+/// Runs a pattern over a graph within `budget` (checked against an estimate first, then on
+/// every node the matcher expands).
+pub fn run_within(
+    graph: &KnowledgeGraph,
+    pattern: &Pattern,
+    budget: &mut Budget,
+) -> Result<Matches, QueryError> {
     let mut columns: Vec<String> = Vec::new();
     let mut slot = |v: &Option<String>| {
         v.as_ref()
@@ -612,6 +627,8 @@ pub fn run(graph: &KnowledgeGraph, pattern: &Pattern) -> Result<Matches, QueryEr
         nodes_used: BTreeSet::new(),
         edges_used: BTreeSet::new(),
         overflow: false,
+        budget,
+        too_big: None,
     };
     let start = m.nodes[0];
     let candidates: Vec<NodeIndex> = match (&start.id, &start.label) {
@@ -624,11 +641,19 @@ pub fn run(graph: &KnowledgeGraph, pattern: &Pattern) -> Result<Matches, QueryEr
         _ => graph.sorted_nodes(),
     };
     let mut binding: Vec<Option<Value>> = vec![None; m.columns];
+    let starts: Vec<NodeIndex> = candidates
+        .into_iter()
+        .filter(|&n| m.node_ok(0, n, &binding))
+        .collect();
+    m.budget.admit(estimate(graph, &starts, &m.rels))?;
     let mut used_edges = Vec::new();
     let mut path_nodes = Vec::new();
-    for n in candidates {
-        if m.node_ok(0, n, &binding) {
+    for n in starts {
+        {
             m.extend(0, n, &mut binding, &mut used_edges, &mut path_nodes);
+            if let Some(t) = m.too_big.take() {
+                return Err(QueryError::TooBig(t));
+            }
             if m.overflow {
                 return Err(QueryError::Refused(format!(
                     "more than {MAX_ROWS} matches; narrow the pattern"
@@ -655,6 +680,37 @@ pub fn run(graph: &KnowledgeGraph, pattern: &Pattern) -> Result<Matches, QueryEr
         nodes: m.nodes_used,
         edges: m.edges_used,
     })
+}
+
+/// Node expansions of a match from `starts`, before it runs: each start is expanded, its own
+/// first steps are counted exactly, and every further level multiplies by the branching
+/// factor of the segment it is in; the last level of a walk is checked, not expanded.
+fn estimate(graph: &KnowledgeGraph, starts: &[NodeIndex], rels: &[RelPat]) -> f64 {
+    let Some(first) = rels.first() else {
+        return starts.len() as f64;
+    };
+    let mut first_steps = 0u64;
+    for &s in starts {
+        super::paths::for_each_step(graph, &first.kinds, s, first.direction, |_| {
+            first_steps += 1
+        });
+    }
+    // Branching factor of each hop after the first, segment by segment.
+    let mut factors = Vec::new();
+    for rel in rels {
+        let b = super::paths::branching_factor(graph, &rel.kinds, rel.direction);
+        factors.extend(std::iter::repeat_n(b, rel.max as usize));
+    }
+    let (mut level, mut total) = (first_steps as f64, starts.len() as f64);
+    // Levels 1 ..= hops-1 are expanded; level `hops` is only checked.
+    for &b in factors.iter().skip(1) {
+        total += level;
+        level *= b;
+        if !total.is_finite() {
+            return f64::MAX;
+        }
+    }
+    total
 }
 
 impl Matcher<'_, '_> {
@@ -741,6 +797,11 @@ impl Matcher<'_, '_> {
             }
         }
         if depth == rel.max || self.overflow {
+            return;
+        }
+        if let Err(t) = self.budget.spend(1) {
+            self.too_big = Some(t);
+            self.overflow = true;
             return;
         }
         let mut steps: Vec<Hop> = Vec::new();

@@ -148,6 +148,7 @@ fn query_error(e: &QueryError) -> Reply {
         FailureKind::AmbiguousName
         | FailureKind::Syntax
         | FailureKind::Refused
+        | FailureKind::TooBig
         | FailureKind::BadRequest => 400,
         FailureKind::BadGraph | FailureKind::Output => 500,
     };

@@ -623,20 +623,48 @@ pub fn build_with(
     } else {
         None
     };
+    // A build that fails leaves no trace: not even the output directory it made.
+    let created = !out.exists();
     std::fs::create_dir_all(out).map_err(|source| BuildError::Write {
         path: out.to_path_buf(),
         source,
     })?;
+    let result = build_into(
+        config,
+        out,
+        progress,
+        &knowledge,
+        overrides,
+        &fingerprint,
+        &old,
+    );
+    if result.is_err() && created {
+        // Only when empty: the staged files are gone with their writers.
+        let _ = std::fs::remove_dir(out);
+    }
+    result
+}
+
+/// [`build_with`] once the knowledge is loaded and `out` exists.
+fn build_into(
+    config: &BuildConfig,
+    out: &Path,
+    progress: &dyn Progress,
+    knowledge: &Knowledge,
+    overrides: MergeOverrides,
+    fingerprint: &str,
+    old: &Option<StoredClaims>,
+) -> Result<Summary, BuildError> {
     let mut claims_out = Staged::new(out, CLAIMS_FILE)?;
     let mut merger = Merger::new(overrides);
     let work = |a: Article| -> Result<Mapped, BuildError> {
-        let record = record_of(&a, &fingerprint);
+        let record = record_of(&a, fingerprint);
         if let Some(old) = &old
             && let Some(m) = old.reuse(&record)?
         {
             return Ok(m);
         }
-        Ok(map_with(record, a, &knowledge))
+        Ok(map_with(record, a, knowledge))
     };
     let counts = stream(
         config,

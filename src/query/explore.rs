@@ -444,8 +444,9 @@ impl<'g> Explorer<'g> {
         }
         let found: Vec<Path> = match q.mode {
             PathMode::AllUpTo(hops) => paths::all_simple_paths(self.graph, from, to, hops, &f)?,
-            PathMode::Shortest(k) => self
-                .with_finder(|finder| paths::k_shortest(finder, from, to, k, &f))?,
+            PathMode::Shortest(k) => {
+                self.with_finder(|finder| paths::k_shortest(finder, from, to, k, &f))?
+            }
         };
         let paths = found
             .iter()

@@ -293,3 +293,26 @@ fn listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(128)?;
     Ok(socket.into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_answer_is_a_500_and_its_explorer_is_replaced() {
+        let graph = KnowledgeGraph::new();
+        // One explorer: were it lost to the panic, the next request would wait forever.
+        let explorers = Explorers::new(&graph, &[], 1);
+        let reply = explorers.with(|_| panic!("a bug in a route"));
+        assert_eq!(reply.status, 500);
+        assert!(
+            reply.body.contains(r#""kind":"internal""#),
+            "{}",
+            reply.body
+        );
+        let reply = explorers
+            .with(|explorer| routes::failure(400, &explorer.graph().node_count().to_string()));
+        assert_eq!(reply.status, 400);
+        assert_eq!(explorers.free.lock().unwrap().len(), 1);
+    }
+}

@@ -685,7 +685,7 @@ pub struct ServeArgs {
     /// Ignore edges whose confidence (0 to 1) is below this.
     #[arg(long, value_name = "P", value_parser = probability)]
     pub min_confidence: Option<f64>,
-    /// Worker threads answering requests.
+    /// Requests answered at once (connections are bounded apart: 64 served, 64 waiting).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
     /// Allow a --bind address that is not loopback.

@@ -431,7 +431,7 @@ fn serve(a: ServeArgs) -> anyhow::Result<u8> {
         loaded.graph.edge_count(),
         server.local_addr()
     );
-    server.run(&loaded.graph, &loaded.merges, &options);
+    server.run(&loaded.graph, &loaded.merges, &options)?;
     Ok(exit::OK)
 }
 

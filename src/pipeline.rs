@@ -86,6 +86,9 @@ pub struct BuildConfig {
     /// Reuse the claims of unchanged documents from the output directory's
     /// [`CLAIMS_FILE`] (`kg build --update`).
     pub update: bool,
+    /// The largest article read, in bytes; `None` is [`crate::text::MAX_ARTICLE_BYTES`].
+    /// A larger one is refused as bad input (skipped with `keep_going`).
+    pub max_article_bytes: Option<u64>,
     /// Documents per in-flight batch; `None` is [`BATCH_DOCS`]. The output never depends
     /// on it (tests use tiny batches to cross many batch boundaries).
     pub batch_docs: Option<usize>,
@@ -262,7 +265,13 @@ fn articles(
     let list = sources(&inputs(config))?;
     let total = list.iter().map(|s| s.bytes()).sum::<Option<u64>>();
     Ok((
-        Articles::new(list).map(|a| a.map_err(BuildError::from)),
+        Articles::new(list)
+            .max_article_bytes(
+                config
+                    .max_article_bytes
+                    .unwrap_or(crate::text::MAX_ARTICLE_BYTES),
+            )
+            .map(|a| a.map_err(BuildError::from)),
         total,
     ))
 }

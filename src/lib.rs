@@ -13,9 +13,12 @@
 //! The command line lives in the binary (`src/cli/`): no library module sees its argument
 //! types, and library code prints nothing.
 //!
+//! [`atomic`] is how every one of them writes files: whole or not at all.
+//!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
+pub mod atomic;
 pub mod claims;
 pub mod eval;
 pub mod export;

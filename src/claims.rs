@@ -213,16 +213,12 @@ pub struct At<'a> {
     pub line: usize,
 }
 
-fn syntax(at: At<'_>, e: &serde_json::Error) -> ClaimsError {
-    let msg = e.to_string();
-    let message = match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
-    };
+fn syntax(at: At<'_>, text: &str, e: &serde_json::Error) -> ClaimsError {
+    let (_, column, message) = crate::text::json_error_at(text, e);
     ClaimsError::Syntax {
         path: at.path.to_path_buf(),
         line: at.line,
-        column: e.column(),
+        column,
         message,
     }
 }
@@ -241,7 +237,7 @@ fn check_version(at: At<'_>, found: u32) -> Result<(), ClaimsError> {
 
 /// Parses one line back into its document record and extraction.
 pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction), ClaimsError> {
-    let line: LineIn<'_> = serde_json::from_str(text).map_err(|e| syntax(at, &e))?;
+    let line: LineIn<'_> = serde_json::from_str(text).map_err(|e| syntax(at, text, &e))?;
     check_version(at, line.version)?;
     let document: Arc<str> = line.document.id.as_str().into();
     let sentences: HashMap<(usize, usize), &str> = line
@@ -302,7 +298,7 @@ pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction)
 
 /// Parses only a line's document record.
 pub fn parse_head(text: &str, at: At<'_>) -> Result<DocumentRecord, ClaimsError> {
-    let head: HeadIn = serde_json::from_str(text).map_err(|e| syntax(at, &e))?;
+    let head: HeadIn = serde_json::from_str(text).map_err(|e| syntax(at, text, &e))?;
     check_version(at, head.version)?;
     Ok(head.document)
 }
@@ -454,6 +450,16 @@ mod tests {
         let orphan = r#"{"kg-claims": 1, "document": {"id": "a", "sha256": "", "bytes": 0, "knowledge": ""}, "claims": [{"subject": "a", "relation": "leads", "object": "b", "start": 0, "end": 4, "rule": "r", "tier": "explicit", "confidence": 0.9}]}"#;
         let err = parse_line(orphan, at).unwrap_err().to_string();
         assert!(err.contains("no `sentences` entry"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_line_is_refused_at_column_one() {
+        let at = At {
+            path: Path::new("c.jsonl"),
+            line: 3,
+        };
+        let err = parse_line("", at).unwrap_err().to_string();
+        assert!(err.starts_with("c.jsonl:3:1: EOF while parsing"), "{err}");
     }
 
     #[test]

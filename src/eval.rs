@@ -113,14 +113,12 @@ fn read_json(path: &Path) -> Result<Value, EvalError> {
 
 fn parse_json(text: &str, name: &str) -> Result<Value, EvalError> {
     serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
+        let (line, column, message) = crate::text::json_error_at(text, &e);
         EvalError::Syntax {
             path: name.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: msg
-                .rfind(" at line ")
-                .map_or(msg.clone(), |i| msg[..i].to_string()),
+            line,
+            column,
+            message,
         }
     })
 }

@@ -202,15 +202,11 @@ impl Lexicon {
     /// its entries; `name` is used in error messages.
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
         let file: JsonLexiconFile = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
+            let (line, column, message) = crate::text::json_error_at(text, &e);
             LexiconError::Syntax {
                 path: name.to_string(),
-                line: e.line(),
-                column: e.column(),
+                line,
+                column,
                 message,
             }
         })?;
@@ -370,6 +366,15 @@ mod tests {
             .add_toml("x.toml", "[[entity]]\nname = \"Mars\ntype = \"country\"\n")
             .unwrap_err();
         assert!(err.to_string().starts_with("x.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_or_cut_json_gazetteer_points_at_column_one() {
+        // Fuzzing found serde_json's "column 0" at a line start reaching the message.
+        for (text, want) in [("", "g.json:1:1: "), ("{\"entities\": [\n", "g.json:2:1: ")] {
+            let err = Lexicon::new().add_json("g.json", text).unwrap_err();
+            assert!(err.to_string().starts_with(want), "{err}");
+        }
     }
 
     #[test]

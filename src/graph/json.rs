@@ -177,8 +177,10 @@ impl KnowledgeGraph {
             let (line, column) = crate::text::line_col(valid, valid.len());
             syntax(line, column, "invalid UTF-8".to_string())
         })?;
-        let file: GraphFile<'_> = serde_json::from_str(text)
-            .map_err(|e| syntax(e.line(), e.column(), strip_position(&e.to_string())))?;
+        let file: GraphFile<'_> = serde_json::from_str(text).map_err(|e| {
+            let (line, column, message) = crate::text::json_error_at(text, &e);
+            syntax(line, column, message)
+        })?;
         Self::from_file(file, name)
     }
 
@@ -277,14 +279,6 @@ fn read_whole(file: &std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
         return Err(changed());
     }
     Ok(bytes)
-}
-
-/// serde_json appends " at line L column C"; we print the position up front instead.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -392,6 +386,19 @@ mod tests {
     fn syntax_error_has_line_and_column() {
         let err = KnowledgeGraph::from_json_str("{\n  \"meta\": ,\n}", "g.json").unwrap_err();
         assert!(err.to_string().starts_with("g.json:2:11: "), "{err}");
+    }
+
+    /// Found by fuzzing (target `graph`): serde_json says "column 0" for an input that ends
+    /// at the start of a line, the empty file included; kg's columns start at 1.
+    #[test]
+    fn a_file_cut_at_a_line_start_is_column_one_not_zero() {
+        for (text, want) in [
+            ("", "g.json:1:1: EOF while parsing a value"),
+            ("{\n", "g.json:2:1: "),
+        ] {
+            let err = KnowledgeGraph::from_json_str(text, "g.json").unwrap_err();
+            assert!(err.to_string().starts_with(want), "{err}");
+        }
     }
 
     #[test]

@@ -173,6 +173,23 @@ impl Merger {
         claims: &[Claim],
         _surfaces: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), GraphError> {
+        // A claims file can be edited by hand: a claim naming an entity its line does not
+        // list is refused before anything of the document is merged.
+        let listed: std::collections::HashSet<&str> =
+            entities.iter().map(|e| e.id.as_str()).collect();
+        for c in claims {
+            for id in [&c.subject, &c.object] {
+                if !listed.contains(id.as_str()) {
+                    return Err(GraphError::UnknownEntity {
+                        context: format!(
+                            "{document}: claim '{} {} {}'",
+                            c.subject, c.relation, c.object
+                        ),
+                        id: id.clone(),
+                    });
+                }
+            }
+        }
         self.graph.add_document(document);
         self.documents += 1;
         let mut map: HashMap<&str, String> = HashMap::new();
@@ -397,6 +414,45 @@ mod tests {
                 when: None,
             },
         }
+    }
+
+    /// Found by the claims proptest: a claim naming an entity its document does not list
+    /// panicked (a map lookup); it is an error, and nothing of the document is merged.
+    #[test]
+    fn a_claim_about_an_unlisted_entity_is_refused_not_a_panic() {
+        let e = |id: &str| Entity {
+            id: id.into(),
+            label: id.into(),
+            kind: crate::model::EntityKind::Country,
+            aliases: vec![],
+            wikidata: None,
+        };
+        let claim = Claim {
+            subject: "iran".into(),
+            relation: crate::model::RelationKind::MemberOf,
+            object: "ghost".into(),
+            evidence: crate::model::Evidence {
+                document: "a.txt".into(),
+                sentence: "Iran joined.".into(),
+                start: 0,
+                end: 12,
+                rule: "r".into(),
+                tier: crate::model::Tier::Explicit,
+                confidence: Default::default(),
+                when: None,
+            },
+        };
+        let mut merger = Merger::default();
+        let err = merger
+            .add_document("a.txt", &[e("iran")], &[claim], &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "a.txt: claim 'iran member-of ghost': unknown entity id 'ghost'"
+        );
+        let (graph, _) = merger.finish();
+        assert_eq!((graph.node_count(), graph.documents().len()), (0, 0));
     }
 
     #[test]

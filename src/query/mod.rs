@@ -163,11 +163,12 @@ pub fn read_merges(graph: Option<&Path>) -> Result<Vec<crate::graph::MergeRecord
         merges: Vec<crate::graph::MergeRecord>,
     }
     let log: Log = serde_json::from_str(&text).map_err(|e| {
+        let (line, column, message) = crate::text::json_error_at(&text, &e);
         QueryError::Graph(GraphError::Syntax {
             path: path.display().to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+            line,
+            column,
+            message,
         })
     })?;
     Ok(log.merges)

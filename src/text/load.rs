@@ -566,11 +566,14 @@ impl Lines {
             }
             err
         })?;
-        let record: Record = serde_json::from_str(text).map_err(|e| TextError::Json {
-            path: self.path.clone(),
-            line: self.line,
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+        let record: Record = serde_json::from_str(text).map_err(|e| {
+            let (_, column, message) = crate::text::json_error_at(text, &e);
+            TextError::Json {
+                path: self.path.clone(),
+                line: self.line,
+                column,
+                message,
+            }
         })?;
         if record.text.trim().is_empty() {
             return Err(TextError::Empty {
@@ -626,14 +629,6 @@ fn read_line_upto(
         if buf.len() >= max {
             return Ok((read, false));
         }
-    }
-}
-
-/// serde_json appends " at line L column C"; the position is printed up front instead.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
     }
 }
 

@@ -279,7 +279,11 @@ fn sentences_in(para: &str) -> Vec<(usize, usize)> {
                     || matches!(n, '"' | '“' | '‘' | '(' | '/' | '[' | '「' | '『')
             });
             if followed_by_space && starts_new {
-                let word_start = para[..pos].rfind(char::is_whitespace).map_or(0, |w| w + 1);
+                // White space is not always one byte (U+2000 is three).
+                let word_start = para[..pos]
+                    .char_indices()
+                    .rfind(|&(_, c)| c.is_whitespace())
+                    .map_or(0, |(w, c)| w + c.len_utf8());
                 if c != '.' || !is_abbreviation(&para[word_start..pos]) {
                     cut = Some(j);
                 }
@@ -323,6 +327,16 @@ mod tests {
             .iter()
             .map(|s| &text[s.start..s.end])
             .collect()
+    }
+
+    #[test]
+    fn a_word_after_a_wide_space_is_read_whole() {
+        // Found by the proptests of tests/properties.rs: the word before a dot was taken from
+        // one byte past the last space, inside U+2000 (three bytes), and slicing panicked.
+        assert_eq!(
+            pieces("Met\u{2000}Dr. Chen. Left."),
+            ["Met\u{2000}Dr. Chen.", "Left."]
+        );
     }
 
     #[test]

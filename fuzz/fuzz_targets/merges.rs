@@ -1,0 +1,11 @@
+//! Merges files, then a merge with them (`props::check_merges`).
+#![no_main]
+
+#[path = "../../tests/props/mod.rs"]
+mod props;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        props::check_merges(text);
+    }
+});

@@ -1,0 +1,11 @@
+//! Sentence splitting of any UTF-8 text (`props::check_split`).
+#![no_main]
+
+#[path = "../../tests/props/mod.rs"]
+mod props;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        props::check_split(text);
+    }
+});

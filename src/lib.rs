@@ -13,10 +13,14 @@
 //! The command line lives in the binary (`src/cli/`): no library module sees its argument
 //! types, and library code prints nothing.
 //!
+//! [`error`] holds the one position and syntax-error type every parser reports with, and
+//! the warnings returned beside results.
+//!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
 pub mod claims;
+pub mod error;
 pub mod eval;
 pub mod export;
 pub mod extract;

@@ -13,6 +13,7 @@
 //! only when every one of them is complete.
 
 use crate::claims::{self, ClaimsError, DocumentRecord};
+use crate::error::Warning;
 use crate::extract::{Extraction, Knowledge, KnowledgeError, extract};
 use crate::graph::{
     ConflictTable, GraphError, KnowledgeGraph, MergeOverrides, MergeRecord, Merger,
@@ -157,6 +158,10 @@ pub struct Summary {
     pub merges: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// What was accepted but looks wrong (a merges rule naming no entity), for the caller
+    /// to show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 /// What `--update` reused and retracted.
@@ -205,7 +210,8 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
             Ok(())
         },
     )?;
-    Ok(finish(merger, config.min_confidence))
+    let (graph, log, _) = finish(merger, config.min_confidence);
+    Ok((graph, log))
 }
 
 fn inputs(config: &BuildConfig) -> Vec<PathBuf> {
@@ -295,8 +301,7 @@ fn load_overrides(files: &[PathBuf]) -> Result<MergeOverrides, BuildError> {
             source,
         })?;
         let more = MergeOverrides::from_toml(&path.display().to_string(), &text)?;
-        all.same_as.extend(more.same_as);
-        all.distinct_from.extend(more.distinct_from);
+        all.extend(more)?;
     }
     Ok(all)
 }
@@ -311,7 +316,8 @@ pub fn merge(
     for ex in extractions {
         add(&mut merger, ex)?;
     }
-    Ok(finish(merger, None))
+    let (graph, log, _) = finish(merger, None);
+    Ok((graph, log))
 }
 
 fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
@@ -319,13 +325,17 @@ fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
     Ok(())
 }
 
-fn finish(merger: Merger, min_confidence: Option<f64>) -> (KnowledgeGraph, Vec<MergeRecord>) {
+/// The graph, merge log and warnings of a finished merge.
+type Finished = (KnowledgeGraph, Vec<MergeRecord>, Vec<Warning>);
+
+fn finish(merger: Merger, min_confidence: Option<f64>) -> Finished {
+    let warnings = merger.warnings();
     let (mut graph, log) = merger.finish();
     if let Some(min) = min_confidence {
         graph.retain_confident(min);
     }
     graph.detect_conflicts(&ConflictTable::builtin());
-    (graph, log)
+    (graph, log, warnings)
 }
 
 /// One document through the map step: its claims line and its extraction.
@@ -527,6 +537,7 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
         conflicts: graph.conflicts().len(),
         merges: 0,
         files,
+        warnings: Vec::new(),
     }
 }
 
@@ -676,7 +687,7 @@ fn build_into(
             add(&mut merger, &m.extraction)
         },
     )?;
-    let (graph, merges) = finish(merger, config.min_confidence);
+    let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {
         max_evidence: config.max_evidence,
         evidence_file: config.evidence_file,
@@ -684,6 +695,7 @@ fn build_into(
     let files = write_graph(out, &graph, &merges, options, vec![claims_out])?;
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
+    summary.warnings = warnings;
     summary.bytes = counts.bytes;
     summary.skipped = counts.skipped;
     if let Some(old) = &old {
@@ -754,6 +766,7 @@ pub fn extract_claims(
         conflicts: 0,
         merges: 0,
         files: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -808,6 +821,7 @@ pub fn merge_claims(
         let at = claims::At {
             path: &paths[file],
             line: raw.line,
+            offset: raw.offset,
         };
         let (record, extraction) = claims::parse_line(&raw.text, at)?;
         Ok(Mapped {
@@ -825,7 +839,7 @@ pub fn merge_claims(
         path: out.to_path_buf(),
         source,
     })?;
-    let (graph, merges) = finish(merger, config.min_confidence);
+    let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {
         max_evidence: config.max_evidence,
         evidence_file: config.evidence_file,
@@ -833,6 +847,7 @@ pub fn merge_claims(
     let files = write_graph(out, &graph, &merges, options, Vec::new())?;
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
+    summary.warnings = warnings;
     summary.skipped = counts.skipped;
     summary.bytes = counts.bytes;
     Ok(summary)
@@ -868,6 +883,7 @@ impl StoredClaims {
             let at = claims::At {
                 path,
                 line: raw.line,
+                offset: raw.offset,
             };
             let record = claims::parse_head(&raw.text, at)?;
             index.insert(record.id.clone(), (record, raw.offset, raw.text.len()));
@@ -901,15 +917,18 @@ impl StoredClaims {
             path: self.path.clone(),
             source,
         })?;
-        let mut line = String::from_utf8(bytes).map_err(|_| ClaimsError::Syntax {
-            path: self.path.clone(),
-            line: 0,
-            column: 0,
-            message: "changed while reading".to_string(),
+        let mut line = String::from_utf8(bytes).map_err(|_| {
+            let at = crate::error::Position {
+                path: Some(self.path.clone()),
+                offset: *offset as usize,
+                ..Default::default()
+            };
+            ClaimsError::Syntax(crate::error::SyntaxError::new(at, "changed while reading"))
         })?;
         let at = claims::At {
             path: &self.path,
             line: 0,
+            offset: *offset,
         };
         let (_, extraction) = claims::parse_line(&line, at)?;
         line.push('\n');

@@ -15,6 +15,7 @@
 //! with `node_link_graph(data, edges="edges")`. The JSON Schema is `schema/graph.schema.json`.
 
 use super::{GraphError, KnowledgeGraph};
+use crate::error::{Position, SyntaxError};
 use crate::model::{Confidence, Conflict, Entity, Evidence, RelationKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -166,19 +167,12 @@ impl KnowledgeGraph {
         }
         // The fast reader refused: read with the derive, for its error's position (or for
         // the few valid shapes the fast reader does not take).
-        let syntax = |line, column, message| GraphError::Syntax {
-            path: name.to_string(),
-            line,
-            column,
-            message,
-        };
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
-            let (line, column) = crate::text::line_col(valid, valid.len());
-            syntax(line, column, "invalid UTF-8".to_string())
+            SyntaxError::new(Position::in_file(name, valid, valid.len()), "invalid UTF-8")
         })?;
         let file: GraphFile<'_> = serde_json::from_str(text)
-            .map_err(|e| syntax(e.line(), e.column(), strip_position(&e.to_string())))?;
+            .map_err(|e| SyntaxError::json(Some(name.into()), text, &e))?;
         Self::from_file(file, name)
     }
 
@@ -277,14 +271,6 @@ fn read_whole(file: &std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
         return Err(changed());
     }
     Ok(bytes)
-}
-
-/// serde_json appends " at line L column C"; we print the position up front instead.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! an `Err` item and reading goes on after it: the caller decides whether to stop.
 
 use super::Document;
+use crate::error::{Position, SyntaxError};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -75,17 +76,8 @@ pub enum TextError {
         path: PathBuf,
     },
     /// A JSON Lines record is not valid JSON or lacks `id` or `text`.
-    #[error("{path}:{line}:{column}: {message}")]
-    Json {
-        /// The file (`-` for standard input).
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("{0}")]
+    Json(#[from] crate::error::SyntaxError),
 }
 
 impl TextError {
@@ -99,7 +91,7 @@ impl TextError {
             TextError::NotUtf8 { .. }
                 | TextError::Encoding { .. }
                 | TextError::Empty { .. }
-                | TextError::Json { .. }
+                | TextError::Json(_)
                 | TextError::Io { .. }
         )
     }
@@ -245,10 +237,9 @@ pub fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>, TextError> {
                 });
             }
         } else if seen.insert(identity(&meta, input)) {
-            let name = input.file_name().map_or_else(
-                || input.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let name = input
+                .file_name()
+                .map_or_else(|| input.display().to_string(), document_name);
             out.push(file_source(input.clone(), name, meta.len()));
         }
     }
@@ -267,9 +258,36 @@ fn file_source(path: PathBuf, name: String, bytes: u64) -> Source {
 fn relative_name(base: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(base).unwrap_or(file);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| document_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as evidence names its document: the name itself when it is UTF-8, else its
+/// UTF-8 parts with each other byte written `\xHH`. A lossy conversion would give every
+/// invalid byte the same U+FFFD, so `a\xff.txt` and `a\xfe.txt` would become one name.
+///
+/// ```text
+/// b"caf\xe9.txt"  ->  "caf\xE9.txt"
+/// ```
+fn document_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 fn glob_sources(
@@ -474,11 +492,11 @@ impl Lines {
             }
             err
         })?;
-        let record: Record = serde_json::from_str(text).map_err(|e| TextError::Json {
-            path: self.path.clone(),
-            line: self.line,
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+        let place = |p: Position| p.shifted(Some(self.path.clone()), self.line, start);
+        let record: Record = serde_json::from_str(text).map_err(|e| {
+            let mut err = SyntaxError::json(None, text, &e);
+            err.position = place(err.position);
+            TextError::Json(err)
         })?;
         if record.text.trim().is_empty() {
             return Err(TextError::Empty {
@@ -486,12 +504,8 @@ impl Lines {
             });
         }
         if record.id.is_empty() {
-            return Err(TextError::Json {
-                path: self.path.clone(),
-                line: self.line,
-                column: 1,
-                message: "empty `id`".to_string(),
-            });
+            let at = place(Position::at(None, text, 0));
+            return Err(TextError::Json(SyntaxError::new(at, "empty `id`")));
         }
         Ok(Article {
             name: record.id,
@@ -499,14 +513,6 @@ impl Lines {
             meta: record.meta,
             source_bytes: self.buf.len() as u64,
         })
-    }
-}
-
-/// serde_json appends " at line L column C"; the position is printed up front instead.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
     }
 }
 
@@ -630,6 +636,17 @@ mod tests {
             load_inputs(&[sub]),
             Err(TextError::NoArticles { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_names_that_are_not_utf8_keep_their_bytes_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| document_name(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"a\xfe.txt"), "a\\xFE.txt");
+        assert_eq!(name(b"caf\xc3\xa9\xc3.txt"), "caf\u{e9}\\xC3.txt");
+        assert_eq!(name("Türkiye.txt".as_bytes()), "Türkiye.txt");
     }
 
     #[test]

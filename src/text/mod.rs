@@ -144,16 +144,6 @@ pub(crate) fn split_data() -> (&'static str, &'static str) {
     (split::SENTENCES_TOML, layout::LAYOUT_TOML)
 }
 
-/// Where a TOML parse error points in `text` (1-based line and column) and its message, for
-/// the `file:line:col: message` errors of every data file.
-pub fn toml_error_at(text: &str, err: &toml::de::Error) -> (usize, usize, String) {
-    let (line, column) = err
-        .span()
-        .map(|s| line_col(text, s.start))
-        .unwrap_or((1, 1));
-    (line, column, err.message().trim().to_string())
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 ///
 /// ```

@@ -571,7 +571,7 @@ pub fn render_outputs(
         ("merges.json", log.into_bytes()),
     ];
     // The offline viewer, unless the graph is too large for a browser to open comfortably.
-    if crate::export::html::build_writes_page(graph.node_count(), files[0].1.len()) {
+    if crate::export::html::build_writes_page(graph) {
         let page = crate::export::html::html_page(graph, &Default::default());
         files.push(("graph.html", page.into_bytes()));
     }

@@ -492,6 +492,8 @@ impl Lines {
             }
             err
         })?;
+        // Without its line end, an error at the record's end stays on the record's line.
+        let text = text.trim_end_matches(['\n', '\r']);
         let place = |p: Position| p.shifted(Some(self.path.clone()), self.line, start);
         let record: Record = serde_json::from_str(text).map_err(|e| {
             let mut err = SyntaxError::json(None, text, &e);
@@ -738,5 +740,27 @@ mod tests {
         );
         assert!(items[1].as_ref().unwrap_err().is_per_document());
         assert_eq!(items[3].as_ref().unwrap().name, "d");
+    }
+
+    #[test]
+    fn a_record_cut_short_is_placed_at_its_own_line_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        std::fs::write(
+            &path,
+            "{\"id\": \"a\", \"text\": \"A.\"}\r\n{\"id\": \"b\"\r\n",
+        )
+        .unwrap();
+        let items: Vec<_> = Articles::new(sources(&[path]).unwrap()).collect();
+        let Err(TextError::Json(e)) = &items[1] else {
+            panic!("{:?}", items[1]);
+        };
+        assert_eq!((e.position.line, e.position.column), (2, 10), "{e}");
+        assert_eq!(e.position.offset, 27 + 9);
+        assert!(
+            e.to_string()
+                .ends_with("c.jsonl:2:10: EOF while parsing an object"),
+            "{e}"
+        );
     }
 }

@@ -89,8 +89,8 @@ fn main() {
     let wall = started.elapsed();
     samples.sort();
     let latencies: Vec<Duration> = samples.iter().map(|s| s.0).collect();
-    // Requests over a second: tiny_http's connection pool can miss a wake-up when more
-    // connections arrive at once than it has idle threads, and one then waits 5 s.
+    // Requests over a second: stalls. tiny_http, the server before, could leave a
+    // connection of a burst waiting 5 s for a pool thread (benches/README.md).
     let slow: Vec<&str> = samples
         .iter()
         .filter(|s| s.0 > Duration::from_secs(1))

@@ -16,9 +16,12 @@
 //! [`error`] holds the one position and syntax-error type every parser reports with, and
 //! the warnings returned beside results.
 //!
+//! [`atomic`] is how every one of them writes files: whole or not at all.
+//!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
 //! `Evidence`, `Claim`).
 
+pub mod atomic;
 pub mod claims;
 pub mod error;
 pub mod eval;

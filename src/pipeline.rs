@@ -9,9 +9,14 @@
 //! The map step's output, one claims line per document ([`crate::claims`]), is what
 //! `kg extract` prints and `kg merge` reads; `kg build` writes it as `claims.jsonl` beside
 //! the graph, and `kg build --update` reuses the lines of unchanged documents from it.
-//! Outputs are written to temporary files in the output directory and renamed into place
-//! only when every one of them is complete.
+//! Outputs are written into a staging directory beside the output directory, which takes
+//! its place in one step only when every file is complete ([`crate::atomic::StagedDir`]):
+//! readers of the output directory see the previous build or this one, never a mix, and a
+//! file of the previous build that this one does not write (a `graph.svg` of a graph now
+//! too large to draw) is gone with it. The output directory is otherwise the user's: only
+//! the names in [`OUTPUT_FILES`] belong to `kg`, anything else there is kept.
 
+use crate::atomic::{AtomicFile, StagedDir, WriteError};
 use crate::claims::{self, ClaimsError, DocumentRecord};
 use crate::error::Warning;
 use crate::extract::{Extraction, Knowledge, KnowledgeError, extract};
@@ -34,6 +39,24 @@ pub const CLAIMS_FILE: &str = "claims.jsonl";
 
 /// The full-evidence file `kg build --evidence-file` writes.
 pub const EVIDENCE_FILE: &str = "evidence.jsonl";
+
+/// Every file `kg build` and `kg merge` may write into the output directory. These names
+/// belong to `kg` there: a build replaces them, or removes them when it does not write them
+/// again. Every other entry of the output directory is left as it is.
+pub const OUTPUT_FILES: [&str; 7] = [
+    "graph.json",
+    "graph.dot",
+    "graph.svg",
+    "graph.html",
+    "merges.json",
+    CLAIMS_FILE,
+    EVIDENCE_FILE,
+];
+
+/// Whether `name` is one of [`OUTPUT_FILES`].
+fn is_output_file(name: &std::ffi::OsStr) -> bool {
+    OUTPUT_FILES.iter().any(|f| name == *f)
+}
 
 /// What to build from what.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +87,9 @@ pub struct BuildConfig {
     /// Reuse the claims of unchanged documents from the output directory's
     /// [`CLAIMS_FILE`] (`kg build --update`).
     pub update: bool,
+    /// The largest article read, in bytes; `None` is [`crate::text::MAX_ARTICLE_BYTES`].
+    /// A larger one is refused as bad input (skipped with `keep_going`).
+    pub max_article_bytes: Option<u64>,
     /// Documents per in-flight batch; `None` is [`BATCH_DOCS`]. The output never depends
     /// on it (tests use tiny batches to cross many batch boundaries).
     pub batch_docs: Option<usize>,
@@ -120,6 +146,15 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<WriteError> for BuildError {
+    fn from(e: WriteError) -> Self {
+        BuildError::Write {
+            path: e.path,
+            source: e.source,
+        }
+    }
 }
 
 impl BuildError {
@@ -236,7 +271,13 @@ fn articles(
     let list = sources(&inputs(config))?;
     let total = list.iter().map(|s| s.bytes()).sum::<Option<u64>>();
     Ok((
-        Articles::new(list).map(|a| a.map_err(BuildError::from)),
+        Articles::new(list)
+            .max_article_bytes(
+                config
+                    .max_article_bytes
+                    .unwrap_or(crate::text::MAX_ARTICLE_BYTES),
+            )
+            .map(|a| a.map_err(BuildError::from)),
         total,
     ))
 }
@@ -634,29 +675,26 @@ pub fn build_with(
     } else {
         None
     };
-    // A build that fails leaves no trace: not even the output directory it made.
-    let created = !out.exists();
-    std::fs::create_dir_all(out).map_err(|source| BuildError::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    let result = build_into(
+    // A build that fails leaves no trace: its staging directory goes, and the output
+    // directory (or its absence) stays as it was.
+    let staged = StagedDir::create(out)?;
+    let mut summary = build_into(
         config,
-        out,
+        staged.path(),
         progress,
         &knowledge,
         overrides,
         &fingerprint,
         &old,
-    );
-    if result.is_err() && created {
-        // Only when empty: the staged files are gone with their writers.
-        let _ = std::fs::remove_dir(out);
-    }
-    result
+    )?;
+    drop(old);
+    staged.commit(&|name| !is_output_file(name))?;
+    summary.files = summary.files.iter().map(|name| out.join(name)).collect();
+    Ok(summary)
 }
 
-/// [`build_with`] once the knowledge is loaded and `out` exists.
+/// [`build_with`] once the knowledge is loaded, into the staging directory `out`; the
+/// summary's files are names in it.
 fn build_into(
     config: &BuildConfig,
     out: &Path,
@@ -666,7 +704,7 @@ fn build_into(
     fingerprint: &str,
     old: &Option<StoredClaims>,
 ) -> Result<Summary, BuildError> {
-    let mut claims_out = Staged::new(out, CLAIMS_FILE)?;
+    let mut claims_out = AtomicFile::create(&out.join(CLAIMS_FILE))?;
     let mut merger = Merger::new(overrides);
     let work = |a: Article| -> Result<Mapped, BuildError> {
         let record = record_of(&a, fingerprint);
@@ -683,7 +721,12 @@ fn build_into(
         &work,
         progress,
         &mut |m: Mapped| {
-            claims_out.write(m.line.as_bytes())?;
+            claims_out
+                .write_all(m.line.as_bytes())
+                .map_err(|source| BuildError::Write {
+                    path: claims_out.path().to_path_buf(),
+                    source,
+                })?;
             add(&mut merger, &m.extraction)
         },
     )?;
@@ -708,31 +751,35 @@ fn build_into(
     Ok(summary)
 }
 
-/// Writes every graph file (and the already staged `more`) into `out`, all renamed into
-/// place only when every one is complete.
+/// Writes every graph file into the staging directory `dir` and commits the already
+/// started `more`; returns the names written, in order.
 fn write_graph(
-    out: &Path,
+    dir: &Path,
     graph: &KnowledgeGraph,
     merges: &[MergeRecord],
     options: OutputOptions,
-    more: Vec<Staged>,
+    more: Vec<AtomicFile>,
 ) -> Result<Vec<PathBuf>, BuildError> {
-    let mut staged = Vec::new();
-    let mut json = Staged::new(out, "graph.json")?;
-    json.with(|w| graph.write_json(w, options.max_evidence))?;
-    staged.push(json);
+    let mut names = Vec::new();
+    let mut write = |name: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+        crate::atomic::write_file_with(&dir.join(name), fill)?;
+        names.push(PathBuf::from(name));
+        Ok::<(), BuildError>(())
+    };
+    write("graph.json", &mut |w| {
+        graph.write_json(w, options.max_evidence)
+    })?;
     if options.evidence_file {
-        let mut ev = Staged::new(out, EVIDENCE_FILE)?;
-        ev.with(|w| write_evidence(graph, w))?;
-        staged.push(ev);
+        write(EVIDENCE_FILE, &mut |w| write_evidence(graph, w))?;
     }
     for (name, bytes) in render_outputs(graph, merges) {
-        let mut file = Staged::new(out, name)?;
-        file.write(&bytes)?;
-        staged.push(file);
+        write(name, &mut |w| w.write_all(&bytes))?;
     }
-    staged.extend(more);
-    Staged::persist_all(staged)
+    for file in more {
+        let path = file.commit()?;
+        names.push(PathBuf::from(path.file_name().unwrap_or_default()));
+    }
+    Ok(names)
 }
 
 /// What `kg extract` does: each document's claims line, in order, to `out`.
@@ -777,20 +824,15 @@ pub fn extract_claims_to_file(
     path: &Path,
     progress: &dyn Progress,
 ) -> Result<Summary, BuildError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| BuildError::Write {
+    if path.file_name().is_none() {
+        return Err(BuildError::Write {
             path: path.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
-        })?;
-    let mut staged = Staged::new(dir, &name)?;
-    let summary = staged.with_result(|w| extract_claims(config, w, progress))?;
-    Staged::persist_all(vec![staged])?;
+        });
+    }
+    let mut file = AtomicFile::create(path)?;
+    let summary = extract_claims(config, &mut file, progress)?;
+    file.commit()?;
     Ok(summary)
 }
 
@@ -835,16 +877,18 @@ pub fn merge_claims(
     let counts = stream(config, (lines, total), &work, progress, &mut |m| {
         add(&mut merger, &m.extraction)
     })?;
-    std::fs::create_dir_all(out).map_err(|source| BuildError::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
     let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {
         max_evidence: config.max_evidence,
         evidence_file: config.evidence_file,
     };
-    let files = write_graph(out, &graph, &merges, options, Vec::new())?;
+    // Like a build's: the whole set of files appears at once. A merge writes no claims
+    // file; one already there stays, as it may be what was just merged (`kg merge
+    // g/claims.jsonl --out g`).
+    let staged = StagedDir::create(out)?;
+    let names = write_graph(staged.path(), &graph, &merges, options, Vec::new())?;
+    staged.commit(&|name| !is_output_file(name) || name == CLAIMS_FILE)?;
+    let files = names.iter().map(|name| out.join(name)).collect();
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
     summary.warnings = warnings;
@@ -952,122 +996,4 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result
     let mut f = file.try_clone()?;
     f.seek(std::io::SeekFrom::Start(offset))?;
     f.read_exact(buf)
-}
-
-/// An output file being written under a temporary name in its directory.
-struct Staged {
-    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
-    path: PathBuf,
-}
-
-impl Staged {
-    fn new(dir: &Path, name: &str) -> Result<Self, BuildError> {
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        // tempfile makes private (0600) files; outputs are ordinary files.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp = builder
-            .tempfile_in(dir)
-            .map_err(|source| BuildError::Write {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        Ok(Staged {
-            tmp: std::io::BufWriter::with_capacity(1 << 20, tmp),
-            path: dir.join(name),
-        })
-    }
-
-    fn error(&self, source: std::io::Error) -> BuildError {
-        BuildError::Write {
-            path: self.tmp.get_ref().path().to_path_buf(),
-            source,
-        }
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), BuildError> {
-        self.tmp.write_all(bytes).map_err(|e| self.error(e))
-    }
-
-    fn with(
-        &mut self,
-        f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<(), BuildError> {
-        f(&mut self.tmp).map_err(|e| self.error(e))
-    }
-
-    fn with_result<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn Write) -> Result<R, BuildError>,
-    ) -> Result<R, BuildError> {
-        f(&mut self.tmp)
-    }
-
-    /// Flushes and syncs every file, then renames each into place.
-    fn persist_all(files: Vec<Staged>) -> Result<Vec<PathBuf>, BuildError> {
-        let mut done = Vec::new();
-        for f in files {
-            let path = f.path.clone();
-            let tmp = f.tmp.into_inner().map_err(|e| BuildError::Write {
-                path: path.clone(),
-                source: e.into_error(),
-            })?;
-            tmp.as_file()
-                .sync_all()
-                .map_err(|source| BuildError::Write {
-                    path: path.clone(),
-                    source,
-                })?;
-            done.push((tmp, path));
-        }
-        let mut written = Vec::new();
-        for (tmp, path) in done {
-            tmp.persist(&path).map_err(|e| BuildError::Write {
-                path: path.clone(),
-                source: e.error,
-            })?;
-            written.push(path);
-        }
-        Ok(written)
-    }
-}
-
-/// Writes every file to a temporary name first; renames them into place only when all are
-/// complete, so an error never leaves a half-written output.
-pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, BuildError> {
-    std::fs::create_dir_all(dir).map_err(|source| BuildError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut staged = Vec::new();
-    for (name, bytes) in files {
-        let mut file = Staged::new(dir, name)?;
-        file.write(bytes)?;
-        staged.push(file);
-    }
-    Staged::persist_all(staged)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn write_all_leaves_no_temporary_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let written = write_all(
-            dir.path(),
-            &[("a.json", b"{}".to_vec()), ("b.dot", b"x".to_vec())],
-        )
-        .unwrap();
-        assert_eq!(written.len(), 2);
-        let mut names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["a.json", "b.dot"]);
-    }
 }

@@ -1,17 +1,19 @@
 //! `kg serve`'s JSON API over real loopback HTTP, on the hand-made SCO fixture: every route,
 //! the errors (unknown route 404, bad parameters 400, unknown entity 404 with suggestions,
 //! 405, 413, 414, foreign Host 403), the bounds, and every response body validated against
-//! the schemas of `docs/openapi.json`.
+//! the schemas of `docs/openapi.json`; and the HTTP layer's bounds over raw sockets (head
+//! size, header count, slow and silent clients, the connection queue, keep-alive).
 
 mod common;
 
 use kg::graph::KnowledgeGraph;
-use kg::serve::{ServeOptions, Server};
+use kg::serve::{Limits, ServeOptions, Server};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sco.json");
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json");
@@ -102,10 +104,15 @@ fn with_server(f: impl FnOnce(&Client)) {
 
 /// Runs `f` with a server answering about `graph`.
 fn with_server_on(graph: KnowledgeGraph, f: impl FnOnce(&Client)) {
+    with_server_limits(graph, Limits::default(), f)
+}
+
+/// Runs `f` with a server answering about `graph` under `limits`.
+fn with_server_limits(graph: KnowledgeGraph, limits: Limits, f: impl FnOnce(&Client)) {
     let options = ServeOptions {
         addr: "127.0.0.1:0".parse().unwrap(),
         threads: 2,
-        ..ServeOptions::default()
+        limits,
     };
     let server = Server::bind(&options).unwrap();
     let addr = server.local_addr();
@@ -563,5 +570,380 @@ fn long_lists_are_cut_at_the_limit_and_counted() {
         ));
         assert_eq!(v["total"], 600);
         assert_eq!(v["rows"].as_array().unwrap().len(), 500);
+    });
+}
+
+/// An answer read off a raw connection.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    /// Header names lower-cased.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON, checked against the spec's error schema.
+    fn error(&self, c: &Client) -> Value {
+        let body: Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body));
+        c.checker
+            .validate("#/components/schemas/Error", &body, "raw request");
+        body
+    }
+}
+
+fn fixture() -> KnowledgeGraph {
+    KnowledgeGraph::load(std::path::Path::new(FIXTURE)).unwrap()
+}
+
+/// A raw connection whose reads give up after 10 s (a server that never answers fails the
+/// test instead of hanging it).
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+/// Reads one answer: head, then `Content-Length` bytes of body (none for `HEAD`). `None`
+/// when the server closed first.
+fn read_answer(stream: &mut TcpStream, head_only: bool) -> Option<Answer> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(0) => return None,
+            Ok(_) => buf.push(byte[0]),
+            Err(e) => panic!(
+                "no answer: {e} (read so far: {:?})",
+                String::from_utf8_lossy(&buf)
+            ),
+        }
+    }
+    let head = String::from_utf8(buf).unwrap();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    assert!(status_line.starts_with("HTTP/1.1 "), "{status_line}");
+    let status = status_line[9..12].parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (n, v) = l.split_once(':').unwrap();
+            (n.to_ascii_lowercase(), v.trim().to_string())
+        })
+        .collect();
+    let mut answer = Answer {
+        status,
+        headers,
+        body: String::new(),
+    };
+    let length: usize = answer.header("content-length").unwrap().parse().unwrap();
+    if !head_only {
+        let mut body = vec![0u8; length];
+        stream.read_exact(&mut body).unwrap();
+        answer.body = String::from_utf8(body).unwrap();
+    }
+    Some(answer)
+}
+
+/// Whether the server has closed `stream` (read returns end of file, or a reset).
+fn closed(stream: &mut TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    }
+}
+
+/// A connection with one request answered on it: a worker holds it (until it idles out).
+fn answered(addr: SocketAddr) -> TcpStream {
+    let mut stream = connect(addr);
+    stream
+        .write_all(b"GET /api/stats HTTP/1.1\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_answer(&mut stream, false).unwrap().status, 200);
+    stream
+}
+
+/// Sends `request` on a new connection and reads its answer.
+fn ask(c: &Client, request: &str) -> Answer {
+    let mut stream = connect(c.addr);
+    stream.write_all(request.as_bytes()).unwrap();
+    read_answer(&mut stream, request.starts_with("HEAD ")).expect("an answer")
+}
+
+#[test]
+fn oversized_heads_and_targets_are_refused_with_json() {
+    with_server(|c| {
+        // 20 KiB of one header: over the 16 KiB bound on request line and headers.
+        let big = format!(
+            "GET /api/stats HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n",
+            "b".repeat(20 * 1024)
+        );
+        let a = ask(c, &big);
+        assert_eq!((a.status, a.header("connection")), (431, Some("close")));
+        assert_eq!(a.error(c)["error"]["kind"], "too-large");
+        // Many small headers, each well under the size bound.
+        let many: String = (0..100).map(|i| format!("X-H{i}: {i}\r\n")).collect();
+        let a = ask(c, &format!("GET /api/stats HTTP/1.1\r\n{many}\r\n"));
+        assert_eq!(a.status, 431);
+        assert!(
+            a.error(c)["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("64 header fields")
+        );
+        // A request line longer than the whole head bound, and one within it but with a
+        // target over the 4 KiB URL bound.
+        for n in [20 * 1024, 5000] {
+            let a = ask(
+                c,
+                &format!("GET /api/entities?q={} HTTP/1.1\r\n\r\n", "y".repeat(n)),
+            );
+            assert_eq!(a.status, 414, "target of {n} bytes");
+            assert_eq!(a.error(c)["error"]["kind"], "too-large");
+        }
+        let a = ask(c, "GET /api/stats HTTP/2.0\r\n\r\n");
+        assert_eq!(a.status, 505);
+        let a = ask(c, "\u{16}\u{3}\u{1}\u{2}\u{0}hello\r\n\r\n");
+        assert_eq!(
+            (a.status, a.error(c)["error"]["kind"].as_str()),
+            (400, Some("bad-request"))
+        );
+        // The server is still answering.
+        assert_eq!(c.get("/api/stats").0, 200);
+    });
+}
+
+#[test]
+fn methods_other_than_get_are_answered_405_with_allow() {
+    with_server(|c| {
+        for method in ["POST", "PUT", "DELETE", "HEAD"] {
+            let a = ask(
+                c,
+                &format!(
+                    "{method} /api/stats HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+                ),
+            );
+            assert_eq!(
+                (a.status, a.header("allow")),
+                (405, Some("GET")),
+                "{method}"
+            );
+            if method == "HEAD" {
+                // A HEAD answer has no body; its length is the GET answer's.
+                assert_ne!(a.header("content-length"), Some("0"));
+            } else {
+                assert_eq!(a.error(c)["error"]["kind"], "method-not-allowed");
+            }
+        }
+    });
+}
+
+#[test]
+fn keep_alive_reuses_one_connection_and_close_is_honoured() {
+    with_server(|c| {
+        let get = |path: &str, extra: &str| {
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n{extra}\r\n")
+        };
+        let mut stream = connect(c.addr);
+        for path in ["/api/stats", "/api/entities/sco", "/api/nope", "/api/stats"] {
+            stream.write_all(get(path, "").as_bytes()).unwrap();
+            let a = read_answer(&mut stream, false).expect("the connection stays open");
+            assert_eq!(
+                a.status,
+                if path == "/api/nope" { 404 } else { 200 },
+                "{path}"
+            );
+            assert_eq!(a.header("connection"), None);
+        }
+        // Two requests in one write are answered in order.
+        stream
+            .write_all(
+                format!("{}{}", get("/api/entities/sco", ""), get("/api/nope", "")).as_bytes(),
+            )
+            .unwrap();
+        let first = read_answer(&mut stream, false).unwrap();
+        let second = read_answer(&mut stream, false).unwrap();
+        assert_eq!((first.status, second.status), (200, 404));
+        assert!(first.body.contains("Shanghai Cooperation Organization"));
+        // `Connection: close`: the answer says so and the server closes.
+        stream
+            .write_all(get("/api/stats", "Connection: close\r\n").as_bytes())
+            .unwrap();
+        let a = read_answer(&mut stream, false).unwrap();
+        assert_eq!((a.status, a.header("connection")), (200, Some("close")));
+        assert!(closed(&mut stream));
+
+        // HTTP/1.0 is answered, and closed unless it asks for keep-alive.
+        let mut stream = connect(c.addr);
+        stream
+            .write_all(b"GET /api/stats HTTP/1.0\r\n\r\n")
+            .unwrap();
+        let a = read_answer(&mut stream, false).unwrap();
+        assert_eq!((a.status, a.header("connection")), (200, Some("close")));
+        assert!(closed(&mut stream));
+        let mut stream = connect(c.addr);
+        for _ in 0..2 {
+            stream
+                .write_all(b"GET /api/stats HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                .unwrap();
+            let a = read_answer(&mut stream, false).unwrap();
+            assert_eq!(
+                (a.status, a.header("connection")),
+                (200, Some("keep-alive"))
+            );
+        }
+    });
+}
+
+#[test]
+fn a_slow_client_is_cut_off_and_the_next_is_served() {
+    let limits = Limits {
+        // One worker: the next client is served only once the slow one is gone.
+        max_connections: 1,
+        request_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    with_server_limits(fixture(), limits, |c| {
+        let mut slow = answered(c.addr);
+        // The next request starts before the next client comes.
+        slow.write_all(b"GET /api/stats HTTP/1.1\r\nX-Slow: ")
+            .unwrap();
+        std::thread::scope(|s| {
+            let mut writer = slow.try_clone().unwrap();
+            // Then a header a byte at a time, four a second, for up to 15 s: well past
+            // the 1 s bound, and it never ends on its own.
+            s.spawn(move || {
+                for _ in 0..60 {
+                    if writer.write_all(b"a").is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            });
+            let mut next = connect(c.addr);
+            next.write_all(b"GET /api/stats HTTP/1.1\r\n\r\n").unwrap();
+            let a = read_answer(&mut slow, false).expect("the slow client is told");
+            assert_eq!(a.status, 408);
+            assert_eq!(a.error(c)["error"]["kind"], "timeout");
+            assert!(closed(&mut slow));
+            let a = read_answer(&mut next, false).expect("the next client is served");
+            assert_eq!(a.status, 200);
+        });
+    });
+}
+
+#[test]
+fn a_silent_connection_is_closed_after_the_idle_timeout() {
+    let limits = Limits {
+        idle_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    with_server_limits(fixture(), limits, |c| {
+        // Never a byte: closed (within the 10 s read timeout of `connect`).
+        let mut silent = connect(c.addr);
+        assert!(closed(&mut silent));
+        // Idle after an answer: closed too.
+        let mut kept = answered(c.addr);
+        assert!(closed(&mut kept));
+    });
+}
+
+#[test]
+fn an_idle_connection_gives_its_worker_to_a_waiting_one() {
+    let limits = Limits {
+        max_connections: 1,
+        // Longer than the test's reads wait: only giving way explains an answer.
+        idle_timeout: Duration::from_secs(60),
+        ..Limits::default()
+    };
+    with_server_limits(fixture(), limits, |c| {
+        let mut idle = answered(c.addr);
+        let mut waiting = connect(c.addr);
+        waiting
+            .write_all(b"GET /api/entities/sco HTTP/1.1\r\n\r\n")
+            .unwrap();
+        assert_eq!(read_answer(&mut waiting, false).unwrap().status, 200);
+        assert!(closed(&mut idle));
+    });
+}
+
+#[test]
+fn connections_beyond_the_queue_are_answered_503() {
+    let limits = Limits {
+        max_connections: 1,
+        max_queued: 1,
+        request_timeout: Duration::from_secs(3),
+        ..Limits::default()
+    };
+    with_server_limits(fixture(), limits, |c| {
+        // The one worker is busy with a request whose head never ends...
+        let mut busy = answered(c.addr);
+        busy.write_all(b"GET /api/stats HTTP/1.1\r\n").unwrap();
+        // ... one connection waits in the queue (accepted in order, so it is queued before
+        // the next is accepted) ...
+        let mut queued = connect(c.addr);
+        // ... and the next finds the queue full.
+        let mut refused = connect(c.addr);
+        let a = read_answer(&mut refused, false).expect("a 503");
+        assert_eq!((a.status, a.header("retry-after")), (503, Some("1")));
+        assert_eq!(a.error(c)["error"]["kind"], "busy");
+        assert!(closed(&mut refused));
+        // The queued one is served once the busy request times out.
+        queued
+            .write_all(b"GET /api/stats HTTP/1.1\r\n\r\n")
+            .unwrap();
+        assert_eq!(read_answer(&mut busy, false).unwrap().status, 408);
+        assert_eq!(read_answer(&mut queued, false).unwrap().status, 200);
+    });
+}
+
+#[test]
+fn a_burst_of_64_connections_is_answered_without_a_stall() {
+    with_server(|c| {
+        // The server is up and answering before the burst.
+        assert_eq!(c.get("/api/stats").0, 200);
+        let start = std::sync::Barrier::new(64);
+        let waits: Vec<Duration> = std::thread::scope(|s| {
+            let clients: Vec<_> = (0..64)
+                .map(|i| {
+                    let start = &start;
+                    s.spawn(move || {
+                        let path = if i % 2 == 0 {
+                            "/api/stats"
+                        } else {
+                            "/api/entities/sco"
+                        };
+                        start.wait();
+                        let t = Instant::now();
+                        let mut stream = connect(c.addr);
+                        stream
+                            .write_all(format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes())
+                            .unwrap();
+                        let a = read_answer(&mut stream, false).expect("an answer");
+                        assert_eq!(a.status, 200);
+                        t.elapsed()
+                    })
+                })
+                .collect();
+            clients.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        // A bound on a stall (tiny_http's was 5 s), not a speed test: generous.
+        let slowest = waits.iter().max().unwrap();
+        assert!(
+            *slowest < Duration::from_secs(1),
+            "slowest first answer of the burst took {slowest:?}"
+        );
     });
 }

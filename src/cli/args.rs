@@ -132,6 +132,10 @@ pub struct BuildArgs {
     /// instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
+    /// Refuse articles (a file, or one JSON Lines record) larger than this many MiB
+    /// [default: 64]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_article_mib: Option<u32>,
     /// At most N evidence sentences per edge in graph.json (the edge keeps the full count
     /// in `evidence_count` and its confidence from all of them).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -199,6 +203,10 @@ pub struct ExtractArgs {
     /// Skip bad articles with a warning each instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
+    /// Refuse articles (a file, or one JSON Lines record) larger than this many MiB
+    /// [default: 64]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_article_mib: Option<u32>,
     /// Do not print progress or the closing line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -685,7 +693,7 @@ pub struct ServeArgs {
     /// Ignore edges whose confidence (0 to 1) is below this.
     #[arg(long, value_name = "P", value_parser = probability)]
     pub min_confidence: Option<f64>,
-    /// Worker threads answering requests.
+    /// Requests answered at once (connections are bounded apart: 64 served, 64 waiting).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
     /// Allow a --bind address that is not loopback.

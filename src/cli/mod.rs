@@ -431,7 +431,7 @@ fn serve(a: ServeArgs) -> anyhow::Result<u8> {
         loaded.graph.edge_count(),
         server.local_addr()
     );
-    server.run(&loaded.graph, &loaded.merges, &options);
+    server.run(&loaded.graph, &loaded.merges, &options)?;
     Ok(exit::OK)
 }
 
@@ -450,6 +450,7 @@ fn build(args: BuildArgs, color: bool) -> anyhow::Result<u8> {
         min_confidence: args.min_confidence,
         threads: args.threads.map(usize::from),
         keep_going: args.keep_going,
+        max_article_bytes: args.max_article_mib.map(|m| u64::from(m) << 20),
         max_evidence: args.max_evidence.map(|n| n as usize),
         evidence_file: args.evidence_file,
         update: args.update,
@@ -468,6 +469,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<u8> {
         builtin_only: args.builtin_only,
         threads: args.threads.map(usize::from),
         keep_going: args.keep_going,
+        max_article_bytes: args.max_article_mib.map(|m| u64::from(m) << 20),
         ..Default::default()
     };
     let bar = progress::Bar::new("extracted", !args.quiet);

@@ -179,7 +179,7 @@ pub fn write_conflicts(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Resul
 }
 
 /// Writes `nodes.csv`, `relationships.csv` and `conflicts.csv` into `dir` (created if
-/// missing), each atomically and with ordinary permissions ([`super::write_file_atomically_with`]).
+/// missing), each atomically and with ordinary permissions ([`crate::atomic`]).
 pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     type Writer = fn(&KnowledgeGraph, &mut dyn Write) -> io::Result<()>;
@@ -189,12 +189,7 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> io::Result<()> {
         ("conflicts.csv", write_conflicts),
     ];
     for (name, write) in files {
-        super::write_file_atomically_with(&dir.join(name), |w| write(graph, w)).map_err(
-            |e| match e {
-                super::ExportError::Write { source, .. } => source,
-                other => io::Error::other(other.to_string()),
-            },
-        )?;
+        crate::atomic::write_file_with(&dir.join(name), |w| write(graph, w))?;
     }
     Ok(())
 }

@@ -348,9 +348,8 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> io::Result<()> {
         present.into_keys().collect()
     };
     let file = |name: &str, fill: &dyn Fn(&mut dyn Write) -> io::Result<()>| {
-        let mut out = io::BufWriter::new(std::fs::File::create(dir.join(name))?);
-        fill(&mut out)?;
-        out.flush()
+        crate::atomic::write_file_with(&dir.join(name), fill)?;
+        Ok::<(), io::Error>(())
     };
     file("schema.cypher", &|w| w.write_all(schema().as_bytes()))?;
     file("entities.csv", &|w| write_entities(graph, sep, w))?;

@@ -35,6 +35,7 @@ pub mod nodelink;
 pub mod rdf;
 pub mod render;
 
+use crate::atomic;
 use crate::graph::{GraphError, KnowledgeGraph};
 use render::{ImageFormat, RenderError, RenderOptions};
 use std::fmt;
@@ -266,8 +267,9 @@ pub fn write_to(
         .map_err(ExportError::Stdout)
 }
 
-/// Writes `format` to `out_path` atomically: a file (or, for csv, a directory) is written
-/// beside the target under a temporary name and renamed over it only when complete.
+/// Writes `format` to `out_path` atomically ([`crate::atomic`]): a file (or, for csv and
+/// kuzu, a directory) is written beside the target under a temporary name and put in its
+/// place only when complete.
 pub fn export(
     graph: &KnowledgeGraph,
     format: Format,
@@ -275,7 +277,7 @@ pub fn export(
     out_path: &Path,
 ) -> Result<(), ExportError> {
     if format.is_directory() {
-        return write_dir_atomically(out_path, |dir| {
+        return atomic::write_dir(out_path, |dir| {
             let written = match format {
                 Format::Kuzu => kuzu::write_dir(graph, dir),
                 _ => csv::write_dir(graph, dir),
@@ -287,83 +289,23 @@ pub fn export(
         });
     }
     if format == Format::Dot {
-        return write_file_atomically_with(out_path, |out| {
+        atomic::write_file_with(out_path, |out| {
             dot::write_dot(graph, &options.render.style, out)
-        });
+        })?;
+        return Ok(());
     }
     let bytes = to_bytes(graph, format, options)?;
-    write_file_atomically(out_path, &bytes)
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    write_file_atomically_with(path, |out| out.write_all(bytes))
-}
-
-/// Lets `fill` write a temporary file (buffered) in `path`'s directory, then renames it to
-/// `path`; on any error the temporary file is removed and `path` is left as it was.
-pub fn write_file_atomically_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), ExportError> {
-    let err = |source| ExportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".kg-export-");
-    // tempfile creates private (0600) files; an export is an ordinary file, so ask for
-    // what `File::create` gives (0666 less the umask).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let tmp = builder.tempfile_in(parent_dir(path)).map_err(err)?;
-    let mut out = io::BufWriter::with_capacity(1 << 16, tmp);
-    fill(&mut out).and_then(|()| out.flush()).map_err(err)?;
-    let tmp = out.into_inner().map_err(|e| err(e.into_error()))?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
+    atomic::write_file(out_path, &bytes)?;
     Ok(())
 }
 
-/// Fills a temporary directory beside `path` with `fill`, then puts it in place of `path`
-/// (an existing directory there is replaced only after the new one is complete).
-pub fn write_dir_atomically(
-    path: &Path,
-    fill: impl FnOnce(&Path) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
-    let err = |source| ExportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let parent = parent_dir(path);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".kg-export-");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
-    let tmp = builder.tempdir_in(parent).map_err(err)?;
-    fill(tmp.path())?;
-    let staged = tmp.keep();
-    if path.is_dir() {
-        // Move the old directory aside first: rename cannot replace a non-empty directory.
-        let old = tempfile::Builder::new()
-            .prefix(".kg-old-")
-            .tempdir_in(parent)
-            .map_err(err)?
-            .keep();
-        std::fs::remove_dir(&old).map_err(err)?;
-        std::fs::rename(path, &old).map_err(err)?;
-        std::fs::rename(&staged, path).map_err(err)?;
-        std::fs::remove_dir_all(&old).map_err(err)?;
-    } else {
-        std::fs::rename(&staged, path).map_err(err)?;
+impl From<atomic::WriteError> for ExportError {
+    fn from(e: atomic::WriteError) -> Self {
+        ExportError::Write {
+            path: e.path,
+            source: e.source,
+        }
     }
-    Ok(())
 }
 
 /// One `kg export` run: which graph, which format, where to.
@@ -426,59 +368,5 @@ mod tests {
         assert_eq!("TTL".parse::<Format>().unwrap(), Format::Turtle);
         let err = "xlsx".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("node-link") && err.contains("png"), "{err}");
-    }
-
-    #[test]
-    fn atomic_file_write_replaces_and_leaves_no_temp_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.dot");
-        write_file_atomically(&path, b"one").unwrap();
-        write_file_atomically(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn atomic_writes_get_ordinary_permissions_not_tempfiles_private_ones() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        let plain = dir.path().join("plain");
-        std::fs::File::create(&plain).unwrap();
-        let ours = dir.path().join("ours");
-        write_file_atomically(&ours, b"x").unwrap();
-        assert_eq!(mode(&ours), mode(&plain));
-        let plain_dir = dir.path().join("plain_dir");
-        std::fs::create_dir(&plain_dir).unwrap();
-        let our_dir = dir.path().join("our_dir");
-        write_dir_atomically(&our_dir, |_| Ok(())).unwrap();
-        assert_eq!(mode(&our_dir), mode(&plain_dir));
-    }
-
-    #[test]
-    fn atomic_dir_write_replaces_whole_directory_or_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("csv");
-        write_dir_atomically(&out, |d| {
-            std::fs::write(d.join("old.csv"), "x").map_err(|source| ExportError::Write {
-                path: d.to_path_buf(),
-                source,
-            })
-        })
-        .unwrap();
-        write_dir_atomically(&out, |d| {
-            std::fs::write(d.join("new.csv"), "y").map_err(|source| ExportError::Write {
-                path: d.to_path_buf(),
-                source,
-            })
-        })
-        .unwrap();
-        assert!(out.join("new.csv").exists() && !out.join("old.csv").exists());
-        // A failing fill leaves the previous directory untouched and no temp dirs behind.
-        let e = write_dir_atomically(&out, |_| Err(ExportError::NeedsDirectory(Format::Csv)));
-        assert!(e.is_err());
-        assert!(out.join("new.csv").exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

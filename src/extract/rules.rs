@@ -99,8 +99,13 @@ pub enum Find {
     Before,
     /// After the trigger, nearest first.
     After,
-    /// The first mention of the sentence (before the trigger).
+    /// The first mention of the trigger's clause (before the trigger): its grammatical
+    /// subject.
     SentenceStart,
+    /// The first mention after the last clause boundary before the trigger (with or without
+    /// a predicate before it), or when that clause names none, of the whole sentence: the
+    /// antecedent of a possessive "its" ("Hungary, ..., and its prime minister").
+    SentenceFirst,
     /// Nearest before the trigger, else in earlier sentences of the same paragraph.
     Context,
 }

@@ -166,6 +166,12 @@ impl Ctx<'_> {
     /// that follows a predicate of its own ("A withdrew from X, and B quit Y"); a list
     /// ("A, B, and C joined") has no predicate before its ", and", so it stays whole.
     pub(super) fn clause_start(&self, si: usize, ts: usize) -> usize {
+        self.boundary_before(si, ts, true)
+    }
+
+    /// After the last clause boundary before `ts` (outside brackets), the sentence start if
+    /// none; with `predicate`, only a boundary that follows a trigger counts.
+    fn boundary_before(&self, si: usize, ts: usize, predicate: bool) -> usize {
         let sent = self.sentences[si];
         let before = &self.text[sent.start..ts];
         self.k
@@ -174,7 +180,7 @@ impl Ctx<'_> {
             .iter()
             .filter_map(|b| before.rfind(b.as_str()).map(|i| sent.start + i + b.len()))
             .filter(|&at| !self.in_brackets(sent.start, at))
-            .filter(|&at| self.trigger_inside(sent.start, at, None, None))
+            .filter(|&at| !predicate || self.trigger_inside(sent.start, at, None, None))
             .max()
             .unwrap_or(sent.start)
     }
@@ -449,11 +455,29 @@ impl Ctx<'_> {
                     ),
                 }
             }
-            Find::SentenceStart => {
-                let from = self.clause_start(si, ts);
-                let first = ms
-                    .iter()
-                    .position(|m| m.start >= from && m.end <= ts && self.allowed(slot, m));
+            Find::SentenceStart | Find::SentenceFirst => {
+                let first_from = |from: usize| {
+                    ms.iter()
+                        .position(|m| m.start >= from && m.end <= ts && self.allowed(slot, m))
+                };
+                // "sentence-first": the subject of the clause after the last boundary
+                // (whatever its predicate: "Fiji sent a minister, and Samoa ... its prime
+                // minister"), or when that clause names none before the trigger ("Hungary,
+                // ..., and its prime minister"), the sentence's.
+                let first = if slot.find == Find::SentenceFirst {
+                    first_from(self.boundary_before(si, ts, false))
+                        .or_else(|| first_from(sent.start))
+                } else {
+                    first_from(self.clause_start(si, ts))
+                };
+                // The gap's marker words still apply; its length does not (a clause's
+                // subject may stand far from its predicate).
+                let first = first.filter(|&i| {
+                    let gap = &self.text[ms[i].end..ts];
+                    (slot.gap_has.is_empty()
+                        || slot.gap_has.iter().any(|g| gap.contains(g.as_str())))
+                        && !slot.gap_lacks.iter().any(|g| gap.contains(g.as_str()))
+                });
                 match (first, slot.take) {
                     (None, _) => None,
                     (Some(i), Take::List) => Some(self.list_from(slot, ms, i, true, ts)),

@@ -28,18 +28,13 @@ pub fn save(
     }
 }
 
-/// Writes `text` to `path` atomically (see [`crate::export::write_file_atomically`]).
+/// Writes `text` to `path` atomically ([`crate::atomic::write_file`]).
 fn write_atomic(path: &Path, text: &str) -> Result<(), QueryError> {
-    crate::export::write_file_atomically(path, text.as_bytes()).map_err(|e| match e {
-        crate::export::ExportError::Write { source, .. } => QueryError::Write {
-            path: path.display().to_string(),
-            source,
-        },
-        other => QueryError::Write {
-            path: path.display().to_string(),
-            source: std::io::Error::other(other.to_string()),
-        },
-    })
+    crate::atomic::write_file(path, text.as_bytes()).map_err(|e| QueryError::Write {
+        path: path.display().to_string(),
+        source: e.source,
+    })?;
+    Ok(())
 }
 
 /// DOT of a query result, with `sel.highlight_nodes` (entity ids) and the edges of

@@ -4,7 +4,8 @@
 //!
 //! Errors are `{"error": {"kind", "message", ...}}` with the query library's failure kinds
 //! (`unknown-entity` carries `suggestions`) plus the HTTP ones (`not-found`,
-//! `method-not-allowed`, `bad-request`, `too-large`, `forbidden-host`).
+//! `method-not-allowed`, `bad-request`, `too-large`, `forbidden-host`, and from the
+//! connection layer `timeout`, `busy`, `internal`).
 
 use crate::model::{EntityKind, RelationKind};
 use crate::query::explore::{MatchQuery, NeighborsQuery, PathMode, PathQuery};
@@ -12,12 +13,36 @@ use crate::query::paths::Direction;
 use crate::query::{ErrorReport, EvidenceLimit, Explorer, FailureKind, Filters, QueryError};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-/// Bounds on what one request may ask.
+/// Bounds on what one request may ask, and on what the connections may hold.
+///
+/// The first group bounds the HTTP layer (`serve/http.rs`); each answer it gives is the
+/// JSON error of this module, and the connection is closed after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Longest request target (path and query string), in bytes.
+    /// Longest request line plus headers, in bytes (431 `too-large` beyond; 414 when the
+    /// request line alone does not fit). The request line and headers must fit in this
+    /// much memory, which is all a connection holds of a request.
+    pub max_head_bytes: usize,
+    /// Most header fields in a request (431 `too-large` beyond).
+    pub max_headers: usize,
+    /// Longest request target (path and query string), in bytes (414 `too-large` beyond).
     pub max_url_bytes: usize,
+    /// Time from a request's first byte to the end of its headers: a client that sends a
+    /// byte at a time is answered 408 `timeout` and cut off when it runs out.
+    pub request_timeout: Duration,
+    /// How long a connection may wait for its next request (and a new one for its first)
+    /// before it is closed. A connection idle after an answer is closed sooner (after
+    /// 100 ms) when connections are queued for a worker and none is free.
+    pub idle_timeout: Duration,
+    /// Longest a write of an answer may block on a client that does not read.
+    pub write_timeout: Duration,
+    /// Connections served at once: one worker thread each, started with the server.
+    pub max_connections: usize,
+    /// Accepted connections waiting for a worker; one more is answered 503 `busy` and
+    /// closed.
+    pub max_queued: usize,
     /// Longest entity name or search text, in characters.
     pub max_name_chars: usize,
     /// Largest `k` of `/api/path`.
@@ -40,7 +65,14 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            max_head_bytes: 16 * 1024,
+            max_headers: 64,
             max_url_bytes: 4096,
+            request_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(5),
+            write_timeout: Duration::from_secs(10),
+            max_connections: 64,
+            max_queued: 64,
             max_name_chars: 200,
             max_k: 10,
             max_depth: 3,
@@ -55,9 +87,9 @@ impl Default for Limits {
 
 /// What a worker knows while answering.
 #[derive(Debug)]
-pub struct Context<'a> {
-    /// The graph's explorer.
-    pub explorer: &'a Explorer<'a>,
+pub struct Context<'a, 'g> {
+    /// The graph's explorer (lent for one request: `'g` is the graph's lifetime).
+    pub explorer: &'a Explorer<'g>,
     /// The bounds.
     pub limits: &'a Limits,
     /// `/api/stats`, computed once.
@@ -113,6 +145,9 @@ enum HttpKind {
     BadRequest,
     TooLarge,
     ForbiddenHost,
+    Timeout,
+    Busy,
+    Internal,
 }
 
 #[derive(Serialize)]
@@ -135,6 +170,19 @@ fn http_error(status: u16, kind: HttpKind, message: &str) -> Reply {
         allow: None,
         html: false,
     }
+}
+
+/// The JSON error answer of the HTTP layer for `status` (400, 408, 413, 414, 431, 500,
+/// 503, 505), with the kind that status means.
+pub(super) fn failure(status: u16, message: &str) -> Reply {
+    let kind = match status {
+        408 => HttpKind::Timeout,
+        413 | 414 | 431 => HttpKind::TooLarge,
+        503 => HttpKind::Busy,
+        500 => HttpKind::Internal,
+        _ => HttpKind::BadRequest,
+    };
+    http_error(status, kind, message)
 }
 
 fn bad(message: impl AsRef<str>) -> Reply {
@@ -304,7 +352,7 @@ fn name_ok(name: &str, what: &str, limits: &Limits) -> Result<(), Reply> {
 
 /// The `/` route: the offline viewer page ([`crate::export::html`]), the same file
 /// `kg export --format html` writes. It needs nothing from the server: its data is inside.
-fn viewer_page(ctx: &Context<'_>) -> Reply {
+fn viewer_page(ctx: &Context<'_, '_>) -> Reply {
     Reply {
         status: 200,
         body: ctx.page.to_string(),
@@ -314,7 +362,7 @@ fn viewer_page(ctx: &Context<'_>) -> Reply {
 }
 
 /// Answers one request.
-pub fn handle(ctx: &Context<'_>, req: &Incoming<'_>) -> Reply {
+pub fn handle(ctx: &Context<'_, '_>, req: &Incoming<'_>) -> Reply {
     if req.url.len() > ctx.limits.max_url_bytes {
         return http_error(
             414,
@@ -392,7 +440,7 @@ pub fn handle(ctx: &Context<'_>, req: &Incoming<'_>) -> Reply {
     result.unwrap_or_else(|reply| reply)
 }
 
-fn entities(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
+fn entities(ctx: &Context<'_, '_>, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(query, &["q", "limit"], &[])?;
     let q = p.get("q").unwrap_or("");
     name_ok(q, "q", ctx.limits)?;
@@ -400,7 +448,7 @@ fn entities(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
     Ok(ok(&ctx.explorer.search(q, limit)))
 }
 
-fn card(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
+fn card(ctx: &Context<'_, '_>, id: &str, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(query, &["evidence"], &[])?;
     name_ok(id, "the entity", ctx.limits)?;
     let evidence = p.evidence(ctx.limits)?;
@@ -412,7 +460,7 @@ fn card(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
     )
 }
 
-fn path_route(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
+fn path_route(ctx: &Context<'_, '_>, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(
         query,
         &[
@@ -452,7 +500,7 @@ fn path_route(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
     })
 }
 
-fn neighbors(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
+fn neighbors(ctx: &Context<'_, '_>, id: &str, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(
         query,
         &["depth", "direction", "relations", "types", "evidence"],
@@ -483,7 +531,7 @@ fn neighbors(ctx: &Context<'_>, id: &str, query: &str) -> Result<Reply, Reply> {
     })
 }
 
-fn match_route(ctx: &Context<'_>, query: &str) -> Result<Reply, Reply> {
+fn match_route(ctx: &Context<'_, '_>, query: &str) -> Result<Reply, Reply> {
     let p = Params::parse(query, &["pattern", "evidence"], &[])?;
     let pattern = p.required("pattern")?;
     if pattern.chars().count() > ctx.limits.max_pattern_chars {

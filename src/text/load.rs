@@ -7,7 +7,10 @@
 //! per line: `{"id": "...", "text": "..."}` plus optional `date`, `url` and `title`.
 //!
 //! [`Articles`] then reads the sources lazily, one article at a time, so a corpus is never
-//! held in memory whole. Each bad article (unreadable, not UTF-8, empty, a bad JSON line) is
+//! held in memory whole. An article larger than [`MAX_ARTICLE_BYTES`] (a file, or one JSON
+//! Lines record's line) is refused without being read: a file by its size, a record as soon
+//! as its line passes the limit (the rest of the line is skipped unread into memory), so
+//! memory stays bounded whatever the input. Each bad article (unreadable, not UTF-8, empty, a bad JSON line) is
 //! an `Err` item and reading goes on after it: the caller decides whether to stop.
 
 use super::Document;
@@ -75,9 +78,27 @@ pub enum TextError {
         /// The file (for JSON Lines, `file:line`).
         path: PathBuf,
     },
+    /// An article is larger than the limit ([`MAX_ARTICLE_BYTES`] unless set otherwise).
+    #[error(
+        "{path}: article too large: {}over the limit of {limit} bytes (split it into \
+         several articles)",
+        size_text(.size)
+    )]
+    TooLarge {
+        /// The file (for JSON Lines, `file:line`).
+        path: PathBuf,
+        /// Its size, when known (a file's; a JSON line is not read to its end).
+        size: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
     /// A JSON Lines record is not valid JSON or lacks `id` or `text`.
     #[error("{0}")]
     Json(#[from] crate::error::SyntaxError),
+}
+
+fn size_text(size: &Option<u64>) -> String {
+    size.map_or_else(String::new, |s| format!("{s} bytes, "))
 }
 
 impl TextError {
@@ -91,6 +112,7 @@ impl TextError {
             TextError::NotUtf8 { .. }
                 | TextError::Encoding { .. }
                 | TextError::Empty { .. }
+                | TextError::TooLarge { .. }
                 | TextError::Json(_)
                 | TextError::Io { .. }
         )
@@ -110,6 +132,14 @@ pub struct ArticleMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+/// The largest article `kg` reads by default, in bytes (64 MiB): a file, or one JSON Lines
+/// record's line. Extraction is linear in an article's length but holds the whole article,
+/// its sentences, mentions and claims at once: about 28 bytes of memory per byte of text (a
+/// 10 MB one-line article peaks at 0.38 GB, a 64 MiB one at 1.8 GB, release build). Past
+/// this size an article is refused (a bad-input error, skipped with `--keep-going`) rather than risk
+/// running out of memory. A larger text is better split into several articles.
+pub const MAX_ARTICLE_BYTES: u64 = 64 << 20;
 
 /// One article read from an input, not yet split into sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,12 +429,30 @@ fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize, base_line: usize) -> 
     }
 }
 
-/// Reads one file as an article, refusing invalid UTF-8 and empty text.
-fn read_article(path: &Path, name: String) -> Result<Article, TextError> {
-    let bytes = std::fs::read(path).map_err(|source| TextError::Io {
+/// Reads one file as an article, refusing invalid UTF-8, empty text and more than `limit`
+/// bytes (never reading more than `limit + 1`).
+fn read_article(path: &Path, name: String, limit: u64) -> Result<Article, TextError> {
+    let io = |source| TextError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let too_large = |size| TextError::TooLarge {
+        path: path.to_path_buf(),
+        size: Some(size),
+        limit,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Err(too_large(size));
+    }
+    // The size can change, and is 0 for a pipe or a device: read at most one byte more
+    // than the limit, enough to know it was passed.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     // UTF-8, or UTF-16 with a byte-order mark (decoded; offsets then index the UTF-8).
     let text = match super::decode(bytes) {
         Ok((text, _)) => text,
@@ -457,30 +505,74 @@ struct Lines {
     /// Byte offset of the current line's start in the stream.
     offset: usize,
     buf: Vec<u8>,
+    /// Longest line read, in bytes, without its newline.
+    limit: u64,
+    /// The last line was refused as too long and its rest is still to be skipped.
+    skip_rest: bool,
 }
 
 impl Lines {
     /// The next record, `None` at the end of the stream.
     fn next_article(&mut self) -> Option<Result<Article, TextError>> {
         loop {
-            self.buf.clear();
-            let read = match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(n) => n,
-                Err(source) => {
+            if self.skip_rest {
+                self.skip_rest = false;
+                if let Err(source) = self.skip_line() {
                     return Some(Err(TextError::Io {
                         path: self.path.clone(),
                         source,
                     }));
                 }
-            };
+            }
+            self.buf.clear();
+            let (read, complete) =
+                match read_line_upto(&mut self.reader, &mut self.buf, self.limit as usize + 1) {
+                    Ok((0, _)) => return None,
+                    Ok(r) => r,
+                    Err(source) => {
+                        return Some(Err(TextError::Io {
+                            path: self.path.clone(),
+                            source,
+                        }));
+                    }
+                };
             self.line += 1;
             let start = self.offset;
             self.offset += read;
+            if !complete {
+                // Refused at once, before the rest of the line is read (from a pipe, that
+                // may take long): the next call skips it.
+                self.skip_rest = true;
+                self.buf.clear();
+                return Some(Err(TextError::TooLarge {
+                    path: PathBuf::from(format!("{}:{}", self.path.display(), self.line)),
+                    size: None,
+                    limit: self.limit,
+                }));
+            }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             return Some(self.parse(start));
+        }
+    }
+
+    /// Reads past the end of the current line, keeping nothing.
+    fn skip_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let (used, done) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            self.reader.consume(used);
+            self.offset += used;
+            if done {
+                return Ok(());
+            }
         }
     }
 
@@ -518,6 +610,41 @@ impl Lines {
     }
 }
 
+/// Reads one line (with its newline) into `buf`, at most `max` bytes of it: returns the
+/// bytes consumed and whether the line ended (a newline or the end of the stream) within
+/// them.
+fn read_line_upto(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut read = 0;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((read, true));
+        }
+        let room = max - buf.len();
+        let (used, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) if i < room => (i + 1, true),
+            _ => (chunk.len().min(room), false),
+        };
+        buf.extend_from_slice(&chunk[..used]);
+        reader.consume(used);
+        read += used;
+        if done {
+            return Ok((read, true));
+        }
+        if buf.len() >= max {
+            return Ok((read, false));
+        }
+    }
+}
+
 /// The articles of a list of sources, read one at a time, in order.
 ///
 /// Each item is an article or the error of one bad article; the iterator goes on after an
@@ -527,16 +654,25 @@ pub struct Articles {
     lines: Option<Lines>,
     /// Bytes of the sources finished so far plus the current JSON Lines position.
     done_bytes: u64,
+    /// The largest article read, in bytes.
+    max_bytes: u64,
 }
 
 impl Articles {
-    /// Reads `sources` in order.
+    /// Reads `sources` in order, refusing articles over [`MAX_ARTICLE_BYTES`].
     pub fn new(sources: Vec<Source>) -> Self {
         Articles {
             sources: sources.into_iter(),
             lines: None,
             done_bytes: 0,
+            max_bytes: MAX_ARTICLE_BYTES,
         }
+    }
+
+    /// Refuses articles over `bytes` instead ([`TextError::TooLarge`]).
+    pub fn max_article_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = bytes;
+        self
     }
 
     /// Bytes of input read so far (file sizes, or bytes of JSON Lines consumed).
@@ -562,7 +698,7 @@ impl Iterator for Articles {
             match self.sources.next()? {
                 Source::File { path, name, bytes } => {
                     self.done_bytes += bytes;
-                    return Some(read_article(&path, name));
+                    return Some(read_article(&path, name, self.max_bytes));
                 }
                 Source::Lines { path, .. } => match std::fs::File::open(&path) {
                     Ok(file) => {
@@ -572,6 +708,8 @@ impl Iterator for Articles {
                             line: 0,
                             offset: 0,
                             buf: Vec::new(),
+                            limit: self.max_bytes,
+                            skip_rest: false,
                         });
                     }
                     Err(source) => return Some(Err(TextError::Io { path, source })),
@@ -586,6 +724,8 @@ impl Iterator for Articles {
                         line: 0,
                         offset: 0,
                         buf: Vec::new(),
+                        limit: self.max_bytes,
+                        skip_rest: false,
                     });
                 }
             }
@@ -762,5 +902,69 @@ mod tests {
                 .ends_with("c.jsonl:2:10: EOF while parsing an object"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_and_one_at_the_limit_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("at.txt");
+        std::fs::write(&at, "A.".repeat(50)).unwrap();
+        let over = dir.path().join("over.txt");
+        std::fs::write(&over, "A.".repeat(50) + "B").unwrap();
+        let items: Vec<_> = Articles::new(sources(&[at, over]).unwrap())
+            .max_article_bytes(100)
+            .collect();
+        assert_eq!(items[0].as_ref().unwrap().text.len(), 100);
+        let err = items[1].as_ref().unwrap_err();
+        assert!(err.is_per_document());
+        assert!(
+            err.to_string().ends_with(
+                "over.txt: article too large: 101 bytes, over the limit of 100 bytes \
+                 (split it into several articles)"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_json_line_over_the_limit_is_refused_before_it_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let long = format!("{{\"id\": \"b\", \"text\": \"{}\"}}", "x".repeat(10_000));
+        let short = "{\"id\": \"a\", \"text\": \"A.\"}";
+        std::fs::write(&path, format!("{short}\n{long}\n{short}\n{long}")).unwrap();
+        let limit = short.len() as u64;
+        let mut articles = Articles::new(sources(&[path]).unwrap()).max_article_bytes(limit);
+        assert_eq!(articles.next().unwrap().unwrap().name, "a");
+        let err = articles.next().unwrap().unwrap_err().to_string();
+        let expected = format!(
+            "c.jsonl:2: article too large: over the limit of {limit} bytes (split it into \
+             several articles)"
+        );
+        assert!(err.ends_with(&expected), "{err}");
+        // Refused having read no more than the limit (and a byte) of the long line.
+        let line2 = short.len() as u64 + 1;
+        assert_eq!(articles.bytes_read(), line2 + limit + 1);
+        // The rest of the line is skipped: the next record is read, and the last (long, with
+        // no newline) is refused too.
+        assert_eq!(articles.next().unwrap().unwrap().name, "a");
+        assert!(matches!(
+            articles.next(),
+            Some(Err(TextError::TooLarge { size: None, .. }))
+        ));
+        assert!(articles.next().is_none());
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_limit_is_read_with_or_without_its_newline() {
+        let mut buf = Vec::new();
+        let mut r: &[u8] = b"abc\nde";
+        assert_eq!(read_line_upto(&mut r, &mut buf, 4).unwrap(), (4, true));
+        assert_eq!(buf, b"abc\n");
+        buf.clear();
+        assert_eq!(read_line_upto(&mut r, &mut buf, 2).unwrap(), (2, false));
+        buf.clear();
+        let mut r: &[u8] = b"abcd\n";
+        assert_eq!(read_line_upto(&mut r, &mut buf, 4).unwrap(), (4, false));
     }
 }

@@ -16,7 +16,9 @@ mod split;
 pub mod token;
 
 pub use layout::unmasked;
-pub use load::{Article, ArticleMeta, Articles, Source, TextError, load_inputs, sources};
+pub use load::{
+    Article, ArticleMeta, Articles, MAX_ARTICLE_BYTES, Source, TextError, load_inputs, sources,
+};
 pub use normalize::{DecodeError, Encoding, SourceMap, decode};
 pub use split::is_abbreviation;
 

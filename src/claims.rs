@@ -22,6 +22,7 @@
 //! however many claims a sentence states. The full
 //! description is `docs/claims.md`.
 
+use crate::error::{Position, SyntaxError};
 use crate::extract::Extraction;
 use crate::model::{Claim, Confidence, Entity, Evidence, RelationKind, Tier, When};
 use crate::text::ArticleMeta;
@@ -47,17 +48,8 @@ pub enum ClaimsError {
         source: std::io::Error,
     },
     /// A line is not valid JSON or not a claims record.
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("{0}")]
+    Syntax(#[from] SyntaxError),
     /// A line of another format version.
     #[error("{path}:{line}: claims format version {found}, this kg reads version {VERSION}")]
     Version {
@@ -211,16 +203,30 @@ pub struct At<'a> {
     pub path: &'a Path,
     /// 1-based line.
     pub line: usize,
+    /// Byte offset of the line's start in the file.
+    pub offset: u64,
+}
+
+impl At<'_> {
+    /// Where byte `offset` of the line `text` is in the file.
+    fn position(&self, text: &str, offset: usize) -> Position {
+        self.place(Position::at(None, text, offset))
+    }
+
+    /// A position within the line, moved to the line's place in the file.
+    fn place(&self, p: Position) -> Position {
+        p.shifted(
+            Some(self.path.to_path_buf()),
+            self.line,
+            self.offset as usize,
+        )
+    }
 }
 
 fn syntax(at: At<'_>, text: &str, e: &serde_json::Error) -> ClaimsError {
-    let (_, column, message) = crate::text::json_error_at(text, e);
-    ClaimsError::Syntax {
-        path: at.path.to_path_buf(),
-        line: at.line,
-        column,
-        message,
-    }
+    let mut err = SyntaxError::json(None, text, e);
+    err.position = at.place(err.position);
+    err.into()
 }
 
 fn check_version(at: At<'_>, found: u32) -> Result<(), ClaimsError> {
@@ -235,10 +241,36 @@ fn check_version(at: At<'_>, found: u32) -> Result<(), ClaimsError> {
     }
 }
 
+/// Each sentence's span runs forward, lies inside the document (whose length the record
+/// gives) and is as long as its text: the text is the document's bytes there, so a span that
+/// is not (a sentence cut inside a character, or shifted) would cite other bytes.
+fn check_sentences(line: &LineIn<'_>, text: &str, at: At<'_>) -> Result<(), ClaimsError> {
+    let bytes = line.document.bytes;
+    for (i, s) in line.sentences.iter().enumerate() {
+        let why = if s.start > s.end {
+            "starts after its end".to_string()
+        } else if s.end > bytes {
+            format!("ends past the document's {bytes} bytes")
+        } else if s.end - s.start != s.text.len() {
+            format!(
+                "spans {} bytes but its text has {}",
+                s.end - s.start,
+                s.text.len()
+            )
+        } else {
+            continue;
+        };
+        let message = format!("sentence {} (bytes {}..{}) {why}", i + 1, s.start, s.end);
+        return Err(SyntaxError::new(at.position(text, 0), message).into());
+    }
+    Ok(())
+}
+
 /// Parses one line back into its document record and extraction.
 pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction), ClaimsError> {
     let line: LineIn<'_> = serde_json::from_str(text).map_err(|e| syntax(at, text, &e))?;
     check_version(at, line.version)?;
+    check_sentences(&line, text, at)?;
     let document: Arc<str> = line.document.id.as_str().into();
     let sentences: HashMap<(usize, usize), &str> = line
         .sentences
@@ -251,15 +283,13 @@ pub fn parse_line(text: &str, at: At<'_>) -> Result<(DocumentRecord, Extraction)
         .into_iter()
         .map(|c| {
             let Some(sentence) = sentences.get(&(c.start, c.end)) else {
-                return Err(ClaimsError::Syntax {
-                    path: at.path.to_path_buf(),
-                    line: at.line,
-                    column: 1,
-                    message: format!(
+                return Err(ClaimsError::Syntax(SyntaxError::new(
+                    at.position(text, 0),
+                    format!(
                         "a claim cites bytes {}..{}, which no `sentences` entry has",
                         c.start, c.end
                     ),
-                });
+                )));
             };
             // A document cites few rules: share each rule name like a loaded graph does.
             let rule = match rules.iter().find(|r| ***r == *c.rule) {
@@ -379,12 +409,17 @@ impl Iterator for LineReader {
                     line: self.line,
                     offset,
                 }),
-                Err(e) => Err(ClaimsError::Syntax {
-                    path: self.path.clone(),
-                    line: self.line,
-                    column: e.utf8_error().valid_up_to() + 1,
-                    message: "invalid UTF-8".to_string(),
-                }),
+                Err(e) => {
+                    let bytes = e.as_bytes();
+                    let valid = e.utf8_error().valid_up_to();
+                    let prefix = std::str::from_utf8(&bytes[..valid]).expect("valid prefix");
+                    let at = At {
+                        path: &self.path,
+                        line: self.line,
+                        offset,
+                    };
+                    Err(SyntaxError::new(at.position(prefix, valid), "invalid UTF-8").into())
+                }
             });
         }
     }
@@ -422,6 +457,7 @@ mod tests {
         let at = At {
             path: Path::new("c.jsonl"),
             line: 1,
+            offset: 0,
         };
         let (back_rec, back) = parse_line(line.trim_end(), at).unwrap();
         assert_eq!(back_rec, rec);
@@ -436,6 +472,7 @@ mod tests {
         let at = At {
             path: Path::new("c.jsonl"),
             line: 7,
+            offset: 300,
         };
         let v2 = r#"{"kg-claims": 2, "document": {"id": "a", "sha256": "", "bytes": 0, "knowledge": ""}}"#;
         let err = parse_line(v2, at).unwrap_err().to_string();
@@ -447,6 +484,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("c.jsonl:7:16: "), "{err}");
+        let Err(ClaimsError::Syntax(e)) = parse_line("{\"kg-claims\": 1,", at) else {
+            panic!("a syntax error")
+        };
+        assert_eq!(e.position.offset, 300 + 15);
         let orphan = r#"{"kg-claims": 1, "document": {"id": "a", "sha256": "", "bytes": 0, "knowledge": ""}, "claims": [{"subject": "a", "relation": "leads", "object": "b", "start": 0, "end": 4, "rule": "r", "tier": "explicit", "confidence": 0.9}]}"#;
         let err = parse_line(orphan, at).unwrap_err().to_string();
         assert!(err.contains("no `sentences` entry"), "{err}");
@@ -457,9 +498,47 @@ mod tests {
         let at = At {
             path: Path::new("c.jsonl"),
             line: 3,
+            offset: 0,
         };
         let err = parse_line("", at).unwrap_err().to_string();
         assert!(err.starts_with("c.jsonl:3:1: EOF while parsing"), "{err}");
+    }
+
+    #[test]
+    fn sentence_spans_must_run_forward_fit_the_document_and_match_their_text() {
+        let at = At {
+            path: Path::new("c.jsonl"),
+            line: 3,
+            offset: 120,
+        };
+        let line = |start: usize, end: usize, text: &str| {
+            format!(
+                r#"{{"kg-claims": 1, "document": {{"id": "a", "sha256": "", "bytes": 10, "knowledge": ""}}, "sentences": [{{"start": 0, "end": 2, "text": "ab"}}, {{"start": {start}, "end": {end}, "text": "{text}"}}]}}"#
+            )
+        };
+        assert!(parse_line(&line(3, 5, "cd"), at).is_ok());
+        for (start, end, text, why) in [
+            (5, 3, "cd", "sentence 2 (bytes 5..3) starts after its end"),
+            (
+                9,
+                11,
+                "cd",
+                "sentence 2 (bytes 9..11) ends past the document's 10 bytes",
+            ),
+            (
+                3,
+                5,
+                "é1",
+                "sentence 2 (bytes 3..5) spans 2 bytes but its text has 3",
+            ),
+        ] {
+            let err = parse_line(&line(start, end, text), at).unwrap_err();
+            assert_eq!(err.to_string(), format!("c.jsonl:3:1: {why}"));
+            let ClaimsError::Syntax(e) = err else {
+                unreachable!()
+            };
+            assert_eq!(e.position.offset, 120);
+        }
     }
 
     #[test]

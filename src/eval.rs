@@ -81,17 +81,8 @@ pub enum EvalError {
         source: std::io::Error,
     },
     /// The file is not valid JSON.
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        /// File name.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("{0}")]
+    Syntax(#[from] crate::error::SyntaxError),
     /// The JSON does not have the shape a gold or graph file needs.
     #[error("{path}: {message}")]
     Shape {
@@ -112,15 +103,8 @@ fn read_json(path: &Path) -> Result<Value, EvalError> {
 }
 
 fn parse_json(text: &str, name: &str) -> Result<Value, EvalError> {
-    serde_json::from_str(text).map_err(|e| {
-        let (line, column, message) = crate::text::json_error_at(text, &e);
-        EvalError::Syntax {
-            path: name.to_string(),
-            line,
-            column,
-            message,
-        }
-    })
+    serde_json::from_str(text)
+        .map_err(|e| crate::error::SyntaxError::json(Some(name.into()), text, &e).into())
 }
 
 fn shape(path: &str, message: impl Into<String>) -> EvalError {
@@ -1497,7 +1481,9 @@ mod tests {
             Err(EvalError::Shape { .. })
         ));
         match Gold::from_json_str("{\n  \"entities\": [,]}", "g.json") {
-            Err(EvalError::Syntax { line, column, .. }) => assert_eq!((line, column), (2, 16)),
+            Err(EvalError::Syntax(e)) => {
+                assert_eq!((e.position.line, e.position.column), (2, 16))
+            }
             other => panic!("expected a syntax error, got {other:?}"),
         }
         assert!(check_graph(&json!([]), "g").is_err());

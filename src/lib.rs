@@ -13,6 +13,9 @@
 //! The command line lives in the binary (`src/cli/`): no library module sees its argument
 //! types, and library code prints nothing.
 //!
+//! [`error`] holds the one position and syntax-error type every parser reports with, and
+//! the warnings returned beside results.
+//!
 //! [`atomic`] is how every one of them writes files: whole or not at all.
 //!
 //! [`model`] holds the vocabulary they share (`Entity`, `EntityKind`, `RelationKind`,
@@ -20,6 +23,7 @@
 
 pub mod atomic;
 pub mod claims;
+pub mod error;
 pub mod eval;
 pub mod export;
 pub mod extract;

@@ -212,11 +212,14 @@ pub struct Entity {
 }
 
 /// Where a claim comes from: the sentence that states it and the rule that read it.
+///
+/// Reading one refuses a span that ends before it starts (the file's reader then names the
+/// line and column).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "EvidenceIn")]
 pub struct Evidence {
     /// Document name (file name relative to the input it was found under). Shared: a
     /// document's claims, and a loaded graph's evidence, point at one copy of the name.
-    #[serde(deserialize_with = "shared_document")]
     pub document: Arc<str>,
     /// The sentence, exactly the document's bytes `[start, end)`.
     pub sentence: String,
@@ -225,18 +228,56 @@ pub struct Evidence {
     /// Byte offset one past the sentence's end.
     pub end: usize,
     /// Id of the rule that produced the claim (shared like `document`).
-    #[serde(deserialize_with = "shared_rule")]
     pub rule: Arc<str>,
     /// Whether the sentence states the claim outright or it was inferred.
-    #[serde(default = "default_tier")]
     pub tier: Tier,
     /// How far this one sentence supports the claim (the rule's prior, lowered for
     /// coreference and inference).
-    #[serde(default)]
     pub confidence: Confidence,
     /// When the claim holds, if the clause says ("since 2017", "in 1984", "2006–2008").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<Box<When>>,
+}
+
+/// [`Evidence`] as read, before its span is checked.
+#[derive(Deserialize)]
+struct EvidenceIn {
+    #[serde(deserialize_with = "shared_document")]
+    document: Arc<str>,
+    sentence: String,
+    start: usize,
+    end: usize,
+    #[serde(deserialize_with = "shared_rule")]
+    rule: Arc<str>,
+    #[serde(default = "default_tier")]
+    tier: Tier,
+    #[serde(default)]
+    confidence: Confidence,
+    #[serde(default)]
+    when: Option<Box<When>>,
+}
+
+impl TryFrom<EvidenceIn> for Evidence {
+    type Error = String;
+
+    fn try_from(e: EvidenceIn) -> Result<Self, String> {
+        if e.start > e.end {
+            return Err(format!(
+                "evidence span {}..{} ends before it starts",
+                e.start, e.end
+            ));
+        }
+        Ok(Evidence {
+            document: e.document,
+            sentence: e.sentence,
+            start: e.start,
+            end: e.end,
+            rule: e.rule,
+            tier: e.tier,
+            confidence: e.confidence,
+            when: e.when,
+        })
+    }
 }
 
 fn default_tier() -> Tier {
@@ -358,18 +399,83 @@ impl serde::de::Visitor<'_> for SharedName {
 }
 
 /// A temporal qualifier: a start, an end, or a point in time, as ISO-8601 prefixes
-/// (`2024`, `2024-07`, `2024-07-04`).
+/// (`2024`, `2024-07`, `2024-07-04`). Reading one refuses any other date ([`is_iso_date`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct When {
     /// Holds from this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "iso_date"
+    )]
     pub start: Option<String>,
     /// Holds until this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "iso_date"
+    )]
     pub end: Option<String>,
     /// Happened at this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "iso_date"
+    )]
     pub point: Option<String>,
+}
+
+fn iso_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let date = Option::<String>::deserialize(d)?;
+    match &date {
+        Some(s) if !is_iso_date(s) => Err(serde::de::Error::custom(format!(
+            "'{s}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        ))),
+        _ => Ok(date),
+    }
+}
+
+/// Whether `s` is a date as [`When`] writes them: a four-digit year, optionally a month
+/// (01–12), optionally a day that exists in that month.
+///
+/// ```
+/// use kg::model::is_iso_date;
+/// assert!(is_iso_date("2024") && is_iso_date("2024-02") && is_iso_date("2024-02-29"));
+/// assert!(!is_iso_date("zzzz-99") && !is_iso_date("2023-02-29") && !is_iso_date("2024-13"));
+/// assert!(!is_iso_date("24") && !is_iso_date("2024-7") && !is_iso_date("2024-07-04T00"));
+/// ```
+pub fn is_iso_date(s: &str) -> bool {
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let mut parts = s.split('-');
+    let Some(year) = parts.next().and_then(|p| number(p, 4)) else {
+        return false;
+    };
+    let month = match parts.next() {
+        None => return true,
+        Some(p) => match number(p, 2) {
+            Some(m @ 1..=12) => m,
+            _ => return false,
+        },
+    };
+    let day = match parts.next() {
+        None => return true,
+        Some(p) => match number(p, 2) {
+            Some(d) => d,
+            None => return false,
+        },
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    parts.next().is_none() && (1..=days).contains(&day)
 }
 
 /// A probability kept in thousandths, so evidence stays `Eq`, `Ord` and `Hash`; written to
@@ -523,6 +629,31 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_whose_span_runs_backwards_or_whose_date_is_no_date_is_refused() {
+        let ev = |start: usize, end: usize, when: &str| {
+            format!(
+                r#"{{"document": "a.txt", "sentence": "s", "start": {start}, "end": {end}, "rule": "r"{when}}}"#
+            )
+        };
+        assert!(serde_json::from_str::<Evidence>(&ev(3, 3, "")).is_ok());
+        let err = serde_json::from_str::<Evidence>(&ev(30, 20, "")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("evidence span 30..20 ends before it starts"),
+            "{err}"
+        );
+        let ok = r#", "when": {"start": "2017", "end": "2024-02-29"}"#;
+        assert!(serde_json::from_str::<Evidence>(&ev(0, 1, ok)).is_ok());
+        let bad = r#", "when": {"point": "zzzz-99"}"#;
+        let err = serde_json::from_str::<Evidence>(&ev(0, 1, bad)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("'zzzz-99' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn kinds_round_trip_through_strings() {

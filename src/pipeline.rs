@@ -18,6 +18,7 @@
 
 use crate::atomic::{AtomicFile, StagedDir, WriteError};
 use crate::claims::{self, ClaimsError, DocumentRecord};
+use crate::error::Warning;
 use crate::extract::{Extraction, Knowledge, KnowledgeError, extract};
 use crate::graph::{
     ConflictTable, GraphError, KnowledgeGraph, MergeOverrides, MergeRecord, Merger,
@@ -192,6 +193,10 @@ pub struct Summary {
     pub merges: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// What was accepted but looks wrong (a merges rule naming no entity), for the caller
+    /// to show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 /// What `--update` reused and retracted.
@@ -240,7 +245,8 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
             Ok(())
         },
     )?;
-    Ok(finish(merger, config.min_confidence))
+    let (graph, log, _) = finish(merger, config.min_confidence);
+    Ok((graph, log))
 }
 
 fn inputs(config: &BuildConfig) -> Vec<PathBuf> {
@@ -336,8 +342,7 @@ fn load_overrides(files: &[PathBuf]) -> Result<MergeOverrides, BuildError> {
             source,
         })?;
         let more = MergeOverrides::from_toml(&path.display().to_string(), &text)?;
-        all.same_as.extend(more.same_as);
-        all.distinct_from.extend(more.distinct_from);
+        all.extend(more)?;
     }
     Ok(all)
 }
@@ -352,7 +357,8 @@ pub fn merge(
     for ex in extractions {
         add(&mut merger, ex)?;
     }
-    Ok(finish(merger, None))
+    let (graph, log, _) = finish(merger, None);
+    Ok((graph, log))
 }
 
 fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
@@ -360,13 +366,17 @@ fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
     Ok(())
 }
 
-fn finish(merger: Merger, min_confidence: Option<f64>) -> (KnowledgeGraph, Vec<MergeRecord>) {
+/// The graph, merge log and warnings of a finished merge.
+type Finished = (KnowledgeGraph, Vec<MergeRecord>, Vec<Warning>);
+
+fn finish(merger: Merger, min_confidence: Option<f64>) -> Finished {
+    let warnings = merger.warnings();
     let (mut graph, log) = merger.finish();
     if let Some(min) = min_confidence {
         graph.retain_confident(min);
     }
     graph.detect_conflicts(&ConflictTable::builtin());
-    (graph, log)
+    (graph, log, warnings)
 }
 
 /// One document through the map step: its claims line and its extraction.
@@ -568,6 +578,7 @@ pub fn summarize(graph: &KnowledgeGraph, files: Vec<PathBuf>) -> Summary {
         conflicts: graph.conflicts().len(),
         merges: 0,
         files,
+        warnings: Vec::new(),
     }
 }
 
@@ -719,7 +730,7 @@ fn build_into(
             add(&mut merger, &m.extraction)
         },
     )?;
-    let (graph, merges) = finish(merger, config.min_confidence);
+    let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {
         max_evidence: config.max_evidence,
         evidence_file: config.evidence_file,
@@ -727,6 +738,7 @@ fn build_into(
     let files = write_graph(out, &graph, &merges, options, vec![claims_out])?;
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
+    summary.warnings = warnings;
     summary.bytes = counts.bytes;
     summary.skipped = counts.skipped;
     if let Some(old) = &old {
@@ -801,6 +813,7 @@ pub fn extract_claims(
         conflicts: 0,
         merges: 0,
         files: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -850,6 +863,7 @@ pub fn merge_claims(
         let at = claims::At {
             path: &paths[file],
             line: raw.line,
+            offset: raw.offset,
         };
         let (record, extraction) = claims::parse_line(&raw.text, at)?;
         Ok(Mapped {
@@ -863,7 +877,7 @@ pub fn merge_claims(
     let counts = stream(config, (lines, total), &work, progress, &mut |m| {
         add(&mut merger, &m.extraction)
     })?;
-    let (graph, merges) = finish(merger, config.min_confidence);
+    let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {
         max_evidence: config.max_evidence,
         evidence_file: config.evidence_file,
@@ -877,6 +891,7 @@ pub fn merge_claims(
     let files = names.iter().map(|name| out.join(name)).collect();
     let mut summary = summarize(&graph, files);
     summary.merges = merges.len();
+    summary.warnings = warnings;
     summary.skipped = counts.skipped;
     summary.bytes = counts.bytes;
     Ok(summary)
@@ -912,6 +927,7 @@ impl StoredClaims {
             let at = claims::At {
                 path,
                 line: raw.line,
+                offset: raw.offset,
             };
             let record = claims::parse_head(&raw.text, at)?;
             index.insert(record.id.clone(), (record, raw.offset, raw.text.len()));
@@ -945,15 +961,18 @@ impl StoredClaims {
             path: self.path.clone(),
             source,
         })?;
-        let mut line = String::from_utf8(bytes).map_err(|_| ClaimsError::Syntax {
-            path: self.path.clone(),
-            line: 0,
-            column: 0,
-            message: "changed while reading".to_string(),
+        let mut line = String::from_utf8(bytes).map_err(|_| {
+            let at = crate::error::Position {
+                path: Some(self.path.clone()),
+                offset: *offset as usize,
+                ..Default::default()
+            };
+            ClaimsError::Syntax(crate::error::SyntaxError::new(at, "changed while reading"))
         })?;
         let at = claims::At {
             path: &self.path,
             line: 0,
+            offset: *offset,
         };
         let (_, extraction) = claims::parse_line(&line, at)?;
         line.push('\n');

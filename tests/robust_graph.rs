@@ -119,3 +119,58 @@ fn a_truncated_graph_file_is_a_syntax_error_with_its_position() {
         .code(3)
         .stderr(predicates::str::contains("cut.json:"));
 }
+
+/// The bundled small graph with `from` replaced by `to` (once), as a file in `dir`.
+fn edited_fixture(dir: &Path, from: &str, to: &str) -> (std::path::PathBuf, String) {
+    let text = std::fs::read_to_string("tests/fixtures/sco.json").unwrap();
+    assert!(text.contains(from), "the fixture has {from:?}");
+    let text = text.replacen(from, to, 1);
+    (write(dir, "bad.json", &text), text)
+}
+
+/// The 1-based line of the first occurrence of `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+#[test]
+fn evidence_whose_span_ends_before_it_starts_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, text) = edited_fixture(dir.path(), "\"end\": 568,", "\"end\": 520,");
+    let a = kg_graph(&p, &["stats"]).code(3);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("evidence span 523..520 ends before it starts"),
+        "{err}"
+    );
+    // The reader names the place where it judged the evidence: the token just past its
+    // object (`]` here, on the line after the object's `}`); the message gives the span.
+    let want = format!("bad.json:{}:7:", line_of(&text, "\"end\": 520,") + 4);
+    assert!(err.contains(&want), "{want} not in {err}");
+    let e = KnowledgeGraph::from_json_str(&text, "bad.json").unwrap_err();
+    assert!(e.to_string().contains("ends before it starts"), "{e}");
+}
+
+#[test]
+fn a_date_that_is_no_iso_date_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, text) = edited_fixture(
+        dir.path(),
+        "\"tier\": \"explicit\"\n",
+        "\"tier\": \"explicit\",\n          \"when\": {\"point\": \"zzzz-99\"}\n",
+    );
+    let a = kg_graph(&p, &["stats"]).code(3);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    let want = format!(
+        "bad.json:{}:",
+        line_of(&text, "\"when\": {\"point\": \"zzzz-99\"}")
+    );
+    assert!(err.contains(&want), "{want} not in {err}");
+    assert!(
+        err.contains("'zzzz-99' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        "{err}"
+    );
+    // A real date in the same place loads.
+    let good = text.replace("zzzz-99", "2024-02-29");
+    KnowledgeGraph::from_json_str(&good, "good.json").unwrap();
+}

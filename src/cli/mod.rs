@@ -510,6 +510,10 @@ fn finish(
     quiet: bool,
     color: bool,
 ) -> anyhow::Result<u8> {
+    // Warnings are shown even with --quiet or --json: each one is an input to fix.
+    for warning in &summary.warnings {
+        eprintln!("kg: warning: {warning}");
+    }
     if json {
         print_json(summary)?;
     } else if !quiet {

@@ -20,6 +20,7 @@
 //! Several lexicons merge in order: an entry whose name (or id) is already known adds its
 //! aliases and demonyms to the existing entity instead of creating another one.
 
+use crate::error::{Position, SyntaxError};
 use crate::model::{EntityKind, slug};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -78,18 +79,9 @@ pub enum LexiconError {
         #[source]
         source: std::io::Error,
     },
-    /// TOML syntax error, unknown key or unknown entity type.
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        /// The file.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    /// TOML or JSON syntax error, unknown key or unknown entity type.
+    #[error("{0}")]
+    Syntax(#[from] SyntaxError),
     /// An entry with an empty name.
     #[error("{path}: entity #{index} has an empty name")]
     EmptyName {
@@ -97,6 +89,21 @@ pub enum LexiconError {
         path: String,
         /// 1-based position of the entry.
         index: usize,
+    },
+    /// A name that would match almost everywhere: one character, or a stop word
+    /// (`data/stopwords.txt`) not written in capitals.
+    #[error(
+        "{position}: {field} '{name}' {why}, so it would match almost everywhere; remove it or write a longer form"
+    )]
+    TooCommon {
+        /// Where the name is written.
+        position: Position,
+        /// Which key holds it (`name`, `aliases`, `demonyms`, `short_names`).
+        field: &'static str,
+        /// The name.
+        name: String,
+        /// Why it is refused.
+        why: &'static str,
     },
     /// The same name, kept as two entities of different types.
     #[error("{path}: '{name}' is declared as {first} and as {second}")]
@@ -186,30 +193,18 @@ impl Lexicon {
 
     /// Parses TOML text and merges its entries; `name` is used in error messages.
     pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
-        let file: LexiconFile = toml::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::toml_error_at(text, &e);
-            LexiconError::Syntax {
-                path: name.to_string(),
-                line,
-                column,
-                message,
-            }
-        })?;
+        let file: LexiconFile =
+            toml::from_str(text).map_err(|e| SyntaxError::toml(name, text, &e))?;
+        check_names(name, text, Format::Toml, &file.entity)?;
         self.add_entries(name, file.entity)
     }
 
     /// Parses a JSON gazetteer (`{"entities": [{"name", "type", "aliases"}]}`) and merges
     /// its entries; `name` is used in error messages.
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<(), LexiconError> {
-        let file: JsonLexiconFile = serde_json::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::json_error_at(text, &e);
-            LexiconError::Syntax {
-                path: name.to_string(),
-                line,
-                column,
-                message,
-            }
-        })?;
+        let file: JsonLexiconFile = serde_json::from_str(text)
+            .map_err(|e| SyntaxError::json(Some(name.into()), text, &e))?;
+        check_names(name, text, Format::Json, &file.entities)?;
         self.add_entries(name, file.entities)
     }
 
@@ -320,6 +315,137 @@ fn key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// English stop words, one a line (source in `data/README.md`).
+const STOP_WORDS: &str = include_str!("../../data/stopwords.txt");
+
+fn stop_words() -> &'static std::collections::HashSet<&'static str> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        STOP_WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Why a name would match almost everywhere, if it would.
+///
+/// One character is refused in any script ("a", "中"). A stop word is refused unless it is
+/// written without lower-case letters: the matcher takes short and all-capital names only as
+/// written, so "US" or "WHO" match the acronym and never "us" or "who".
+fn too_common(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    let mut chars = name.chars();
+    if chars.next().is_some() && chars.next().is_none() {
+        return Some("is a single character");
+    }
+    // The longest stop word has 10 letters: longer names need no lowering.
+    if name.len() <= 12
+        && name.chars().any(char::is_lowercase)
+        && stop_words().contains(name.to_lowercase().as_str())
+    {
+        return Some("is a common English word");
+    }
+    None
+}
+
+/// The format of a lexicon's text, to find where a name is written in it.
+#[derive(Clone, Copy)]
+enum Format {
+    Toml,
+    Json,
+}
+
+/// The keys of an entry that hold names, in the order they are checked.
+const NAME_KEYS: [&str; 4] = ["name", "aliases", "demonyms", "short_names"];
+
+/// Refuses the first name of `entries` that would match almost everywhere, naming where it
+/// is written in `text`. (Refused, not dropped with a warning: a lexicon is written by hand
+/// or generated on purpose, and such a name is a mistake whose every match is a false
+/// mention; a build that went on without it would not be the build that was asked for.)
+fn check_names(
+    path: &str,
+    text: &str,
+    format: Format,
+    entries: &[LexiconEntry],
+) -> Result<(), LexiconError> {
+    for (i, e) in entries.iter().enumerate() {
+        let lists: [&[String]; 4] = [
+            std::slice::from_ref(&e.name),
+            &e.aliases,
+            &e.demonyms,
+            &e.short_names,
+        ];
+        for (k, list) in lists.into_iter().enumerate() {
+            for (j, name) in list.iter().enumerate() {
+                if let Some(why) = too_common(name) {
+                    // Found again in the text only now: the ordinary reading keeps no places.
+                    let offset = locate(text, format, i, k, j).unwrap_or(0);
+                    return Err(LexiconError::TooCommon {
+                        position: Position::in_file(path, text, offset),
+                        field: NAME_KEYS[k],
+                        name: name.clone(),
+                        why,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The byte offset in `text` of entry `entry`'s name `index` under key `NAME_KEYS[key]`
+/// (for `name`, the index is 0).
+fn locate(text: &str, format: Format, entry: usize, key: usize, index: usize) -> Option<usize> {
+    /// An entry's names with their places; other keys are read past.
+    #[derive(Deserialize)]
+    struct Placed<T> {
+        name: T,
+        #[serde(default = "Vec::new")]
+        aliases: Vec<T>,
+        #[serde(default = "Vec::new")]
+        demonyms: Vec<T>,
+        #[serde(default = "Vec::new")]
+        short_names: Vec<T>,
+    }
+    impl<T> Placed<T> {
+        fn get(self, key: usize, index: usize) -> Option<T> {
+            match key {
+                0 => Some(self.name),
+                1 => self.aliases.into_iter().nth(index),
+                2 => self.demonyms.into_iter().nth(index),
+                _ => self.short_names.into_iter().nth(index),
+            }
+        }
+    }
+    match format {
+        Format::Toml => {
+            #[derive(Deserialize)]
+            struct File {
+                #[serde(default = "Vec::new")]
+                entity: Vec<Placed<toml::Spanned<String>>>,
+            }
+            let file: File = toml::from_str(text).ok()?;
+            let e = file.entity.into_iter().nth(entry)?;
+            Some(e.get(key, index)?.span().start)
+        }
+        Format::Json => {
+            #[derive(Deserialize)]
+            struct File<'a> {
+                #[serde(borrow)]
+                entities: Vec<Placed<&'a serde_json::value::RawValue>>,
+            }
+            let file: File<'_> = serde_json::from_str(text).ok()?;
+            let e = file.entities.into_iter().nth(entry)?;
+            // A raw value borrows its bytes from `text`: its address gives its offset.
+            let raw = e.get(key, index)?;
+            Some(raw.get().as_ptr() as usize - text.as_ptr() as usize)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +528,49 @@ mod tests {
             .to_string();
         assert!(err.starts_with("g.json:2:"), "{err}");
         assert!(err.contains("unknown variant `planet`"), "{err}");
+    }
+
+    #[test]
+    fn names_that_match_everywhere_are_refused_where_they_are_written() {
+        let text =
+            "[[entity]]\nname = \"Anna Berg\"\ntype = \"person\"\naliases = [\"AB\", \"a\"]\n";
+        let err = Lexicon::new().add_toml("l.toml", text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "l.toml:4:18: aliases 'a' is a single character, so it would match almost everywhere; remove it or write a longer form"
+        );
+        let text = "[[entity]]\nname = \"Zhongguo\"\ntype = \"country\"\ndemonyms = [\"Zhongguo-ren\"]\nshort_names = [\"中\"]\n";
+        let err = Lexicon::new().add_toml("l.toml", text).unwrap_err();
+        assert!(
+            err.to_string().starts_with("l.toml:5:16: short_names '中'"),
+            "{err}"
+        );
+        let text = r#"{"entities": [{"name": "Band", "type": "organization"},
+  {"name": "The Band", "type": "organization", "aliases": ["Band X", "The"]}]}"#;
+        let err = Lexicon::new().add_json("g.json", text).unwrap_err();
+        match &err {
+            LexiconError::TooCommon { position, why, .. } => {
+                assert_eq!(&text[position.offset..position.offset + 5], "\"The\"");
+                assert_eq!((position.line, position.column), (2, 70));
+                assert_eq!(*why, "is a common English word");
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn stop_words_in_capitals_and_longer_names_are_kept() {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "l.toml",
+            "[[entity]]\nname = \"World Health Organization\"\ntype = \"organization\"\naliases = [\"WHO\", \"IT\", \"Then Again\"]\n",
+        )
+        .unwrap();
+        assert_eq!(lex.entry(0).aliases, ["WHO", "IT", "Then Again"]);
+        assert_eq!(too_common("Who"), Some("is a common English word"));
+        assert_eq!(too_common(" the "), Some("is a common English word"));
+        assert_eq!(too_common("x"), Some("is a single character"));
+        assert_eq!(too_common("Xi"), None);
     }
 
     #[test]

@@ -77,26 +77,13 @@ pub enum RulesError {
         source: std::io::Error,
     },
     /// TOML syntax error, unknown key, unknown relation or entity type.
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        /// The file.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("{0}")]
+    Syntax(#[from] crate::error::SyntaxError),
     /// A rule that parses but cannot work.
-    #[error("{path}:{line}:{column}: rule '{id}': {message}")]
+    #[error("{position}: rule '{id}': {message}")]
     Invalid {
-        /// The file.
-        path: String,
-        /// 1-based line of the rule's id.
-        line: usize,
-        /// 1-based column of the rule's id.
-        column: usize,
+        /// Where the rule's id (or the bad atom) is.
+        position: crate::error::Position,
         /// The rule id.
         id: String,
         /// What is wrong.
@@ -537,26 +524,15 @@ impl RuleSet {
 
     /// Parses TOML text and adds its rules; `name` is used in error messages.
     pub fn add_toml(&mut self, name: &str, text: &str) -> Result<(), RulesError> {
-        let at = |offset: usize| crate::text::line_col(text, offset);
-        let file: RulesFile = toml::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::toml_error_at(text, &e);
-            RulesError::Syntax {
-                path: name.to_string(),
-                line,
-                column,
-                message,
-            }
-        })?;
-        let invalid = |id: &toml::Spanned<std::sync::Arc<str>>, message: String| {
-            let (line, column) = at(id.span().start);
-            RulesError::Invalid {
-                path: name.to_string(),
-                line,
-                column,
+        let at = |offset: usize| crate::error::Position::in_file(name, text, offset);
+        let file: RulesFile =
+            toml::from_str(text).map_err(|e| crate::error::SyntaxError::toml(name, text, &e))?;
+        let invalid =
+            |id: &toml::Spanned<std::sync::Arc<str>>, message: String| RulesError::Invalid {
+                position: at(id.span().start),
                 id: id.get_ref().to_string(),
                 message,
-            }
-        };
+            };
         // Verbs first: the rules of the same file may use them.
         self.verbs.extend(file.verbs);
         for mut rule in file.rule {
@@ -602,15 +578,10 @@ impl RuleSet {
         }
         for raw in file.inference {
             let parse = |s: &toml::Spanned<String>| {
-                parse_atom(s.get_ref()).map_err(|message| {
-                    let (line, column) = at(s.span().start);
-                    RulesError::Invalid {
-                        path: name.to_string(),
-                        line,
-                        column,
-                        id: raw.id.get_ref().to_string(),
-                        message,
-                    }
+                parse_atom(s.get_ref()).map_err(|message| RulesError::Invalid {
+                    position: at(s.span().start),
+                    id: raw.id.get_ref().to_string(),
+                    message,
                 })
             };
             let when = [parse(&raw.when[0])?, parse(&raw.when[1])?];

@@ -34,15 +34,7 @@ pub struct ConflictTable {
 impl ConflictTable {
     /// Parses a table from TOML text; errors carry `name:line:col`.
     pub fn from_toml(name: &str, text: &str) -> Result<Self, super::GraphError> {
-        toml::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::toml_error_at(text, &e);
-            super::GraphError::Syntax {
-                path: name.to_string(),
-                line,
-                column,
-                message,
-            }
-        })
+        toml::from_str(text).map_err(|e| crate::error::SyntaxError::toml(name, text, &e).into())
     }
 
     /// The compiled-in default table.

@@ -15,6 +15,7 @@
 //! with `node_link_graph(data, edges="edges")`. The JSON Schema is `schema/graph.schema.json`.
 
 use super::{GraphError, KnowledgeGraph};
+use crate::error::{Position, SyntaxError};
 use crate::model::{Confidence, Conflict, Entity, Evidence, RelationKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -166,21 +167,12 @@ impl KnowledgeGraph {
         }
         // The fast reader refused: read with the derive, for its error's position (or for
         // the few valid shapes the fast reader does not take).
-        let syntax = |line, column, message| GraphError::Syntax {
-            path: name.to_string(),
-            line,
-            column,
-            message,
-        };
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid prefix");
-            let (line, column) = crate::text::line_col(valid, valid.len());
-            syntax(line, column, "invalid UTF-8".to_string())
+            SyntaxError::new(Position::in_file(name, valid, valid.len()), "invalid UTF-8")
         })?;
-        let file: GraphFile<'_> = serde_json::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::json_error_at(text, &e);
-            syntax(line, column, message)
-        })?;
+        let file: GraphFile<'_> = serde_json::from_str(text)
+            .map_err(|e| SyntaxError::json(Some(name.into()), text, &e))?;
         Self::from_file(file, name)
     }
 

@@ -20,8 +20,13 @@
 //! a = "georgia"
 //! b = "georgia-us-state"
 //! ```
+//!
+//! A pair declared both same-as and distinct-from (in one file or across several) is
+//! refused with both places; a rule naming no entity of the built graph is kept and
+//! reported as a [`Warning`] ([`MergeOverrides::unknown_names`]).
 
 use super::{GraphError, KnowledgeGraph};
+use crate::error::{Position, SyntaxError, Warning};
 use crate::model::{Claim, Entity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -71,20 +76,129 @@ pub struct Pair {
     pub a: String,
     /// Second entity.
     pub b: String,
+    /// Where the rule's table starts in its merges file (none for a pair made in code).
+    #[serde(skip)]
+    pub position: Option<Position>,
+}
+
+/// One pair declared both same-as and distinct-from ([`GraphError::Contradiction`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contradiction {
+    /// Where the `same-as` rule is.
+    pub same: Position,
+    /// Where the `distinct-from` rule is.
+    pub distinct: Position,
+    /// One side of the pair, as the same-as rule writes it.
+    pub a: String,
+    /// The other side.
+    pub b: String,
+}
+
+/// A merges file as written, each rule with its place.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverrides {
+    #[serde(default, rename = "same-as")]
+    same_as: Vec<toml::Spanned<Pair>>,
+    #[serde(default, rename = "distinct-from")]
+    distinct_from: Vec<toml::Spanned<Pair>>,
 }
 
 impl MergeOverrides {
-    /// Parses a merges file; errors carry `name:line:col`.
+    /// Parses a merges file; errors carry `name:line:col`. A pair declared both same-as and
+    /// distinct-from is refused ([`GraphError::Contradiction`], both places named).
     pub fn from_toml(name: &str, text: &str) -> Result<Self, GraphError> {
-        toml::from_str(text).map_err(|e| {
-            let (line, column, message) = crate::text::toml_error_at(text, &e);
-            GraphError::Syntax {
-                path: name.to_string(),
-                line,
-                column,
-                message,
+        let raw: RawOverrides =
+            toml::from_str(text).map_err(|e| SyntaxError::toml(name, text, &e))?;
+        let placed = |rules: Vec<toml::Spanned<Pair>>| -> Vec<Pair> {
+            rules
+                .into_iter()
+                .map(|r| {
+                    let start = r.span().start;
+                    let mut pair = r.into_inner();
+                    pair.position = Some(Position::in_file(name, text, start));
+                    pair
+                })
+                .collect()
+        };
+        let overrides = MergeOverrides {
+            same_as: placed(raw.same_as),
+            distinct_from: placed(raw.distinct_from),
+        };
+        overrides.check()?;
+        Ok(overrides)
+    }
+
+    /// Adds the rules of another merges file, refusing a pair that is then declared both
+    /// same-as and distinct-from.
+    pub fn extend(&mut self, more: MergeOverrides) -> Result<(), GraphError> {
+        self.same_as.extend(more.same_as);
+        self.distinct_from.extend(more.distinct_from);
+        self.check()
+    }
+
+    /// Refuses a pair both same-as and distinct-from: which one wins would depend on the
+    /// order entities are met in, so neither is applied.
+    fn check(&self) -> Result<(), GraphError> {
+        let unordered = |p: &Pair| {
+            let (a, b) = (Self::key(&p.a), Self::key(&p.b));
+            if a <= b { (a, b) } else { (b, a) }
+        };
+        let distinct: HashMap<(String, String), &Pair> = self
+            .distinct_from
+            .iter()
+            .map(|p| (unordered(p), p))
+            .collect();
+        for same in &self.same_as {
+            if let Some(other) = distinct.get(&unordered(same)) {
+                let place = |p: &Pair| p.position.clone().unwrap_or_default();
+                return Err(GraphError::Contradiction(Box::new(Contradiction {
+                    same: place(same),
+                    distinct: place(other),
+                    a: same.a.clone(),
+                    b: same.b.clone(),
+                })));
             }
-        })
+        }
+        Ok(())
+    }
+
+    /// A warning for each side of a rule that names no entity of `graph` (by id, label or
+    /// alias, compared as the merge compares them): most often a typo, and then the rule
+    /// does nothing. Not an error, since one merges file serves many corpora.
+    pub fn unknown_names(&self, graph: &KnowledgeGraph) -> Vec<Warning> {
+        let mut wanted: BTreeSet<String> = BTreeSet::new();
+        for p in self.same_as.iter().chain(&self.distinct_from) {
+            wanted.insert(Self::key(&p.a));
+            wanted.insert(Self::key(&p.b));
+        }
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        for e in graph.entities() {
+            for name in [&e.id, &e.label].into_iter().chain(&e.aliases) {
+                wanted.remove(&Self::key(name));
+            }
+        }
+        let mut out = Vec::new();
+        for (kind, list) in [
+            ("same-as", &self.same_as),
+            ("distinct-from", &self.distinct_from),
+        ] {
+            for p in list {
+                for side in [&p.a, &p.b] {
+                    if wanted.contains(&Self::key(side)) {
+                        out.push(Warning {
+                            position: p.position.clone(),
+                            message: format!(
+                                "{kind} rule names '{side}', which is no entity of this graph: the rule does nothing"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn key(s: &str) -> String {
@@ -373,6 +487,12 @@ impl Merger {
             reason,
             documents: 1,
         });
+    }
+
+    /// What the merges file said that this graph gives no hold to (see
+    /// [`MergeOverrides::unknown_names`]); ask before [`Merger::finish`].
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.overrides.unknown_names(&self.graph)
     }
 
     /// The merged graph and the merge log (sorted).
@@ -672,6 +792,54 @@ mod tests {
         assert!(
             log.iter()
                 .any(|r| r.kind == "same-as" && r.entity == "lula")
+        );
+    }
+
+    #[test]
+    fn a_pair_both_same_and_distinct_is_refused_with_both_places() {
+        let text = "[[same-as]]\na = \"Georgia\"\nb = \"georgia-state\"\n\n[[distinct-from]]\na = \"georgia-state\"\nb = \"georgia\"\n";
+        let err = MergeOverrides::from_toml("m.toml", text).unwrap_err();
+        let GraphError::Contradiction(c) = &err else {
+            panic!("{err}");
+        };
+        assert_eq!((c.same.line, c.distinct.line), (1, 5), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("are declared same-as here and distinct-from at m.toml:5:1"),
+            "{err}"
+        );
+        // Across two files too.
+        let mut all =
+            MergeOverrides::from_toml("a.toml", &text[..text.find("\n\n").unwrap()]).unwrap();
+        let more =
+            MergeOverrides::from_toml("b.toml", &text[text.find("[[distinct").unwrap()..]).unwrap();
+        let err = all.extend(more).unwrap_err().to_string();
+        assert!(
+            err.starts_with("a.toml:1:1: 'Georgia' and 'georgia-state'"),
+            "{err}"
+        );
+        assert!(err.ends_with("distinct-from at b.toml:1:1"), "{err}");
+    }
+
+    #[test]
+    fn rules_naming_no_entity_are_warned_about_with_their_place() {
+        let text = "[[same-as]]\na = \"Lula\"\nb = \"luiz-inacio-lula-da-silva\"\n[[distinct-from]]\na = \"sco\"\nb = \"nobody-at-all\"\n";
+        let mut m = Merger::new(MergeOverrides::from_toml("m.toml", text).unwrap());
+        let lula = entity(
+            "luiz-inacio-lula-da-silva",
+            "Luiz Inacio Lula da Silva",
+            EntityKind::Person,
+            &["Lula"],
+        );
+        let sco = entity("sco", "SCO", EntityKind::Organization, &[]);
+        m.add_document("a", &[lula, sco], &[], &BTreeMap::new())
+            .unwrap();
+        let warnings: Vec<String> = m.warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "m.toml:4:1: distinct-from rule names 'nobody-at-all', which is no entity of this graph: the rule does nothing"
+            ]
         );
     }
 

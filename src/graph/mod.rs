@@ -63,18 +63,15 @@ pub enum GraphError {
         /// The id.
         id: String,
     },
-    /// The graph file is not valid JSON or does not follow the contract.
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        /// File name.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    /// A graph, merges or conflicts file that is not valid or does not follow its contract.
+    #[error("{0}")]
+    Syntax(#[from] crate::error::SyntaxError),
+    /// A merges file declares one pair both `same-as` and `distinct-from`.
+    #[error(
+        "{}: '{}' and '{}' are declared same-as here and distinct-from at {}",
+        .0.same, .0.a, .0.b, .0.distinct
+    )]
+    Contradiction(Box<merge::Contradiction>),
     /// The graph file could not be read.
     #[error("{path}: {source}")]
     Io {

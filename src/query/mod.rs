@@ -57,16 +57,9 @@ pub enum QueryError {
         /// `label (id)` of every candidate.
         candidates: Vec<String>,
     },
-    /// `kg match` pattern syntax error.
-    #[error("{message} at column {column}\n  {pattern}\n  {caret}^", caret = " ".repeat(.column.saturating_sub(1)))]
-    Syntax {
-        /// The pattern text.
-        pattern: String,
-        /// 1-based column (in characters).
-        column: usize,
-        /// What was expected or found.
-        message: String,
-    },
+    /// `kg match` pattern syntax error (printed with the pattern and a caret).
+    #[error("{0}")]
+    Syntax(crate::error::SyntaxError),
     /// A query too expensive or too deep to run; refused before running.
     #[error("refused: {0}")]
     Refused(String),
@@ -163,13 +156,11 @@ pub fn read_merges(graph: Option<&Path>) -> Result<Vec<crate::graph::MergeRecord
         merges: Vec<crate::graph::MergeRecord>,
     }
     let log: Log = serde_json::from_str(&text).map_err(|e| {
-        let (line, column, message) = crate::text::json_error_at(&text, &e);
-        QueryError::Graph(GraphError::Syntax {
-            path: path.display().to_string(),
-            line,
-            column,
-            message,
-        })
+        QueryError::Graph(GraphError::Syntax(crate::error::SyntaxError::json(
+            Some(path.clone()),
+            &text,
+            &e,
+        )))
     })?;
     Ok(log.merges)
 }
@@ -310,7 +301,7 @@ impl QueryError {
         match self {
             QueryError::UnknownName { .. } => FailureKind::UnknownEntity,
             QueryError::Ambiguous { .. } => FailureKind::AmbiguousName,
-            QueryError::Syntax { .. } => FailureKind::Syntax,
+            QueryError::Syntax(_) => FailureKind::Syntax,
             QueryError::Refused(_) => FailureKind::Refused,
             QueryError::TooBig(_) => FailureKind::TooBig,
             QueryError::Usage(_) => FailureKind::BadRequest,
@@ -331,11 +322,9 @@ impl QueryError {
         match self {
             QueryError::UnknownName { suggestions, .. } => r.suggestions = suggestions.clone(),
             QueryError::Ambiguous { candidates, .. } => r.candidates = candidates.clone(),
-            QueryError::Syntax {
-                column, message, ..
-            } => {
-                r.message = format!("{message} at column {column}");
-                r.column = Some(*column);
+            QueryError::Syntax(e) => {
+                r.message = format!("{} at column {}", e.message, e.position.column);
+                r.column = Some(e.position.column);
             }
             _ => {}
         }

@@ -153,10 +153,8 @@ impl Tok {
 
 /// Splits a pattern into tokens with their 1-based character columns.
 fn lex(src: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
-    let err = |column: usize, message: String| QueryError::Syntax {
-        pattern: src.to_string(),
-        column,
-        message,
+    let err = |column: usize, message: String| {
+        QueryError::Syntax(crate::error::SyntaxError::in_line(src, column, message))
     };
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
@@ -269,11 +267,9 @@ impl Parser<'_> {
     }
 
     fn error(&self, column: usize, message: String) -> QueryError {
-        QueryError::Syntax {
-            pattern: self.src.to_string(),
-            column,
-            message,
-        }
+        QueryError::Syntax(crate::error::SyntaxError::in_line(
+            self.src, column, message,
+        ))
     }
 
     fn expect(&mut self, tok: Tok) -> Result<(), QueryError> {
@@ -828,9 +824,7 @@ mod tests {
 
     fn syntax_column(src: &str) -> (usize, String) {
         match parse(src).unwrap_err() {
-            QueryError::Syntax {
-                column, message, ..
-            } => (column, message),
+            QueryError::Syntax(e) => (e.position.column, e.message),
             other => panic!("{other}"),
         }
     }
@@ -880,9 +874,6 @@ mod tests {
         ] {
             assert!(matches!(parse(&src), Err(QueryError::Refused(_))), "{src}");
         }
-        assert!(matches!(
-            parse("((((((a))))))"),
-            Err(QueryError::Syntax { .. })
-        ));
+        assert!(matches!(parse("((((((a))))))"), Err(QueryError::Syntax(_))));
     }
 }

@@ -69,8 +69,10 @@ fn words() -> &'static Words {
     static WORDS: OnceLock<Words> = OnceLock::new();
     WORDS.get_or_init(|| {
         let mut w: Words = toml::from_str(LAYOUT_TOML).unwrap_or_else(|e| {
-            let (line, col, msg) = super::toml_error_at(LAYOUT_TOML, &e);
-            panic!("data/layout.toml:{line}:{col}: {msg}")
+            panic!(
+                "{}",
+                crate::error::SyntaxError::toml("data/layout.toml", LAYOUT_TOML, &e)
+            )
         });
         // Longest first, so "Getty Images" wins over "Getty" and "File photo" over "Photo".
         for list in [

@@ -14,6 +14,7 @@
 //! an `Err` item and reading goes on after it: the caller decides whether to stop.
 
 use super::Document;
+use crate::error::{Position, SyntaxError};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -92,17 +93,8 @@ pub enum TextError {
         limit: u64,
     },
     /// A JSON Lines record is not valid JSON or lacks `id` or `text`.
-    #[error("{path}:{line}:{column}: {message}")]
-    Json {
-        /// The file (`-` for standard input).
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("{0}")]
+    Json(#[from] crate::error::SyntaxError),
 }
 
 fn size_text(size: &Option<u64>) -> String {
@@ -121,7 +113,7 @@ impl TextError {
                 | TextError::Encoding { .. }
                 | TextError::Empty { .. }
                 | TextError::TooLarge { .. }
-                | TextError::Json { .. }
+                | TextError::Json(_)
                 | TextError::Io { .. }
         )
     }
@@ -275,10 +267,9 @@ pub fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>, TextError> {
                 });
             }
         } else if seen.insert(identity(&meta, input)) {
-            let name = input.file_name().map_or_else(
-                || input.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let name = input
+                .file_name()
+                .map_or_else(|| input.display().to_string(), document_name);
             out.push(file_source(input.clone(), name, meta.len()));
         }
     }
@@ -297,9 +288,36 @@ fn file_source(path: PathBuf, name: String, bytes: u64) -> Source {
 fn relative_name(base: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(base).unwrap_or(file);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| document_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as evidence names its document: the name itself when it is UTF-8, else its
+/// UTF-8 parts with each other byte written `\xHH`. A lossy conversion would give every
+/// invalid byte the same U+FFFD, so `a\xff.txt` and `a\xfe.txt` would become one name.
+///
+/// ```text
+/// b"caf\xe9.txt"  ->  "caf\xE9.txt"
+/// ```
+fn document_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 fn glob_sources(
@@ -566,14 +584,13 @@ impl Lines {
             }
             err
         })?;
+        // Without its line end, an error at the record's end stays on the record's line.
+        let text = text.trim_end_matches(['\n', '\r']);
+        let place = |p: Position| p.shifted(Some(self.path.clone()), self.line, start);
         let record: Record = serde_json::from_str(text).map_err(|e| {
-            let (_, column, message) = crate::text::json_error_at(text, &e);
-            TextError::Json {
-                path: self.path.clone(),
-                line: self.line,
-                column,
-                message,
-            }
+            let mut err = SyntaxError::json(None, text, &e);
+            err.position = place(err.position);
+            TextError::Json(err)
         })?;
         if record.text.trim().is_empty() {
             return Err(TextError::Empty {
@@ -581,12 +598,8 @@ impl Lines {
             });
         }
         if record.id.is_empty() {
-            return Err(TextError::Json {
-                path: self.path.clone(),
-                line: self.line,
-                column: 1,
-                message: "empty `id`".to_string(),
-            });
+            let at = place(Position::at(None, text, 0));
+            return Err(TextError::Json(SyntaxError::new(at, "empty `id`")));
         }
         Ok(Article {
             name: record.id,
@@ -767,6 +780,17 @@ mod tests {
         ));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn file_names_that_are_not_utf8_keep_their_bytes_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| document_name(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"a\xfe.txt"), "a\\xFE.txt");
+        assert_eq!(name(b"caf\xc3\xa9\xc3.txt"), "caf\u{e9}\\xC3.txt");
+        assert_eq!(name("Türkiye.txt".as_bytes()), "Türkiye.txt");
+    }
+
     #[test]
     fn directories_are_read_sorted_with_relative_names() {
         let dir = tempfile::tempdir().unwrap();
@@ -856,6 +880,28 @@ mod tests {
         );
         assert!(items[1].as_ref().unwrap_err().is_per_document());
         assert_eq!(items[3].as_ref().unwrap().name, "d");
+    }
+
+    #[test]
+    fn a_record_cut_short_is_placed_at_its_own_line_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        std::fs::write(
+            &path,
+            "{\"id\": \"a\", \"text\": \"A.\"}\r\n{\"id\": \"b\"\r\n",
+        )
+        .unwrap();
+        let items: Vec<_> = Articles::new(sources(&[path]).unwrap()).collect();
+        let Err(TextError::Json(e)) = &items[1] else {
+            panic!("{:?}", items[1]);
+        };
+        assert_eq!((e.position.line, e.position.column), (2, 10), "{e}");
+        assert_eq!(e.position.offset, 27 + 9);
+        assert!(
+            e.to_string()
+                .ends_with("c.jsonl:2:10: EOF while parsing an object"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -146,54 +146,6 @@ pub(crate) fn split_data() -> (&'static str, &'static str) {
     (split::SENTENCES_TOML, layout::LAYOUT_TOML)
 }
 
-/// Where a TOML parse error points in `text` (1-based line and column) and its message, for
-/// the `file:line:col: message` errors of every data file.
-pub fn toml_error_at(text: &str, err: &toml::de::Error) -> (usize, usize, String) {
-    let (line, column) = err
-        .span()
-        .map(|s| line_col(text, s.start))
-        .unwrap_or((1, 1));
-    (line, column, err.message().trim().to_string())
-}
-
-/// Where a JSON parse error in `text` points (1-based line and column in characters, like
-/// every other position) and its message without serde_json's own " at line L column C",
-/// for the `file:line:col: message` errors of every JSON file.
-///
-/// serde_json counts columns in bytes, and from 0 on the line after a newline (an input cut
-/// right after one ends at "column 0"): both are turned into kg's columns here.
-///
-/// ```
-/// let err = serde_json::from_str::<serde_json::Value>("[1,\n").unwrap_err();
-/// assert_eq!(kg::text::json_error_at("[1,\n", &err), (2, 1, "EOF while parsing a value".to_string()));
-/// let text = r#"["カザフスタン", x]"#;
-/// let err = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
-/// assert_eq!(kg::text::json_error_at(text, &err).1, 12);
-/// ```
-pub fn json_error_at(text: &str, err: &serde_json::Error) -> (usize, usize, String) {
-    let message = err.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let line_start = match err.line() {
-        0 | 1 => 0,
-        n => text
-            .match_indices('\n')
-            .nth(n - 2)
-            .map_or(text.len(), |(i, _)| i + 1),
-    };
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let mut offset = (line_start + err.column().saturating_sub(1)).min(line_end);
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let (line, column) = line_col(text, offset);
-    (line, column, message)
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 ///
 /// ```

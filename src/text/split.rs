@@ -33,8 +33,10 @@ fn lists() -> &'static Words {
     static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
         toml::from_str(SENTENCES_TOML).unwrap_or_else(|e| {
-            let (line, col, msg) = super::toml_error_at(SENTENCES_TOML, &e);
-            panic!("data/sentences.toml:{line}:{col}: {msg}")
+            panic!(
+                "{}",
+                crate::error::SyntaxError::toml("data/sentences.toml", SENTENCES_TOML, &e)
+            )
         })
     })
 }

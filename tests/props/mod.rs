@@ -87,6 +87,18 @@ pub fn builtin_rules() -> &'static RuleSet {
 
 /// A 1-based (line, column in characters) names a place in `text`: a line that exists, and
 /// a column on it or just past its end (where "expected ..." errors at the end point).
+/// A syntax error's position: line and column inside `text`, and its byte offset the same
+/// place (a character boundary within the text).
+pub fn assert_syntax_inside(text: &str, e: &kg::error::SyntaxError, what: &str) {
+    let p = &e.position;
+    assert_position_inside(text, p.line, p.column, what);
+    assert!(
+        p.offset <= text.len() && text.is_char_boundary(p.offset),
+        "{what}: offset {} not a character boundary of {text:?}",
+        p.offset
+    );
+}
+
 pub fn assert_position_inside(text: &str, line: usize, column: usize, what: &str) {
     let lines: Vec<&str> = text.split('\n').collect();
     assert!(
@@ -282,6 +294,7 @@ pub fn check_extraction(doc: &Document, ex: &Extraction, knowledge: &Knowledge) 
     let at = At {
         path: Path::new("fuzz.jsonl"),
         line: 1,
+        offset: 0,
     };
     let (back_record, back) = claims::parse_line(line.trim_end(), at).expect("own line reads");
     assert_eq!(back_record, record);
@@ -306,8 +319,8 @@ pub fn assert_round_trip(g: &KnowledgeGraph) -> String {
 }
 
 fn check_graph_error(text: &str, e: &GraphError) {
-    if let GraphError::Syntax { line, column, .. } = e {
-        assert_position_inside(text, *line, *column, "graph error");
+    if let GraphError::Syntax(e) = e {
+        assert_syntax_inside(text, e, "graph error");
     }
 }
 
@@ -344,8 +357,8 @@ pub fn check_graph(bytes: &[u8]) {
 }
 
 fn check_lexicon_error(text: &str, e: &LexiconError) {
-    if let LexiconError::Syntax { line, column, .. } = e {
-        assert_position_inside(text, *line, *column, "lexicon error");
+    if let LexiconError::Syntax(e) = e {
+        assert_syntax_inside(text, e, "lexicon error");
     }
 }
 
@@ -388,8 +401,9 @@ pub fn check_lexicon(text: &str, json: bool) {
 pub fn check_rules(text: &str) {
     let mut rules = builtin_rules().clone();
     match rules.add_toml("fuzz.toml", text) {
-        Err(RulesError::Syntax { line, column, .. } | RulesError::Invalid { line, column, .. }) => {
-            assert_position_inside(text, line, column, "rules error")
+        Err(RulesError::Syntax(e)) => assert_syntax_inside(text, &e, "rules error"),
+        Err(RulesError::Invalid { position, .. }) => {
+            assert_position_inside(text, position.line, position.column, "rules error")
         }
         Err(RulesError::Io { .. }) => panic!("no file was read"),
         Ok(()) => {
@@ -450,9 +464,14 @@ fn pattern_graph() -> &'static KnowledgeGraph {
 /// limits and runs on a small graph to rows as wide as its columns, sorted and distinct.
 pub fn check_pattern(src: &str) {
     match pattern::parse(src) {
-        Err(QueryError::Syntax { column, .. }) => {
+        Err(QueryError::Syntax(e)) => {
             // Columns count characters of the whole pattern, which is one line to the user.
-            assert_position_inside(&src.replace('\n', " "), 1, column, "pattern error");
+            assert_position_inside(
+                &src.replace('\n', " "),
+                1,
+                e.position.column,
+                "pattern error",
+            );
         }
         Err(_) => {}
         Ok(p) => {
@@ -476,21 +495,30 @@ pub fn check_pattern(src: &str) {
 /// extraction; the lines that read merge into a graph that round-trips.
 pub fn check_claims(text: &str) {
     let mut merger = Merger::new(MergeOverrides::default());
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut line_start = 0;
+    for (i, raw) in text.split('\n').enumerate() {
+        let start = line_start;
+        line_start += raw.len() + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() {
             continue;
         }
         let at = At {
             path: Path::new("fuzz.jsonl"),
             line: i + 1,
+            offset: start as u64,
         };
         match claims::parse_line(line, at) {
-            Err(claims::ClaimsError::Syntax {
-                line: l, column, ..
-            }) => {
-                assert_eq!(l, i + 1, "the error names its line");
-                assert_position_inside(line, 1, column, "claims error");
+            Err(claims::ClaimsError::Syntax(e)) => {
+                let p = &e.position;
+                assert_eq!(p.line, i + 1, "the error names its line");
+                assert_position_inside(line, 1, p.column, "claims error");
+                assert!(
+                    p.offset >= start && p.offset <= start + line.len(),
+                    "claims error: offset {} outside the line {start}..{}",
+                    p.offset,
+                    start + line.len()
+                );
             }
             Err(_) => {}
             Ok((record, ex)) => {

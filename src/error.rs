@@ -236,6 +236,15 @@ mod tests {
     }
 
     #[test]
+    fn a_json_byte_column_inside_a_character_steps_back_to_its_start() {
+        // serde_json's column may count the bytes of a character it has only partly read.
+        let p = Position::from_json(None, "aé", 1, 3);
+        assert_eq!((p.line, p.column, p.offset), (1, 2, 1));
+        let p = Position::from_json(None, "x\n中文", 2, 3);
+        assert_eq!((p.line, p.column, p.offset), (2, 1, 2));
+    }
+
+    #[test]
     fn toml_errors_take_the_span_start() {
         let text = "a = 1\nb = ?\n";
         let err = toml::from_str::<toml::Table>(text).unwrap_err();

@@ -345,6 +345,17 @@ mod found_by_fuzzing {
         props::check_claims(&line.to_string());
     }
 
+    /// fuzz `lexicon` (18 inputs) and `claims` (388 inputs), run against the fuzz branch's
+    /// own JSON position code: an error at the end of a line that holds multi-byte
+    /// characters or a carriage return was placed one column past the line. The shared
+    /// `Position::from_json` keeps it on the line; all 406 inputs pass (these two are the
+    /// smallest).
+    #[test]
+    fn a_json_error_at_a_line_end_stays_on_the_line() {
+        props::check_lexicon("{\"\u{feff} \r", true);
+        props::check_claims("7171}}\n{\"\u{432}\u{43b}kg-771}}\n{\"kg-cc");
+    }
+
     /// proptest (`sentences_and_captions_stay_on_char_boundaries`): splitting panicked on a
     /// dot after a word that follows a three-byte space (U+2000).
     #[test]

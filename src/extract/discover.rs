@@ -143,7 +143,14 @@ pub(super) fn discover(
                 let known_other = overlapping(start, end)
                     .any(|m| lexicon.entry(m.entity).kind != EntityKind::Person);
                 let known_person = covered(start, end).is_some();
-                if !known_other && !known_person {
+                // "Prince Mohammed" after "Crown Prince Mohammed bin Salman": a title and a
+                // given name are the person named in full with them.
+                let same = (k == j + 1 && !known_other && !known_person)
+                    .then(|| given_name_of(text, known, lexicon, ws[j].text, ws[j - 1].text))
+                    .flatten();
+                if let Some(entity) = same {
+                    found.patterns.push((ws[j].text.to_string(), entity, true));
+                } else if !known_other && !known_person {
                     let name = text[start..end].to_string();
                     if person_names.insert(name.clone()) {
                         persons.push((name, Vec::new()));
@@ -430,6 +437,40 @@ fn appositive_people(
         }
     }
     out
+}
+
+/// The person of the lexicon a titled given name refers to ("Prince Mohammed"): the one
+/// person the document names in full whose name starts with `given`, or, among several,
+/// the one whose full name followed the same title word (`title`, "Prince" of "Crown
+/// Prince").
+fn given_name_of(
+    text: &str,
+    known: &[Mention],
+    lexicon: &Lexicon,
+    given: &str,
+    title: &str,
+) -> Option<usize> {
+    let mut all: Vec<usize> = Vec::new();
+    let mut titled: Vec<usize> = Vec::new();
+    for m in known.iter().filter(|m| m.form == Form::Name) {
+        let entry = lexicon.entry(m.entity);
+        let surface = &text[m.start..m.end];
+        let starts = |n: &str| n.strip_prefix(given).is_some_and(|r| r.starts_with(' '));
+        if entry.kind != EntityKind::Person || !starts(surface) {
+            continue;
+        }
+        if !all.contains(&m.entity) {
+            all.push(m.entity);
+        }
+        let before = text[..m.start].trim_end_matches(' ');
+        if before.ends_with(title) && !titled.contains(&m.entity) {
+            titled.push(m.entity);
+        }
+    }
+    match (&all[..], &titled[..]) {
+        ([only], _) | (_, [only]) => Some(*only),
+        _ => None,
+    }
 }
 
 fn token_count(s: &str) -> usize {
@@ -732,6 +773,46 @@ aliases = ["ASEAN"]
         ] {
             assert!(run(text).is_empty(), "{text}: {:?}", run(text));
         }
+    }
+
+    #[test]
+    fn a_titled_given_name_is_the_person_named_in_full_with_that_title() {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "t.toml",
+            r#"
+[[entity]]
+name = "Omar bin Rashid"
+type = "person"
+[[entity]]
+name = "Omar Haddad"
+type = "person"
+"#,
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let find = |text: &str| {
+            let doc = Document::new("t.txt", text);
+            let known = crate::extract::Gazetteer::new(&lex).find(text);
+            discover(&doc, &lex, &known, &rules.discovery)
+        };
+        // Two Omars, one of them a prince: "Prince Omar" is he, and no new person.
+        let found =
+            find("Crown Prince Omar bin Rashid met Minister Omar Haddad. Later Prince Omar spoke.");
+        assert!(found.entries.is_empty(), "{:?}", found.entries);
+        assert!(
+            found.patterns.contains(&("Omar".to_string(), 0, true)),
+            "{:?}",
+            found.patterns
+        );
+        // Two Omars and a title neither had: nobody is guessed.
+        let found =
+            find("Crown Prince Omar bin Rashid met Minister Omar Haddad. Sheikh Omar spoke.");
+        assert!(
+            !found.patterns.iter().any(|p| p.0 == "Omar" && p.1 < 2),
+            "{:?}",
+            found.patterns
+        );
     }
 
     #[test]

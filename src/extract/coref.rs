@@ -21,6 +21,8 @@ pub(super) enum Number {
     /// "the bloc", "the bank": the nearest organization, preferring one whose name contains
     /// the description's noun.
     Organization,
+    /// "both countries": the two countries of the nearest sentence naming exactly two.
+    Countries,
 }
 
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
@@ -73,6 +75,11 @@ pub(super) fn resolve<'a>(
             }
             continue;
         }
+        let wanted_kind = if number == Number::Countries {
+            EntityKind::Country
+        } else {
+            EntityKind::Person
+        };
         let people_between = |from: usize, to: usize| -> Vec<usize> {
             let mut ids: Vec<usize> = Vec::new();
             // Mentions are sorted by start: look only at the window, not the document.
@@ -87,7 +94,7 @@ pub(super) fn resolve<'a>(
             for m in named.chain(&resolved[c..d]) {
                 if m.start >= from
                     && m.end <= to
-                    && kind_of(m.entity) == EntityKind::Person
+                    && kind_of(m.entity) == wanted_kind
                     && !ids.contains(&m.entity)
                 {
                     ids.push(m.entity);
@@ -99,13 +106,27 @@ pub(super) fn resolve<'a>(
         let mut people = people_between(sentence.start, start);
         let mut scope = (sentence.start, start);
         let mut back = 0;
-        while people.is_empty() && back < reach.window && si > back {
+        // Countries add up over the sentences back until there are two: "Montenegro ...
+        // Albania has set itself a 2027 target. Both countries ..." (people do not: the
+        // nearest sentence naming people is the one meant).
+        let gather = number == Number::Countries;
+        while (people.is_empty() || gather && people.len() < 2) && back < reach.window && si > back
+        {
             back += 1;
             let prev = sentences[si - back];
             if prev.block != sentence.block {
                 break;
             }
-            people = people_between(prev.start, prev.end);
+            let earlier = people_between(prev.start, prev.end);
+            if gather {
+                for e in earlier {
+                    if !people.contains(&e) {
+                        people.push(e);
+                    }
+                }
+            } else {
+                people = earlier;
+            }
             scope = (prev.start, prev.end);
         }
         // "He" among several people is the one in subject position: the first mention of
@@ -121,7 +142,11 @@ pub(super) fn resolve<'a>(
                 _ => {}
             }
         }
-        let wanted = if number == Number::Plural { 2 } else { 1 };
+        let wanted = if matches!(number, Number::Plural | Number::Countries) {
+            2
+        } else {
+            1
+        };
         if people.len() == wanted {
             for entity in people {
                 resolved.push(Mention {

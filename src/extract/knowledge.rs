@@ -87,6 +87,13 @@ impl Knowledge {
                         .organization
                         .iter()
                         .map(|p| (p.clone(), Number::Organization, false)),
+                )
+                .chain(
+                    rules
+                        .coreference
+                        .countries
+                        .iter()
+                        .map(|p| (p.clone(), Number::Countries, false)),
                 ),
         );
         // Titles ("Prime Minister") are filler between a slot and its trigger or between the

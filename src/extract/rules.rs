@@ -270,6 +270,10 @@ pub struct Coreference {
     /// Descriptions of the nearest organization ("the bloc"; "the bank" prefers a *Bank*).
     #[serde(default)]
     pub organization: Vec<String>,
+    /// Phrases that refer to the two countries of the nearest sentence naming two ("both
+    /// countries").
+    #[serde(default)]
+    pub countries: Vec<String>,
 }
 
 /// How far rules look back, so that what a sentence costs does not grow with its paragraph.
@@ -615,6 +619,9 @@ impl RuleSet {
             .organization
             .extend(file.coreference.organization);
         self.coreference.plural.extend(file.coreference.plural);
+        self.coreference
+            .countries
+            .extend(file.coreference.countries);
         self.glue
             .extend(file.glue.words.into_iter().map(|w| w.to_lowercase()));
         self.negation

@@ -240,10 +240,7 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
         articles(config)?,
         &work,
         &Silent,
-        &mut |m: Mapped| {
-            add(&mut merger, &m.extraction)?;
-            Ok(())
-        },
+        &mut |m: Mapped| add_owned(&mut merger, m.extraction),
     )?;
     let (graph, log, _) = finish(merger, config.min_confidence);
     Ok((graph, log))
@@ -363,6 +360,12 @@ pub fn merge(
 
 fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
     merger.add_document(&ex.document, &ex.entities, &ex.claims, &ex.surfaces)?;
+    Ok(())
+}
+
+/// [`add`] of an extraction the caller is done with: its evidence moves into the graph.
+fn add_owned(merger: &mut Merger, ex: Extraction) -> Result<(), BuildError> {
+    merger.add_document_owned(&ex.document, &ex.entities, ex.claims)?;
     Ok(())
 }
 
@@ -727,7 +730,7 @@ fn build_into(
                     path: claims_out.path().to_path_buf(),
                     source,
                 })?;
-            add(&mut merger, &m.extraction)
+            add_owned(&mut merger, m.extraction)
         },
     )?;
     let (graph, merges, warnings) = finish(merger, config.min_confidence);
@@ -875,7 +878,7 @@ pub fn merge_claims(
     };
     let mut merger = Merger::new(overrides);
     let counts = stream(config, (lines, total), &work, progress, &mut |m| {
-        add(&mut merger, &m.extraction)
+        add_owned(&mut merger, m.extraction)
     })?;
     let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {

@@ -145,8 +145,13 @@ impl KnowledgeGraph {
         out: &mut dyn std::io::Write,
         max_evidence: Option<usize>,
     ) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &self.to_file_capped(max_evidence))?;
-        out.write_all(b"\n")
+        use std::io::Write;
+        // serde_json writes token by token; a buffer of a concrete type makes each of those
+        // writes an inlined copy instead of a call through `dyn Write`.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut buffered, &self.to_file_capped(max_evidence))?;
+        buffered.write_all(b"\n")?;
+        buffered.flush()
     }
 
     /// Builds a graph from a parsed file, checking that every edge names known nodes.

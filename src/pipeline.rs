@@ -615,8 +615,7 @@ pub fn render_outputs(
         ("merges.json", log.into_bytes()),
     ];
     // The offline viewer, unless the graph is too large for a browser to open comfortably.
-    if crate::export::html::build_writes_page(graph) {
-        let page = crate::export::html::html_page(graph, &Default::default());
+    if let Some(page) = crate::export::html::build_page(graph, &Default::default()) {
         files.push(("graph.html", page.into_bytes()));
     }
     // A picture when Graphviz is installed and the graph is small enough to read (and to
@@ -769,15 +768,24 @@ fn write_graph(
         names.push(PathBuf::from(name));
         Ok::<(), BuildError>(())
     };
-    write("graph.json", &mut |w| {
-        graph.write_json(w, options.max_evidence)
+    // The other files are made on a thread of their own while graph.json is written: both
+    // only read the graph, and this is the serial end of the build.
+    std::thread::scope(|scope| {
+        let rendered = scope.spawn(|| render_outputs(graph, merges));
+        write("graph.json", &mut |w| {
+            graph.write_json(w, options.max_evidence)
+        })?;
+        if options.evidence_file {
+            write(EVIDENCE_FILE, &mut |w| write_evidence(graph, w))?;
+        }
+        let rendered = rendered
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for (name, bytes) in rendered {
+            write(name, &mut |w| w.write_all(&bytes))?;
+        }
+        Ok::<(), BuildError>(())
     })?;
-    if options.evidence_file {
-        write(EVIDENCE_FILE, &mut |w| write_evidence(graph, w))?;
-    }
-    for (name, bytes) in render_outputs(graph, merges) {
-        write(name, &mut |w| w.write_all(&bytes))?;
-    }
     for file in more {
         let path = file.commit()?;
         names.push(PathBuf::from(path.file_name().unwrap_or_default()));

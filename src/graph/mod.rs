@@ -392,7 +392,8 @@ impl KnowledgeGraph {
                 relation: e.weight(),
             })
             .collect();
-        edges.sort_by(|a, b| {
+        // (source, relation, target) is unique, so the parallel sort's order is the order.
+        edges.par_sort_by(|a, b| {
             (&a.source.id, a.relation.kind, &a.target.id).cmp(&(
                 &b.source.id,
                 b.relation.kind,

@@ -55,9 +55,15 @@ pub(super) fn resolve<'a>(
             // Forum) is understood from much further back than a bare "the bloc".
             let near = sentences[si.saturating_sub(reach.window * 2)].start;
             let far = sentences[si.saturating_sub(reach.window * reach.noun_reach)].start;
-            if let Some(entity) =
-                nearest_organization(mentions, start, &noun, (near, far), &kind_of, &label_of)
-            {
+            if let Some(entity) = salient_organization(
+                sentences,
+                mentions,
+                start,
+                &noun,
+                (near, far),
+                &kind_of,
+                &label_of,
+            ) {
                 resolved.push(Mention {
                     start,
                     end,
@@ -132,9 +138,13 @@ pub(super) fn resolve<'a>(
 }
 
 /// The organization a description refers to: looking back from `start`, the nearest
-/// organization whose name contains `noun` from byte `far` on, else the nearest organization
-/// if it starts at `from` or later.
-fn nearest_organization<'a>(
+/// organization whose name contains `noun` from byte `far` on; else, from byte `from` on, the
+/// most salient organization: the one mentioned most often, a mention that opens its
+/// sentence (the subject, usually) counting twice, the nearer winning a tie. "Mercosur was
+/// founded by ... Bolivia became Mercosur's fifth member ... not covered by the EU deal.
+/// Venezuela has been suspended from the bloc": the bloc is Mercosur, not the nearer EU.
+fn salient_organization<'a>(
+    sentences: &[Sentence],
     mentions: &[Mention],
     start: usize,
     noun: &str,
@@ -142,26 +152,59 @@ fn nearest_organization<'a>(
     kind_of: &impl Fn(usize) -> EntityKind,
     label_of: &impl Fn(usize) -> &'a str,
 ) -> Option<usize> {
-    let (a, near, b) = (
+    let (a, b) = (
         mentions.partition_point(|m| m.start < far),
-        mentions.partition_point(|m| m.start < from),
         mentions.partition_point(|m| m.start < start),
     );
-    let candidates: Vec<&Mention> = mentions[a..b]
+    let window = &mentions[a..b];
+    let candidates = window
         .iter()
-        .filter(|m| m.form == Form::Name && m.end <= start)
-        .filter(|m| kind_of(m.entity) == EntityKind::Organization)
-        .collect();
-    let by_noun = candidates.iter().rev().find(|m| {
+        .enumerate()
+        .filter(|(_, m)| m.form == Form::Name && m.end <= start)
+        .filter(|(_, m)| kind_of(m.entity) == EntityKind::Organization);
+    // British and American spellings are one noun: "the organisation" repeats the head
+    // of "Organization for Security and Co-operation in Europe".
+    let spelling = |w: &str| w.replace("isation", "ization");
+    let noun = spelling(noun);
+    let by_noun = candidates.clone().rev().find(|(_, m)| {
         label_of(m.entity)
             .to_lowercase()
             .split(' ')
-            .any(|w| w == noun)
+            .any(|w| spelling(w) == noun)
     });
-    let nearest = candidates
-        .last()
-        .filter(|m| m.start >= mentions.get(near).map_or(usize::MAX, |n| n.start));
-    by_noun.or(nearest).map(|m| m.entity)
+    if let Some((_, m)) = by_noun {
+        return Some(m.entity);
+    }
+    // A heading opens a new topic: when the section of `start` names an organization, the
+    // ones before its heading are not candidates.
+    let section = sentence_of(sentences, start).and_then(|si| {
+        sentences[..si]
+            .iter()
+            .rposition(|s| s.heading)
+            .map(|h| sentences[h].end)
+    });
+    let from = match section {
+        Some(at) if at > from && candidates.clone().any(|(_, m)| m.start >= at) => at,
+        _ => from,
+    };
+    // (score, position of the latest mention, entity): the maximum wins.
+    let mut scores: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, m) in candidates.filter(|(_, m)| m.start >= from) {
+        let opens_sentence = sentence_of(sentences, m.start).is_some_and(|si| {
+            let s = sentences[si].start;
+            // The first mention at or after the sentence's start is this one.
+            window[..i].last().is_none_or(|prev| prev.start < s)
+        });
+        let weight = if opens_sentence { 2 } else { 1 };
+        match scores.iter_mut().find(|(_, _, e)| *e == m.entity) {
+            Some(entry) => {
+                entry.0 += weight;
+                entry.1 = i;
+            }
+            None => scores.push((weight, i, m.entity)),
+        }
+    }
+    scores.into_iter().max().map(|(_, _, entity)| entity)
 }
 
 /// Index of the sentence containing byte `offset`.
@@ -236,5 +279,76 @@ mod tests {
         let sentences = [sentence(0, 10, 0), sentence(11, 20, 1)];
         let mentions = [person(0, 0)];
         assert!(pronoun(&sentences, &mentions, Number::Singular).is_empty());
+    }
+
+    fn organization(start: usize, entity: usize) -> Mention {
+        Mention {
+            start,
+            end: start + 1,
+            entity,
+            form: Form::Name,
+        }
+    }
+
+    /// Resolves a description at byte 90 (`noun` its last word) among `mentions` of
+    /// organizations 0 ("Mercosur") and 1 ("Organization of X"), in sentences of ten bytes.
+    fn description(mentions: &[Mention], headings: &[usize], noun: &str) -> Option<usize> {
+        let sentences: Vec<Sentence> = (0..10)
+            .map(|i| Sentence {
+                heading: headings.contains(&i),
+                ..sentence(i * 10, i * 10 + 9, 0)
+            })
+            .collect();
+        let text = format!("{}the {noun}", " ".repeat(90));
+        let end = text.len();
+        let labels = ["Mercosur", "Organization of X"];
+        resolve(
+            &text,
+            &sentences,
+            mentions,
+            &[(90, end, Number::Organization)],
+            CoreferenceReach::default(),
+            |_| EntityKind::Organization,
+            |e| labels[e],
+        )
+        .first()
+        .map(|m| m.entity)
+    }
+
+    #[test]
+    fn a_bare_description_takes_the_most_salient_organization_not_the_nearest() {
+        // Organization 0 opens two sentences; 1 is named once, later, inside a sentence.
+        let mentions = [
+            organization(50, 0),
+            organization(60, 0),
+            organization(75, 1),
+        ];
+        assert_eq!(description(&mentions, &[], "bloc"), Some(0));
+        // Equal salience: the nearer wins.
+        let tie = [organization(60, 0), organization(70, 1)];
+        assert_eq!(description(&tie, &[], "bloc"), Some(1));
+    }
+
+    #[test]
+    fn a_heading_closes_the_earlier_topic_when_its_section_names_one() {
+        let mentions = [
+            organization(50, 1),
+            organization(55, 1),
+            organization(75, 0),
+        ];
+        assert_eq!(description(&mentions, &[], "bloc"), Some(1));
+        // Sentence 6 (bytes 60..69) is a heading: only organization 0 is in its section.
+        assert_eq!(description(&mentions, &[6], "bloc"), Some(0));
+    }
+
+    #[test]
+    fn a_description_repeating_the_head_noun_ignores_spelling_variants() {
+        let mentions = [
+            organization(50, 1),
+            organization(70, 0),
+            organization(75, 0),
+        ];
+        assert_eq!(description(&mentions, &[], "organisation"), Some(1));
+        assert_eq!(description(&mentions, &[], "bloc"), Some(0));
     }
 }

@@ -143,7 +143,14 @@ pub(super) fn discover(
                 let known_other = overlapping(start, end)
                     .any(|m| lexicon.entry(m.entity).kind != EntityKind::Person);
                 let known_person = covered(start, end).is_some();
-                if !known_other && !known_person {
+                // "Prince Mohammed" after "Crown Prince Mohammed bin Salman": a title and a
+                // given name are the person named in full with them.
+                let same = (k == j + 1 && !known_other && !known_person)
+                    .then(|| given_name_of(text, known, lexicon, ws[j].text, ws[j - 1].text))
+                    .flatten();
+                if let Some(entity) = same {
+                    found.patterns.push((ws[j].text.to_string(), entity, true));
+                } else if !known_other && !known_person {
                     let name = text[start..end].to_string();
                     if person_names.insert(name.clone()) {
                         persons.push((name, Vec::new()));
@@ -151,6 +158,15 @@ pub(super) fn discover(
                 }
             }
             i = k.max(i + 1);
+        }
+        // People in apposition to a role noun: "its ambassador, Amar Bendjama, said".
+        for (start, end) in
+            appositive_people(text, &ws, config, |s, e| overlapping(s, e).next().is_some())
+        {
+            let name = text[start..end].to_string();
+            if person_names.insert(name.clone()) {
+                persons.push((name, Vec::new()));
+            }
         }
         // Untitled people: a known given name opening a run of name words ("Bola Tinubu
         // said", "Russian Sergei Lavrov").
@@ -358,6 +374,103 @@ fn untitled_people(
         i = k.max(i + 1);
     }
     out
+}
+
+/// Byte spans of names in apposition to a role noun of `config.apposition_nouns` that a
+/// possessive or an article opens: "its ambassador, Amar Bendjama,", "China's envoy, Fu
+/// Cong.", "the bank's president, Dilma Rousseff, said". Two to four adjacent name words,
+/// set off by a comma before and by a comma, a full stop or the sentence's end after, none
+/// of them a known name or a title: "the envoy, Russia and China" is no person.
+fn appositive_people(
+    text: &str,
+    ws: &[Word],
+    config: &Config,
+    known: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let determiner = |i: usize| {
+        let before = text[..ws[i].start].trim_end_matches(' ');
+        before.ends_with("'s")
+            || before.ends_with("’s")
+            || before.ends_with("s'")
+            || before.ends_with("s’")
+            || ws[..i].last().is_some_and(|p| {
+                adjacent(text, p, &ws[i]) && config.apposition_openers.iter().any(|o| o == p.text)
+            })
+    };
+    let mut out = Vec::new();
+    for i in 0..ws.len() {
+        if !config.apposition_nouns.iter().any(|n| n == ws[i].text) {
+            continue;
+        }
+        // The noun may close a compound ("its foreign minister"): the opener stands before
+        // its first word.
+        let first = (i.saturating_sub(2)..=i)
+            .find(|&f| determiner(f) && (f..i).all(|k| adjacent(text, &ws[k], &ws[k + 1])));
+        let Some(next) = ws.get(i + 1) else { continue };
+        if first.is_none() || text[ws[i].end..next.start] != *", " {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < ws.len() && k - i <= 4 {
+            let w = ws[k];
+            if k > i + 1 && !adjacent(text, &ws[k - 1], &w) {
+                break;
+            }
+            let particle = config.name_particles.iter().any(|p| p == w.text)
+                && ws.get(k + 1).is_some_and(|n| capitalised(n.text));
+            if !(name_word(w.text) || particle)
+                || known(w.start, w.end)
+                || title_at(ws, k, config).is_some()
+                || config.leading_words.iter().any(|l| l == w.text)
+            {
+                break;
+            }
+            k += 1;
+        }
+        let words = k - (i + 1);
+        let closed = ws.get(k).is_none_or(|n| {
+            let gap = text[ws[k - 1].end..n.start].trim_end();
+            gap == "," || gap == "." || gap == ";"
+        });
+        if (2..=4).contains(&words) && closed {
+            out.push((ws[i + 1].start, ws[k - 1].end));
+        }
+    }
+    out
+}
+
+/// The person of the lexicon a titled given name refers to ("Prince Mohammed"): the one
+/// person the document names in full whose name starts with `given`, or, among several,
+/// the one whose full name followed the same title word (`title`, "Prince" of "Crown
+/// Prince").
+fn given_name_of(
+    text: &str,
+    known: &[Mention],
+    lexicon: &Lexicon,
+    given: &str,
+    title: &str,
+) -> Option<usize> {
+    let mut all: Vec<usize> = Vec::new();
+    let mut titled: Vec<usize> = Vec::new();
+    for m in known.iter().filter(|m| m.form == Form::Name) {
+        let entry = lexicon.entry(m.entity);
+        let surface = &text[m.start..m.end];
+        let starts = |n: &str| n.strip_prefix(given).is_some_and(|r| r.starts_with(' '));
+        if entry.kind != EntityKind::Person || !starts(surface) {
+            continue;
+        }
+        if !all.contains(&m.entity) {
+            all.push(m.entity);
+        }
+        let before = text[..m.start].trim_end_matches(' ');
+        if before.ends_with(title) && !titled.contains(&m.entity) {
+            titled.push(m.entity);
+        }
+    }
+    match (&all[..], &titled[..]) {
+        ([only], _) | (_, [only]) => Some(*only),
+        _ => None,
+    }
 }
 
 fn token_count(s: &str) -> usize {
@@ -638,6 +751,68 @@ aliases = ["ASEAN"]
         let okoro = got.iter().find(|g| g.0 == "Ahmed Musa Okoro").unwrap();
         assert!(!okoro.2.contains(&"Ahmed".to_string()), "{okoro:?}");
         assert!(okoro.2.contains(&"Okoro".to_string()), "{okoro:?}");
+    }
+
+    #[test]
+    fn people_in_apposition_to_a_role_noun() {
+        let got = run(
+            "The talks were led by its ambassador, Zorvan Ekdahl, and by China's \
+             envoy, Fu Cong. The bank's president, Ana Ruiz Soto, said so.",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        for name in ["Zorvan Ekdahl", "Fu Cong", "Ana Ruiz Soto"] {
+            assert!(names.contains(&name), "{name}: {got:?}");
+        }
+        assert!(got.iter().all(|g| g.1 == EntityKind::Person), "{got:?}");
+        // No opener, a known name, one word, or a name that runs on: no person.
+        for text in [
+            "An envoy, Zorvan Ekdahl, spoke.",
+            "Its envoy, China, spoke.",
+            "Its envoy, Ekdahl, spoke.",
+            "Its envoy, Zorvan Ekdahl spoke.",
+        ] {
+            assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+        }
+    }
+
+    #[test]
+    fn a_titled_given_name_is_the_person_named_in_full_with_that_title() {
+        let mut lex = Lexicon::new();
+        lex.add_toml(
+            "t.toml",
+            r#"
+[[entity]]
+name = "Omar bin Rashid"
+type = "person"
+[[entity]]
+name = "Omar Haddad"
+type = "person"
+"#,
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let find = |text: &str| {
+            let doc = Document::new("t.txt", text);
+            let known = crate::extract::Gazetteer::new(&lex).find(text);
+            discover(&doc, &lex, &known, &rules.discovery)
+        };
+        // Two Omars, one of them a prince: "Prince Omar" is he, and no new person.
+        let found =
+            find("Crown Prince Omar bin Rashid met Minister Omar Haddad. Later Prince Omar spoke.");
+        assert!(found.entries.is_empty(), "{:?}", found.entries);
+        assert!(
+            found.patterns.contains(&("Omar".to_string(), 0, true)),
+            "{:?}",
+            found.patterns
+        );
+        // Two Omars and a title neither had: nobody is guessed.
+        let found =
+            find("Crown Prince Omar bin Rashid met Minister Omar Haddad. Sheikh Omar spoke.");
+        assert!(
+            !found.patterns.iter().any(|p| p.0 == "Omar" && p.1 < 2),
+            "{:?}",
+            found.patterns
+        );
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Verbs {
     /// Verbs of more than one syllable that double their final consonant ("admit").
     #[serde(default)]
     pub doubling: Vec<String>,
+    /// Present tense forms of verbs whose third person spelling cannot make
+    /// (`be = ["am", "is", "are"]`, `have = ["has"]`); they replace the generated one.
+    #[serde(default)]
+    pub present: BTreeMap<String, Vec<String>>,
 }
 
 impl Verbs {
@@ -26,6 +30,7 @@ impl Verbs {
     pub fn extend(&mut self, other: Verbs) {
         self.irregular.extend(other.irregular);
         self.doubling.extend(other.doubling);
+        self.present.extend(other.present);
     }
 
     /// Every form of `lemma`: base, third person singular, past forms, -ing form.
@@ -37,7 +42,11 @@ impl Verbs {
         } else {
             lemma.to_string()
         };
-        let mut out = vec![lemma.to_string(), third_person(lemma)];
+        let mut out = vec![lemma.to_string()];
+        match self.present.get(lemma) {
+            Some(present) => out.extend(present.iter().cloned()),
+            None => out.push(third_person(lemma)),
+        }
         match self.irregular.get(lemma) {
             Some(past) => out.extend(past.iter().cloned()),
             None => out.push(past(lemma, &stem)),
@@ -147,6 +156,10 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
             .collect(),
             doubling: vec!["admit".into()],
+            present: [("be", vec!["am", "is", "are"])]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+                .collect(),
         }
     }
 
@@ -187,6 +200,27 @@ mod tests {
         assert_eq!(
             v.forms("admit"),
             ["admit", "admits", "admitted", "admitting"]
+        );
+    }
+
+    #[test]
+    fn present_forms_from_data_replace_the_spelled_third_person() {
+        let mut v = verbs();
+        v.irregular.insert(
+            "be".into(),
+            vec!["was".into(), "were".into(), "been".into()],
+        );
+        assert_eq!(
+            v.forms("be"),
+            ["be", "am", "is", "are", "was", "were", "been", "being"]
+        );
+        assert_eq!(
+            v.expand("{be} suspended from")[3..6],
+            [
+                "are suspended from",
+                "was suspended from",
+                "were suspended from"
+            ]
         );
     }
 

@@ -170,35 +170,80 @@ impl Knowledge {
     }
 }
 
-/// Adds the mentions of lexicon entities by their short names ("Tokayev"), where the
-/// document names the entity in full and no other entity it names goes by the same short name.
+/// Adds the mentions of lexicon entities by their short names ("Tokayev"): where the
+/// document names the entity in full and no other entity it names goes by the same short
+/// name; or, for a short name that only one entity of the lexicon has, where a title
+/// ("President Putin") or a country ("Russia's Putin", "Russian President Putin") stands
+/// right before it, which says who is meant as well as the full name would.
 pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -> Vec<Mention> {
     let named: HashSet<usize> = known
         .iter()
         .filter(|m| m.form == Form::Name)
         .map(|m| m.entity)
         .collect();
-    // Most documents name no one in full who has a short name: no scan for them.
-    if !named
-        .iter()
-        .any(|&e| !k.lexicon.entry(e).short_names.is_empty())
-    {
+    let mut found = Vec::new();
+    for (start, end, owners) in k.short_names.find(text) {
+        let owners = &k.short_owners[owners];
+        let mut here = owners.iter().filter(|e| named.contains(e));
+        if let (Some(&entity), None) = (here.next(), here.next()) {
+            found.push((start, end, (entity, Form::Name)));
+        } else if let [only] = owners[..]
+            && !is_title_word(k, &text[start..end])
+            && introduced(k, text, &known, start)
+        {
+            found.push((start, end, (only, Form::Name)));
+        }
+    }
+    if found.is_empty() {
         return known;
     }
     let mut all: Vec<(usize, usize, (usize, Form))> = known
         .into_iter()
         .map(|m| (m.start, m.end, (m.entity, m.form)))
         .collect();
-    for (start, end, owners) in k.short_names.find(text) {
-        let mut here = k.short_owners[owners].iter().filter(|e| named.contains(e));
-        if let (Some(&entity), None) = (here.next(), here.next()) {
-            all.push((start, end, (entity, Form::Name)));
-        }
-    }
+    all.extend(found);
     leftmost_longest(all)
         .into_iter()
         .map(Mention::from)
         .collect()
+}
+
+/// Whether `word` is a word of a title: "King" is Stephenson King's short name, but in
+/// "Bahrain's King Hamad" it is the title.
+fn is_title_word(k: &Knowledge, word: &str) -> bool {
+    k.rules
+        .discovery
+        .title_words
+        .iter()
+        .any(|t| t.iter().any(|w| w == word))
+}
+
+/// Whether a title or a country introduces the word at `start`: "President ", "Prime
+/// Minister ", "Russia's ", "Russian ".
+fn introduced(k: &Knowledge, text: &str, known: &[Mention], start: usize) -> bool {
+    let before = &text[..start];
+    let Some(head) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let last_word = head
+        .rsplit([' ', '\n', '(', '"', '“'])
+        .next()
+        .unwrap_or_default();
+    let titled = k.rules.discovery.title_words.iter().any(|t| {
+        t.last()
+            .is_some_and(|w| w == last_word.trim_end_matches('.'))
+    });
+    if titled && last_word.chars().next().is_some_and(char::is_uppercase) {
+        return true;
+    }
+    let owner_end = head
+        .strip_suffix("'s")
+        .or_else(|| head.strip_suffix("’s"))
+        .map_or(head.len(), str::len);
+    let i = known.partition_point(|m| m.end < owner_end);
+    known.get(i).is_some_and(|m| {
+        m.end == owner_end && k.lexicon.entry(m.entity).kind == crate::model::EntityKind::Country
+    })
 }
 
 /// A negation of `[negation] words`: the words of a phrase ("no longer"), matched whole and
@@ -237,5 +282,39 @@ mod tests {
             has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_title_or_a_country_introduces_a_short_name_nobody_else_has() {
+        for text in [
+            "President Tokayev met Xi Jinping.",
+            "Kazakhstan's Tokayev met Xi Jinping.",
+            "Kazakh President Tokayev met Xi Jinping.",
+        ] {
+            let found = claims(text);
+            assert!(
+                has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
+                "{text}: {found:?}"
+            );
+        }
+        // A short name that is a title word stays the title ("King" is Stephenson King's).
+        let found = claims("Bahrain's King Hamad bin Isa Al Khalifa met Xi Jinping.");
+        assert!(
+            !found
+                .iter()
+                .any(|c| c.0 == "stephenson-king" || c.2 == "stephenson-king"),
+            "{found:?}"
+        );
+        // A lowercase word or another word before it introduces nothing.
+        for text in [
+            "Mr Smith's Tokayev met Xi Jinping.",
+            "the president Tokayev met Xi Jinping.",
+        ] {
+            let found = claims(text);
+            assert!(
+                !has(&found, "kassym-jomart-tokayev", "met-with", "xi-jinping"),
+                "{text}: {found:?}"
+            );
+        }
     }
 }

@@ -331,6 +331,14 @@ pub struct Discovery {
     /// Head nouns of places ("Street", "Square"): "Peter Street" is no person.
     #[serde(default)]
     pub place_suffixes: Vec<String>,
+    /// Lowercase role nouns whose apposition is a person's name: "its *ambassador*, Amar
+    /// Bendjama,".
+    #[serde(default)]
+    pub apposition_nouns: Vec<String>,
+    /// Words that open such a role noun's phrase ("its", "the"; a possessive "'s" always
+    /// does).
+    #[serde(default)]
+    pub apposition_openers: Vec<String>,
     /// `person_titles` split into words without trailing dots ("Dr." → ["Dr"]), for matching.
     #[serde(skip)]
     pub title_words: Vec<Vec<String>>,
@@ -358,6 +366,8 @@ impl Discovery {
         self.initiative_suffixes.extend(other.initiative_suffixes);
         self.event_suffixes.extend(other.event_suffixes);
         self.place_suffixes.extend(other.place_suffixes);
+        self.apposition_nouns.extend(other.apposition_nouns);
+        self.apposition_openers.extend(other.apposition_openers);
         self.title_words = self
             .person_titles
             .iter()

@@ -119,6 +119,9 @@ fn entry_from_keshvar(c: &keshvar::Country, o: &Override) -> Entry {
         .map(|(_, v)| *v)
         .collect();
     let mut candidates: Vec<String> = vec![c.iso_short_name().to_string(), english.to_string()];
+    // The ISO long name ("The Republic of the Marshall Islands") as running text writes it.
+    let long = c.iso_long_name();
+    candidates.push(long.strip_prefix("The ").unwrap_or(long).to_string());
     for n in c.unofficial_name_list() {
         let n = n.trim();
         // Parenthesised and inverted ("Congo, Republic of") forms never occur in running text.

@@ -564,7 +564,8 @@ impl Relation {
         // (one long article) finds each sentence's place through an index instead.
         const SCAN: usize = 16;
         let mut best: Vec<((&str, usize), Confidence)> = Vec::new();
-        let mut place: std::collections::HashMap<(&str, usize), usize> = Default::default();
+        let mut place: std::collections::HashMap<(&str, usize), usize, crate::hash::FxBuild> =
+            Default::default();
         for ev in &self.evidence {
             let key = (&*ev.document, ev.start);
             let found = if self.evidence.len() <= SCAN {

@@ -240,10 +240,7 @@ pub fn build_graph(config: &BuildConfig) -> Result<(KnowledgeGraph, Vec<MergeRec
         articles(config)?,
         &work,
         &Silent,
-        &mut |m: Mapped| {
-            add(&mut merger, &m.extraction)?;
-            Ok(())
-        },
+        &mut |m: Mapped| add_owned(&mut merger, m.extraction),
     )?;
     let (graph, log, _) = finish(merger, config.min_confidence);
     Ok((graph, log))
@@ -363,6 +360,12 @@ pub fn merge(
 
 fn add(merger: &mut Merger, ex: &Extraction) -> Result<(), BuildError> {
     merger.add_document(&ex.document, &ex.entities, &ex.claims, &ex.surfaces)?;
+    Ok(())
+}
+
+/// [`add`] of an extraction the caller is done with: its evidence moves into the graph.
+fn add_owned(merger: &mut Merger, ex: Extraction) -> Result<(), BuildError> {
+    merger.add_document_owned(&ex.document, &ex.entities, ex.claims)?;
     Ok(())
 }
 
@@ -612,8 +615,7 @@ pub fn render_outputs(
         ("merges.json", log.into_bytes()),
     ];
     // The offline viewer, unless the graph is too large for a browser to open comfortably.
-    if crate::export::html::build_writes_page(graph) {
-        let page = crate::export::html::html_page(graph, &Default::default());
+    if let Some(page) = crate::export::html::build_page(graph, &Default::default()) {
         files.push(("graph.html", page.into_bytes()));
     }
     // A picture when Graphviz is installed and the graph is small enough to read (and to
@@ -727,7 +729,7 @@ fn build_into(
                     path: claims_out.path().to_path_buf(),
                     source,
                 })?;
-            add(&mut merger, &m.extraction)
+            add_owned(&mut merger, m.extraction)
         },
     )?;
     let (graph, merges, warnings) = finish(merger, config.min_confidence);
@@ -766,15 +768,24 @@ fn write_graph(
         names.push(PathBuf::from(name));
         Ok::<(), BuildError>(())
     };
-    write("graph.json", &mut |w| {
-        graph.write_json(w, options.max_evidence)
+    // The other files are made on a thread of their own while graph.json is written: both
+    // only read the graph, and this is the serial end of the build.
+    std::thread::scope(|scope| {
+        let rendered = scope.spawn(|| render_outputs(graph, merges));
+        write("graph.json", &mut |w| {
+            graph.write_json(w, options.max_evidence)
+        })?;
+        if options.evidence_file {
+            write(EVIDENCE_FILE, &mut |w| write_evidence(graph, w))?;
+        }
+        let rendered = rendered
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for (name, bytes) in rendered {
+            write(name, &mut |w| w.write_all(&bytes))?;
+        }
+        Ok::<(), BuildError>(())
     })?;
-    if options.evidence_file {
-        write(EVIDENCE_FILE, &mut |w| write_evidence(graph, w))?;
-    }
-    for (name, bytes) in render_outputs(graph, merges) {
-        write(name, &mut |w| w.write_all(&bytes))?;
-    }
     for file in more {
         let path = file.commit()?;
         names.push(PathBuf::from(path.file_name().unwrap_or_default()));
@@ -875,7 +886,7 @@ pub fn merge_claims(
     };
     let mut merger = Merger::new(overrides);
     let counts = stream(config, (lines, total), &work, progress, &mut |m| {
-        add(&mut merger, &m.extraction)
+        add_owned(&mut merger, m.extraction)
     })?;
     let (graph, merges, warnings) = finish(merger, config.min_confidence);
     let options = OutputOptions {

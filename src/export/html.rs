@@ -42,25 +42,53 @@ pub const BUILD_MAX_JSON_BYTES: usize = 32 << 20;
 /// and at most [`BUILD_MAX_JSON_BYTES`] of graph JSON in the page.
 ///
 /// The page embeds every evidence sentence whatever `--max-evidence` did to `graph.json`,
-/// so the size is measured on what the page would embed, by serialising into a sink that
-/// gives up at the limit: the check costs at most the limit's worth of work, never a page.
+/// so the size is measured on what the page would embed.
 pub fn build_writes_page(graph: &KnowledgeGraph) -> bool {
-    /// Counts bytes and fails once past the limit, which stops serde_json early.
-    struct Capped(usize);
+    build_graph_json(graph).is_some()
+}
+
+/// [`html_page`] when [`build_writes_page`] says `kg build` writes one, else `None`; the
+/// graph's JSON is made once, for the size check and the page.
+pub fn build_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> Option<String> {
+    let json = build_graph_json(graph)?;
+    Some(page_with(graph, &json, options))
+}
+
+/// The graph's compact JSON as the page embeds it, or `None` when the page is not to be
+/// written for this graph. Every evidence sentence is in it at least once, unescaped or
+/// longer, so their sum is a bound that refuses a large graph without serialising it; a
+/// graph under that bound is serialised into a buffer that gives up at the limit.
+fn build_graph_json(graph: &KnowledgeGraph) -> Option<Vec<u8>> {
+    /// Keeps the bytes and fails once past the limit, which stops serde_json early.
+    struct Capped(Vec<u8>);
     impl std::io::Write for Capped {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            if self.0 > BUILD_MAX_JSON_BYTES {
+            if self.0.len() + buf.len() > BUILD_MAX_JSON_BYTES {
                 return Err(std::io::Error::other("over the page limit"));
             }
+            self.0.extend_from_slice(buf);
             Ok(buf.len())
+        }
+        fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+            self.write(buf).map(drop)
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    graph.node_count() <= BUILD_MAX_NODES
-        && serde_json::to_writer(&mut Capped(0), &graph.to_file()).is_ok()
+    if graph.node_count() > BUILD_MAX_NODES {
+        return None;
+    }
+    let mut sentences = 0usize;
+    for e in graph.petgraph().edge_weights() {
+        sentences += e.evidence.iter().map(|ev| ev.sentence.len()).sum::<usize>();
+        if sentences > BUILD_MAX_JSON_BYTES {
+            return None;
+        }
+    }
+    let mut out = Capped(Vec::new());
+    serde_json::to_writer(&mut out, &graph.to_file()).ok()?;
+    Some(out.0)
 }
 
 /// How the page is made.
@@ -98,16 +126,6 @@ struct RelationStyle {
 struct Styles {
     types: BTreeMap<&'static str, TypeStyle>,
     relations: BTreeMap<&'static str, RelationStyle>,
-}
-
-/// What the page's script reads.
-#[derive(Serialize)]
-struct PageData<'g> {
-    title: &'g str,
-    graph: crate::graph::json::GraphFile<'g>,
-    /// `[x, y]` of each node, in the order of `graph.nodes`.
-    positions: Vec<[i32; 2]>,
-    style: Styles,
 }
 
 /// The Cytoscape.js shape of an entity type (the fill colours are the DOT export's).
@@ -175,14 +193,12 @@ pub fn positions(graph: &KnowledgeGraph) -> Vec<[i32; 2]> {
 ///
 /// This is what `kg export --format html` writes and what a server can send for `/`.
 pub fn html_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> String {
-    let data = PageData {
-        title: &options.title,
-        graph: graph.to_file(),
-        positions: positions(graph),
-        style: styles(),
-    };
-    let json = serde_json::to_string(&data).expect("page data serialises");
-    let json = script_json(&json);
+    let json = serde_json::to_vec(&graph.to_file()).expect("graph serialises");
+    page_with(graph, &json, options)
+}
+
+/// The page of `graph`, whose compact `graph.json` form is `graph_json`.
+fn page_with(graph: &KnowledgeGraph, graph_json: &[u8], options: &HtmlOptions) -> String {
     let csp = format!(
         "default-src 'none'; script-src {} {}; style-src {}; img-src data:; \
          base-uri 'none'; form-action 'none'",
@@ -190,7 +206,25 @@ pub fn html_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> String {
         csp_hash(VIEWER_JS),
         csp_hash(VIEWER_CSS)
     );
-    let mut page = String::with_capacity(json.len() + CYTOSCAPE_JS.len() + 64 * 1024);
+    // What the page's script reads, as serde writes a struct of these fields in this
+    // order: `title`, `graph` (the graph.json contract), `positions` (`[x, y]` of each node,
+    // in the order of `graph.nodes`), `style`. Escaping is byte by byte, so escaping the
+    // pieces is escaping the whole.
+    let mut data = Vec::with_capacity(graph_json.len() * 33 / 32 + 64 * 1024);
+    for piece in [
+        &b"{\"title\":"[..],
+        &compact(options.title.as_str()),
+        b",\"graph\":",
+        graph_json,
+        b",\"positions\":",
+        &compact(&positions(graph)),
+        b",\"style\":",
+        &compact(&styles()),
+        b"}",
+    ] {
+        push_script_json(&mut data, piece);
+    }
+    let mut page = String::with_capacity(data.len() + CYTOSCAPE_JS.len() + 64 * 1024);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     page.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
     page.push_str(&csp);
@@ -209,7 +243,7 @@ pub fn html_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> String {
     page.push_str("</style>\n</head>\n<body>\n");
     page.push_str(BODY);
     page.push_str("<script type=\"application/json\" id=\"kg-data\">");
-    page.push_str(&json);
+    page.push_str(std::str::from_utf8(&data).expect("escaping keeps UTF-8"));
     page.push_str("</script>\n<script>");
     page.push_str(CYTOSCAPE_JS);
     page.push_str("</script>\n<script>");
@@ -218,24 +252,57 @@ pub fn html_page(graph: &KnowledgeGraph, options: &HtmlOptions) -> String {
     page
 }
 
+/// Compact JSON of a value.
+fn compact<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("page data serialises")
+}
+
 /// Makes serialised JSON safe inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
 /// `\u003e`, `\u0026`, so no text can close the element (`</script>`) or open a comment
 /// (`<!--`), and U+2028/U+2029 become `\u2028`/`\u2029` (they end a line in older
 /// JavaScript). Those characters only occur inside JSON strings, where the escapes mean the
 /// same thing, so the value is unchanged.
 pub fn script_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 32);
-    for ch in json.chars() {
-        match ch {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(json.len() + json.len() / 32);
+    push_script_json(&mut out, json.as_bytes());
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// [`script_json`] of UTF-8 bytes, appended to `out`. Works on bytes: the characters to
+/// escape are ASCII or start with the byte 0xE2, and in UTF-8 a byte sequence can only be
+/// the character it encodes, so nothing is decoded.
+fn push_script_json(out: &mut Vec<u8>, json: &[u8]) {
+    let len = json.len();
+    let ascii =
+        |from: usize| memchr::memchr3(b'<', b'>', b'&', &json[from..]).map_or(len, |k| from + k);
+    let lead = |from: usize| memchr::memchr(0xE2, &json[from..]).map_or(len, |k| from + k);
+    let (mut next_ascii, mut next_lead) = (ascii(0), lead(0));
+    let mut copied = 0;
+    loop {
+        let at = next_ascii.min(next_lead);
+        if at == len {
+            break;
         }
+        let escape: (&[u8], usize) = if at == next_ascii {
+            next_ascii = ascii(at + 1);
+            match json[at] {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                _ => (b"\\u0026", 1),
+            }
+        } else {
+            next_lead = lead(at + 1);
+            match json.get(at + 1..at + 3) {
+                Some([0x80, 0xA8]) => (b"\\u2028", 3),
+                Some([0x80, 0xA9]) => (b"\\u2029", 3),
+                _ => continue,
+            }
+        };
+        out.extend_from_slice(&json[copied..at]);
+        out.extend_from_slice(escape.0);
+        copied = at + escape.1;
     }
-    out
+    out.extend_from_slice(&json[copied..]);
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.
@@ -330,6 +397,14 @@ mod tests {
         }
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["s"], hostile);
+        // Escaped byte by byte: other characters starting with the same bytes as U+2028
+        // (an ellipsis, a dash, curly quotes) are kept, at the start, middle and end.
+        let text = "\u{2026}a\u{2014}\u{2028}\u{2018}<\u{2029}\u{2019}&\u{2027}\u{202a}\u{2026}";
+        assert_eq!(
+            script_json(text),
+            "\u{2026}a\u{2014}\\u2028\u{2018}\\u003c\\u2029\u{2019}\\u0026\u{2027}\u{202a}\u{2026}"
+        );
+        assert_eq!(script_json("\u{e2}x"), "\u{e2}x");
     }
 
     #[test]
@@ -355,6 +430,19 @@ mod tests {
             .add_relation("a", RelationKind::MemberOf, "b", &evidence)
             .unwrap();
         assert!(!build_writes_page(&heavy));
+        // Sentences adding up to less than the limit whose JSON is over it (every '"' is
+        // written as two bytes): refused by the serialised size, not the sentences' sum.
+        let mut quoted = hostile_graph();
+        let mut ev = evidence[0].clone();
+        ev.sentence = "\"".repeat(BUILD_MAX_JSON_BYTES * 2 / 3);
+        quoted
+            .add_relation("a", RelationKind::MemberOf, "b", &[ev])
+            .unwrap();
+        assert!(!build_writes_page(&quoted));
+        assert!(
+            build_page(&hostile_graph(), &HtmlOptions::default())
+                .is_some_and(|page| page == html_page(&hostile_graph(), &HtmlOptions::default()))
+        );
         let mut many = KnowledgeGraph::new();
         for i in 0..=BUILD_MAX_NODES {
             many.add_entity(Entity {

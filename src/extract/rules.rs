@@ -347,13 +347,14 @@ pub struct Discovery {
     #[serde(skip)]
     pub title_words: Vec<Vec<String>>,
     /// The first words of `title_words`: most words of a text are no title's first word,
-    /// and a set answers that without reading the titles.
+    /// and a set answers that without reading the titles. (Hashed with FxHash: asked for
+    /// every word of every text, and filled from our data only.)
     #[serde(skip)]
-    pub title_starts: std::collections::HashSet<String>,
+    pub(crate) title_starts: std::collections::HashSet<String, crate::hash::FxBuild>,
     /// Given names that open an untitled person's name ("Bola Tinubu"): the compiled-in
     /// `data/builtin/given_names.toml`.
     #[serde(skip)]
-    pub given_names: std::collections::HashSet<String>,
+    pub(crate) given_names: std::collections::HashSet<String, crate::hash::FxBuild>,
 }
 
 impl Discovery {

@@ -113,19 +113,7 @@ impl KnowledgeGraph {
             edges: self
                 .sorted_edges()
                 .into_iter()
-                .map(|e| {
-                    let all = &e.relation.evidence;
-                    let shown = max_evidence.map_or(all.len(), |n| n.min(all.len()));
-                    EdgeRecord {
-                        source: Cow::Borrowed(e.source.id.as_str()),
-                        target: Cow::Borrowed(e.target.id.as_str()),
-                        key: Some(e.relation.kind),
-                        relation: e.relation.kind,
-                        confidence: e.relation.confidence(),
-                        evidence: Cow::Borrowed(&all[..shown]),
-                        evidence_count: (shown < all.len()).then_some(all.len()),
-                    }
-                })
+                .map(|e| edge_record(e, max_evidence))
                 .collect(),
             conflicts: Cow::Borrowed(self.conflicts()),
         }
@@ -145,8 +133,28 @@ impl KnowledgeGraph {
         out: &mut dyn std::io::Write,
         max_evidence: Option<usize>,
     ) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &self.to_file_capped(max_evidence))?;
-        out.write_all(b"\n")
+        use std::io::Write;
+        // serde_json writes token by token; a buffer of a concrete type makes each of those
+        // writes an inlined copy instead of a call through `dyn Write`.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        let meta = Meta {
+            generator: generator(),
+            documents: self.documents().to_vec(),
+        };
+        let nodes: Vec<&Entity> = self.entities().collect();
+        let edges = self.sorted_edges();
+        // What serde_json's pretty printer writes for `to_file_capped(max_evidence)`, with
+        // the nodes and edges printed in parallel chunks (each at its depth, in order).
+        out.write_all(b"{\n  \"directed\": true,\n  \"multigraph\": true,\n  \"meta\": ")?;
+        out.write_all(&pretty_at(&meta, 1))?;
+        out.write_all(b",\n  \"nodes\": ")?;
+        write_array(&mut out, &nodes, |n| *n)?;
+        out.write_all(b",\n  \"edges\": ")?;
+        write_array(&mut out, &edges, |e| edge_record(*e, max_evidence))?;
+        out.write_all(b",\n  \"conflicts\": ")?;
+        out.write_all(&pretty_at(self.conflicts(), 1))?;
+        out.write_all(b"\n}\n")?;
+        out.flush()
     }
 
     /// Builds a graph from a parsed file, checking that every edge names known nodes.
@@ -215,6 +223,166 @@ impl KnowledgeGraph {
         // the map is read only and dropped before we return.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
         Self::from_json_bytes(&map, &name)
+    }
+}
+
+/// The record `graph.json` writes for an edge, listing at most `max_evidence` sentences.
+fn edge_record(e: super::EdgeView<'_>, max_evidence: Option<usize>) -> EdgeRecord<'_> {
+    let all = &e.relation.evidence;
+    let shown = max_evidence.map_or(all.len(), |n| n.min(all.len()));
+    EdgeRecord {
+        source: Cow::Borrowed(e.source.id.as_str()),
+        target: Cow::Borrowed(e.target.id.as_str()),
+        key: Some(e.relation.kind),
+        relation: e.relation.kind,
+        confidence: e.relation.confidence(),
+        evidence: Cow::Borrowed(&all[..shown]),
+        evidence_count: (shown < all.len()).then_some(all.len()),
+    }
+}
+
+/// Writes `items` as the pretty JSON array serde_json writes one level into a document,
+/// each item made by `record`, in parallel chunks and in order.
+fn write_array<T: Sync, R: Serialize>(
+    out: &mut impl std::io::Write,
+    items: &[T],
+    record: impl Fn(&T) -> R + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 512;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    // Bounded batches keep memory flat on huge graphs while every core stays busy.
+    for (b, batch) in items.chunks(CHUNK * 32).enumerate() {
+        let texts: Vec<Vec<u8>> = batch
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut text = Vec::with_capacity(chunk.len() * 512);
+                for (i, item) in chunk.iter().enumerate() {
+                    let first = b == 0 && c == 0 && i == 0;
+                    text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    pretty_into(&mut text, &record(item), 2);
+                }
+                text
+            })
+            .collect();
+        for t in texts {
+            out.write_all(&t)?;
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// `value` as serde_json's pretty printer writes it `depth` levels into a document.
+fn pretty_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    pretty_into(&mut out, value, depth);
+    out
+}
+
+fn pretty_into<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) {
+    let formatter = Nested {
+        depth,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(out, formatter);
+    value
+        .serialize(&mut ser)
+        .expect("graph records serialise into memory");
+}
+
+/// serde_json's `PrettyFormatter` with a two-space indent, starting `depth` levels in. The
+/// pretty printer only indents after a line break, by the depth, so this prints a value
+/// exactly as it appears at that depth of a larger document.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.end_object_value(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.begin_array_value(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -372,6 +540,62 @@ mod tests {
         let mut bytes = Vec::new();
         g.write_json(&mut bytes, None).unwrap();
         assert_eq!(String::from_utf8(bytes).unwrap(), g.to_json_string());
+    }
+
+    /// `write_json` prints nodes and edges in parallel chunks; the file is byte for byte
+    /// what serde_json's pretty printer makes of `to_file_capped`, across chunk and batch
+    /// boundaries, with and without a cap, and for an empty graph.
+    #[test]
+    fn the_chunked_writer_prints_what_serde_json_prints() {
+        let pretty = |g: &KnowledgeGraph, cap: Option<usize>| {
+            let mut want = serde_json::to_vec_pretty(&g.to_file_capped(cap)).unwrap();
+            want.push(b'\n');
+            let mut got = Vec::new();
+            g.write_json(&mut got, cap).unwrap();
+            (
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want).unwrap(),
+            )
+        };
+        let (got, want) = pretty(&KnowledgeGraph::new(), None);
+        assert_eq!(got, want);
+        assert!(got.contains("\"nodes\": [],"), "{got}");
+        let mut g = sample();
+        let n = 140;
+        for i in 0..n {
+            g.add_entity(Entity {
+                id: format!("c{i:03}"),
+                label: format!("C \"{i}\"\u{2028}"),
+                kind: EntityKind::Country,
+                aliases: vec![],
+                wikidata: None,
+            });
+        }
+        let ev = g
+            .find_edge("iran", RelationKind::ObserverOf, "sco")
+            .unwrap()
+            .evidence[0]
+            .clone();
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    let (a, b) = (format!("c{i:03}"), format!("c{j:03}"));
+                    let mut more = ev.clone();
+                    more.start = j;
+                    g.add_relation(&a, RelationKind::MemberOf, &b, &[ev.clone(), more])
+                        .unwrap();
+                }
+            }
+        }
+        g.add_relation("iran", RelationKind::MemberOf, "sco", &[ev])
+            .unwrap();
+        g.detect_conflicts(&crate::graph::ConflictTable::builtin());
+        assert!(g.edge_count() > 512 * 32, "more than one batch");
+        assert!(!g.conflicts().is_empty());
+        for cap in [None, Some(1)] {
+            let (got, want) = pretty(&g, cap);
+            assert!(got == want, "cap {cap:?}: the files differ");
+        }
     }
 
     #[test]

@@ -27,9 +27,11 @@
 
 use super::{GraphError, KnowledgeGraph};
 use crate::error::{Position, SyntaxError, Warning};
+use crate::hash::FxBuild;
 use crate::model::{Claim, Entity};
+use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// One logged decision.
@@ -265,6 +267,8 @@ pub struct Merger {
     /// Documents added so far.
     documents: usize,
     overrides: MergeOverrides,
+    /// By node index: the incoming entities already placed on it by id, as they came.
+    placed: Vec<Vec<Entity>>,
 }
 
 impl Merger {
@@ -287,10 +291,32 @@ impl Merger {
         claims: &[Claim],
         _surfaces: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), GraphError> {
-        // A claims file can be edited by hand: a claim naming an entity its line does not
-        // list is refused before anything of the document is merged.
-        let listed: std::collections::HashSet<&str> =
-            entities.iter().map(|e| e.id.as_str()).collect();
+        Self::check_listed(document, entities, claims)?;
+        self.add_checked(document, entities, claims.iter().cloned());
+        Ok(())
+    }
+
+    /// [`add_document`](Self::add_document) taking the claims by value, so each evidence
+    /// sentence moves into the graph instead of being copied (what `kg build` does).
+    pub fn add_document_owned(
+        &mut self,
+        document: &str,
+        entities: &[Entity],
+        claims: Vec<Claim>,
+    ) -> Result<(), GraphError> {
+        Self::check_listed(document, entities, &claims)?;
+        self.add_checked(document, entities, claims.into_iter());
+        Ok(())
+    }
+
+    /// A claims file can be edited by hand: a claim naming an entity its line does not
+    /// list is refused before anything of the document is merged.
+    fn check_listed(
+        document: &str,
+        entities: &[Entity],
+        claims: &[Claim],
+    ) -> Result<(), GraphError> {
+        let listed: HashSet<&str, FxBuild> = entities.iter().map(|e| e.id.as_str()).collect();
         for c in claims {
             for id in [&c.subject, &c.object] {
                 if !listed.contains(id.as_str()) {
@@ -304,42 +330,75 @@ impl Merger {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Adds a document whose claims passed [`Merger::check_listed`].
+    fn add_checked(
+        &mut self,
+        document: &str,
+        entities: &[Entity],
+        claims: impl Iterator<Item = Claim>,
+    ) {
         self.graph.add_document(document);
         self.documents += 1;
-        let mut map: HashMap<&str, String> = HashMap::new();
+        let mut map: HashMap<&str, NodeIndex, FxBuild> =
+            HashMap::with_capacity_and_hasher(entities.len(), FxBuild::default());
         for e in entities {
             let target = self.place(document, e);
             map.insert(e.id.as_str(), target);
         }
         for c in claims {
-            let (s, o) = (&map[c.subject.as_str()], &map[c.object.as_str()]);
+            let (s, o) = (map[c.subject.as_str()], map[c.object.as_str()]);
             if s != o {
                 self.graph
-                    .add_relation(s, c.relation, o, std::slice::from_ref(&c.evidence))?;
+                    .add_evidence_between(s, c.relation, o, c.evidence);
             }
         }
-        Ok(())
     }
 
-    /// Finds or creates the node for an incoming entity; returns its id.
-    fn place(&mut self, document: &str, e: &Entity) -> String {
-        if self.graph.node(&e.id).is_some() {
-            let existing = self.graph.entity_by_id(&e.id).expect("node exists").clone();
-            if existing.kind != e.kind {
+    /// Whether `e` was placed on node `ix` before, exactly as it is now: placing it again
+    /// would add no alias, no Wikidata id and no name (aliases and names only ever grow), so
+    /// the copy and the name normalisation can be skipped. Remembers it otherwise.
+    fn placed_before(&mut self, ix: NodeIndex, e: &Entity) -> bool {
+        /// Past this many variants of one node (a discovered name whose aliases differ in
+        /// every document) the comparisons would cost more than they save.
+        const MAX_VARIANTS: usize = 8;
+        let i = ix.index();
+        if self.placed.len() <= i {
+            self.placed.resize_with(i + 1, Vec::new);
+        }
+        let variants = &mut self.placed[i];
+        if variants.iter().any(|v| v == e) {
+            return true;
+        }
+        if variants.len() < MAX_VARIANTS {
+            variants.push(e.clone());
+        }
+        false
+    }
+
+    /// Finds or creates the node for an incoming entity; returns it.
+    fn place(&mut self, document: &str, e: &Entity) -> NodeIndex {
+        if let Some(ix) = self.graph.node(&e.id) {
+            let existing_kind = self.graph.entity(ix).kind;
+            if existing_kind != e.kind {
                 self.record(
-                    &existing.id,
+                    &e.id,
                     e,
                     document,
                     "type-conflict",
                     format!(
                         "same id, but {} here and {} before: kept as one node of the first type",
-                        e.kind, existing.kind
+                        e.kind, existing_kind
                     ),
                 );
             }
-            self.graph.add_entity(e.clone());
-            self.index(&e.id, e);
-            return e.id.clone();
+            if !self.placed_before(ix, e) {
+                self.graph.add_entity(e.clone());
+                self.index(&e.id, e);
+            }
+            return ix;
         }
         // A same-as override naming an existing node.
         let partner = MergeOverrides::pairs_with(&self.overrides.same_as, &e.id)
@@ -356,8 +415,7 @@ impl Merger {
                 "same-as",
                 "declared same-as in the merges file".to_string(),
             );
-            self.absorb(&p, e);
-            return p;
+            return self.absorb(&p, e);
         }
         // A specific shared name with a node of the same type.
         let blocked: BTreeSet<String> =
@@ -432,23 +490,24 @@ impl Merger {
                 "same-name",
                 format!("'{name}' is also a name of '{label}'"),
             );
-            self.absorb(&id, e);
-            return id;
+            return self.absorb(&id, e);
         }
-        self.graph.add_entity(e.clone());
+        let ix = self.graph.add_entity(e.clone());
         self.index(&e.id, e);
-        e.id.clone()
+        self.placed_before(ix, e);
+        ix
     }
 
     /// Adds `e`'s names to node `id`.
-    fn absorb(&mut self, id: &str, e: &Entity) {
+    fn absorb(&mut self, id: &str, e: &Entity) -> NodeIndex {
         let mut merged = self.graph.entity_by_id(id).expect("node exists").clone();
         merged.aliases = std::iter::once(e.label.clone())
             .chain(e.aliases.iter().cloned())
             .collect();
         merged.wikidata = e.wikidata.clone();
-        self.graph.add_entity(merged);
+        let ix = self.graph.add_entity(merged);
         self.index(id, e);
+        ix
     }
 
     fn index(&mut self, id: &str, e: &Entity) {
@@ -654,6 +713,48 @@ mod tests {
             ),
             ("same-name", "b", 3)
         );
+    }
+
+    /// The merge skips an entity it has placed before in the same form; a type conflict is
+    /// still counted in every document, and a new form still brings its new alias.
+    #[test]
+    fn an_entity_met_again_in_the_same_form_still_counts_and_a_new_form_still_adds() {
+        let mut m = Merger::default();
+        let none = BTreeMap::new();
+        let plain = entity("sco", "SCO", EntityKind::Organization, &[]);
+        let place = entity("sco", "SCO", EntityKind::Place, &[]);
+        let longer = entity(
+            "sco",
+            "SCO",
+            EntityKind::Organization,
+            &["Shanghai Cooperation Organization"],
+        );
+        let mut add = |doc: &str, entities: &[Entity]| {
+            m.add_document(doc, entities, &[], &none).unwrap();
+        };
+        add("a", std::slice::from_ref(&plain));
+        for doc in ["b", "c", "d"] {
+            add(doc, std::slice::from_ref(&place));
+        }
+        add("e", &[longer.clone(), plain]);
+        add("f", &[longer]);
+        // Another id under the alias only the longer form brought: merged into "sco".
+        let other = entity(
+            "shanghai-cooperation-organization",
+            "Shanghai Cooperation Organization",
+            EntityKind::Organization,
+            &[],
+        );
+        add("g", &[other]);
+        let (g, log) = m.finish();
+        assert_eq!(g.node_count(), 1);
+        assert_eq!(
+            g.entity_by_id("sco").unwrap().aliases,
+            ["Shanghai Cooperation Organization"]
+        );
+        let kinds: Vec<(&str, usize)> =
+            log.iter().map(|r| (r.kind.as_str(), r.documents)).collect();
+        assert_eq!(kinds, [("type-conflict", 3), ("same-name", 1)], "{log:?}");
     }
 
     #[test]

@@ -224,6 +224,35 @@ impl KnowledgeGraph {
         ix
     }
 
+    /// One evidence item for `s —relation→ o` (nodes already looked up), creating the edge
+    /// if needed: [`add_relation_between`](Self::add_relation_between) without a vector for
+    /// an edge that exists.
+    pub(crate) fn add_evidence_between(
+        &mut self,
+        mut s: NodeIndex,
+        relation: RelationKind,
+        mut o: NodeIndex,
+        evidence: Evidence,
+    ) -> EdgeIndex {
+        if relation.is_symmetric() && self.graph[s].id > self.graph[o].id {
+            std::mem::swap(&mut s, &mut o);
+        }
+        if let Some(&ix) = self.edge_map().get(&(s, relation, o)) {
+            let list = &mut self.graph[ix].evidence;
+            // Documents come in order, so new evidence mostly belongs at the end.
+            match list.last() {
+                Some(last) if *last < evidence => list.push(evidence),
+                _ => {
+                    if let Err(pos) = list.binary_search(&evidence) {
+                        list.insert(pos, evidence);
+                    }
+                }
+            }
+            return ix;
+        }
+        self.add_relation_between(s, relation, o, vec![evidence])
+    }
+
     /// The edge map, built from the edges on first use.
     fn edge_map(&self) -> &EdgeMap {
         self.edges.get_or_init(|| {
@@ -363,7 +392,8 @@ impl KnowledgeGraph {
                 relation: e.weight(),
             })
             .collect();
-        edges.sort_by(|a, b| {
+        // (source, relation, target) is unique, so the parallel sort's order is the order.
+        edges.par_sort_by(|a, b| {
             (&a.source.id, a.relation.kind, &a.target.id).cmp(&(
                 &b.source.id,
                 b.relation.kind,

@@ -121,7 +121,14 @@ fn word_len(rest: &str, joiners: &[char]) -> usize {
     let mut end = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Most of a word is ASCII letters and digits: skipped in a tight loop.
+        while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+            end = i;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let (ch, len, word) = if b.is_ascii() {
             (char::from(b), 1, b.is_ascii_alphanumeric())
         } else {
@@ -156,6 +163,16 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert_eq!(w, ["don't", "stop", "it's", "quoted", "end"]);
+    }
+
+    /// Runs of ASCII letters and digits are skipped in a tight loop; what ends them still
+    /// decides the word: a joiner inside, non-ASCII letters, punctuation.
+    #[test]
+    fn words_run_across_ascii_runs_joiners_and_other_letters() {
+        let w: Vec<&str> = words("G20's Straße-Nord café— x2y. a-", JOINERS)
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(w, ["G20's", "Straße-Nord", "café", "x2y", "a"]);
     }
 
     #[test]

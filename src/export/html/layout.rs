@@ -159,10 +159,11 @@ fn layout_component(nodes: &[usize], adj: &[Vec<usize>]) -> Vec<[f64; 2]> {
     let cooling = temperature / iterations as f64;
     let mut disp = vec![[0.0f64; 2]; m];
     let mut tree = QuadTree::default();
+    let mut stack = Vec::new();
     for _ in 0..iterations {
         tree.build(&pos, &weight);
         for (i, d) in disp.iter_mut().enumerate() {
-            let f = tree.repulsion(i, &pos);
+            let f = tree.repulsion(i, &pos, &mut stack);
             *d = [f[0] * repulsion * weight[i], f[1] * repulsion * weight[i]];
         }
         for &(a, b) in &edges {
@@ -263,6 +264,8 @@ struct Cell {
     count: u32,
     mass: f64,
     sum: [f64; 2],
+    /// `sum / mass`, once the tree is built.
+    centre_of_mass: [f64; 2],
     /// The only body of a leaf, if it has exactly one.
     body: Option<usize>,
     /// Index of the first of four children in the arena (0: a leaf).
@@ -278,6 +281,7 @@ impl Cell {
             count: 0,
             mass: 0.0,
             sum: [0.0, 0.0],
+            centre_of_mass: [0.0, 0.0],
             body: None,
             children: 0,
             depth,
@@ -300,6 +304,10 @@ impl QuadTree {
         self.cells.push(Cell::new(centre, half, 0));
         for i in 0..pos.len() {
             self.insert(i, pos, weight);
+        }
+        // The same division every visit would make, made once per cell.
+        for c in &mut self.cells {
+            c.centre_of_mass = [c.sum[0] / c.mass, c.sum[1] / c.mass];
         }
     }
 
@@ -363,16 +371,17 @@ impl QuadTree {
 
     /// The summed `mass·(dx, dy)/d²` on body `i` from all the others (a repulsion `mass/d`
     /// along each unit vector).
-    fn repulsion(&self, i: usize, pos: &[[f64; 2]]) -> [f64; 2] {
+    fn repulsion(&self, i: usize, pos: &[[f64; 2]], stack: &mut Vec<usize>) -> [f64; 2] {
         let p = pos[i];
         let mut force = [0.0, 0.0];
-        let mut stack = vec![0usize];
+        stack.clear();
+        stack.push(0);
         while let Some(at) = stack.pop() {
             let c = &self.cells[at];
             if c.count == 0 || c.body == Some(i) {
                 continue;
             }
-            let com = [c.sum[0] / c.mass, c.sum[1] / c.mass];
+            let com = c.centre_of_mass;
             let (mut dx, mut dy) = (p[0] - com[0], p[1] - com[1]);
             let mut d2 = dx * dx + dy * dy;
             let far = c.children == 0 || (2.0 * c.half) * (2.0 * c.half) < THETA * THETA * d2;

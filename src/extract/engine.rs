@@ -134,12 +134,25 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         let i = names.partition_point(|m| m.end <= s);
         names.get(i).is_some_and(|m| m.start < e) || doc.is_noise(s, e)
     };
-    let triggers: Vec<_> = k
+    let mut triggers: Vec<_> = k
         .triggers
         .find(text)
         .into_iter()
         .filter(|&(s, e, _)| !inside_name(s, e))
         .collect();
+    if !k.gapped.is_empty() {
+        let check = GapContents {
+            names: &names,
+            ents: &ents,
+            negation: &k.negation,
+        };
+        let gapped = k.gapped.find(text, &check, inside_name);
+        if !gapped.is_empty() {
+            // "received in Abu Dhabi by" is one trigger, longer than "received" alone.
+            triggers.extend(gapped);
+            triggers = leftmost_longest(triggers);
+        }
+    }
     let phrases: Vec<_> = k
         .corefs
         .find(text)
@@ -239,6 +252,33 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         entities,
         claims,
         surfaces,
+    }
+}
+
+/// What may stand in the gap of a gapped trigger: no entity but a place or an event, no
+/// negation.
+struct GapContents<'a> {
+    names: &'a [Mention],
+    ents: &'a Entities<'a>,
+    negation: &'a [super::knowledge::Negation],
+}
+
+impl super::gapped::GapCheck for GapContents<'_> {
+    fn names_an_entity(&self, start: usize, end: usize) -> bool {
+        let i = self.names.partition_point(|m| m.end <= start);
+        self.names[i..]
+            .iter()
+            .take_while(|m| m.start < end)
+            .any(|m| {
+                !matches!(
+                    self.ents.kind(m.entity),
+                    EntityKind::Place | EntityKind::Event
+                )
+            })
+    }
+
+    fn negates(&self, words: &[&str]) -> bool {
+        super::knowledge::negates(self.negation, words)
     }
 }
 

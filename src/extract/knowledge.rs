@@ -6,6 +6,7 @@
 //! rules beyond the rules themselves is precomputed here.
 
 use super::coref::Number;
+use super::gapped::{GAP, GappedTriggers};
 use super::lexicon::{Lexicon, LexiconError};
 use super::matcher::{Form, Gazetteer, Mention, PhraseSet, leftmost_longest};
 use super::rules::{RuleSet, RulesError};
@@ -32,6 +33,8 @@ pub struct Knowledge {
     pub(super) gazetteer: Gazetteer,
     pub(super) rules: RuleSet,
     pub(super) triggers: PhraseSet<usize>,
+    /// Triggers with room for an adjunct ("received ... by"); payload as in `triggers`.
+    pub(super) gapped: GappedTriggers<usize>,
     pub(super) groups: Vec<Vec<usize>>,
     pub(super) corefs: PhraseSet<Number>,
     pub(super) glue: HashSet<String>,
@@ -50,6 +53,7 @@ impl Knowledge {
         let mut group_of: HashMap<(String, bool), usize> = HashMap::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut phrases = Vec::new();
+        let mut gapped_phrases = Vec::new();
         for (ri, rule) in rules.rules.iter().enumerate() {
             for t in &rule.triggers {
                 let key = if rule.case_sensitive {
@@ -59,7 +63,12 @@ impl Knowledge {
                 };
                 let gi = *group_of.entry(key).or_insert_with(|| {
                     groups.push(Vec::new());
-                    phrases.push((t.clone(), groups.len() - 1, rule.case_sensitive));
+                    let phrase = (t.clone(), groups.len() - 1, rule.case_sensitive);
+                    if t.contains(GAP) {
+                        gapped_phrases.push(phrase);
+                    } else {
+                        phrases.push(phrase);
+                    }
                     groups.len() - 1
                 });
                 if !groups[gi].contains(&ri) {
@@ -68,6 +77,7 @@ impl Knowledge {
             }
         }
         let triggers = PhraseSet::new(phrases);
+        let gapped = GappedTriggers::new(gapped_phrases);
         let corefs = PhraseSet::new(
             rules
                 .coreference
@@ -130,6 +140,7 @@ impl Knowledge {
             gazetteer,
             rules,
             triggers,
+            gapped,
             groups,
             corefs,
             glue,
@@ -262,6 +273,34 @@ pub(super) enum Negation {
     Contraction,
     /// The phrase's words, lower case.
     Words(Vec<String>),
+}
+
+/// True when `words` (in text order) hold one of the negations.
+pub(super) fn negates(negation: &[Negation], words: &[&str]) -> bool {
+    negation.iter().any(|phrase| match phrase {
+        Negation::Contraction => words.iter().any(|w| ends_with_nt(w)),
+        Negation::Words(p) => words
+            .windows(p.len())
+            .any(|ws| ws.iter().zip(p).all(|(w, p)| same_lowercase(w, p))),
+    })
+}
+
+/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
+pub(super) fn ends_with_nt(w: &str) -> bool {
+    ["n't", "n’t"].iter().any(|nt| {
+        w.len() >= nt.len()
+            && w.is_char_boundary(w.len() - nt.len())
+            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
+    })
+}
+
+/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
+pub(super) fn same_lowercase(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
+    } else {
+        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+    }
 }
 
 impl Negation {

@@ -22,6 +22,7 @@ mod apply;
 mod coref;
 mod discover;
 mod engine;
+mod gapped;
 mod infer;
 pub mod inflect;
 mod knowledge;

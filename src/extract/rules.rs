@@ -575,6 +575,18 @@ impl RuleSet {
                     ),
                 ));
             }
+            if let Some(t) = rule.triggers.iter().find(|t| {
+                let gap = super::gapped::GAP;
+                t.matches(gap).count() > 1
+                    || t.trim() == gap.trim()
+                    || t.starts_with(gap.trim_start())
+                    || t.ends_with(gap.trim_end())
+            }) {
+                return Err(invalid(
+                    &rule.id,
+                    format!("a trigger holds at most one ' ... ' between two words: '{t}'"),
+                ));
+            }
             if let Some(t) = rule.triggers.iter().find(|t| t.contains(['{', '}'])) {
                 return Err(invalid(
                     &rule.id,

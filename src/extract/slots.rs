@@ -6,7 +6,7 @@
 //! [`super::apply`]).
 
 use super::engine::Ctx;
-use super::knowledge::Negation;
+use super::knowledge::negates;
 use super::matcher::{Form, Mention};
 use super::rules::{Fallback, Find, FormName, Slot, Take};
 use crate::model::{EntityKind, RelationKind};
@@ -71,13 +71,7 @@ impl Ctx<'_> {
                 n += 1;
             }
         }
-        let window = &window[..n];
-        self.k.negation.iter().any(|phrase| match phrase {
-            Negation::Contraction => window.iter().any(|w| ends_with_nt(w)),
-            Negation::Words(p) => window
-                .windows(p.len())
-                .any(|ws| ws.iter().zip(p).all(|(w, p)| same_lowercase(w, p))),
-        })
+        negates(&self.k.negation, &window[..n])
     }
 
     /// Non-filler words in `text[from..to]`: not counting filler words, numbers, anything
@@ -550,24 +544,6 @@ impl Ctx<'_> {
     }
 }
 
-/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
-fn ends_with_nt(w: &str) -> bool {
-    ["n't", "n’t"].iter().any(|nt| {
-        w.len() >= nt.len()
-            && w.is_char_boundary(w.len() - nt.len())
-            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
-    })
-}
-
-/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
-fn same_lowercase(word: &str, lower: &str) -> bool {
-    if word.is_ascii() {
-        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
-    } else {
-        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
@@ -575,10 +551,19 @@ mod tests {
 
     #[test]
     fn negation_words_compare_in_lower_case_without_allocating() {
-        assert!(super::ends_with_nt("WON’T") && super::ends_with_nt("hasn't"));
-        assert!(!super::ends_with_nt("nt") && !super::ends_with_nt("Kant"));
-        assert!(super::same_lowercase("NOT", "not") && super::same_lowercase("İ", "i̇"));
-        assert!(!super::same_lowercase("note", "not"));
+        assert!(
+            super::super::knowledge::ends_with_nt("WON’T")
+                && super::super::knowledge::ends_with_nt("hasn't")
+        );
+        assert!(
+            !super::super::knowledge::ends_with_nt("nt")
+                && !super::super::knowledge::ends_with_nt("Kant")
+        );
+        assert!(
+            super::super::knowledge::same_lowercase("NOT", "not")
+                && super::super::knowledge::same_lowercase("İ", "i̇")
+        );
+        assert!(!super::super::knowledge::same_lowercase("note", "not"));
         let found =
             claims("Norway has NOT joined the Nordic Council. Sweden joined the Nordic Council.");
         assert!(

@@ -30,6 +30,7 @@ fn corpus() -> (Vec<Document>, Knowledge) {
                     .collect(),
                 demonyms: vec![],
                 short_names: vec![],
+                head_of: vec![],
                 wikidata: None,
                 case_sensitive: false,
             };

@@ -28,6 +28,8 @@ struct Entry {
     #[serde(default)]
     #[allow(dead_code)]
     short_names: Vec<String>,
+    #[serde(default)]
+    head_of: Vec<String>,
     wikidata: Option<String>,
     #[serde(default)]
     case_sensitive: bool,
@@ -174,6 +176,42 @@ fn demonyms_belong_to_one_entity_and_are_not_aliases() {
             }
         }
     }
+}
+
+#[test]
+fn heads_of_state_name_countries_of_the_lexicon() {
+    // `head_of` is only worth something when the extractor can resolve it: every name is a
+    // built-in country, and only people of the heads-of-state files have one.
+    let entries = all();
+    let countries: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| e.kind == EntityKind::Country)
+        .map(|e| key(&e.name))
+        .collect();
+    let mut heads = 0;
+    for e in &entries {
+        for c in &e.head_of {
+            assert_eq!(
+                e.kind,
+                EntityKind::Person,
+                "{}: head_of on a non-person",
+                e.name
+            );
+            assert!(
+                countries.contains(&key(c)),
+                "{}: head_of '{c}' is no built-in country",
+                e.name
+            );
+            heads += 1;
+        }
+    }
+    let people = load("people-europe").len() + load("people-americas").len();
+    assert!(heads >= people, "only {heads} head_of entries");
+    assert!(
+        load("people-organizations")
+            .iter()
+            .all(|e| e.head_of.is_empty())
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use super::coref;
 use super::engine::{Ctx, RawClaim};
 use super::matcher::{Form, Mention};
-use super::rules::Rule;
+use super::rules::{Find, Rule, Slot};
 use super::slots::Filled;
 use super::temporal;
 use crate::model::{Confidence, Evidence, Tier, When};
@@ -112,6 +112,30 @@ impl Ctx<'_> {
             .map(|d| d.when.clone())
     }
 
+    /// The object of a `find = "office"` slot: the countries the subject has headed that
+    /// the document names (see [`Find::Office`]).
+    fn office(&self, slot: &Slot, subject: &Filled, si: usize) -> Option<Filled> {
+        let s = subject.mentions.first()?;
+        let heads = self.k.heads.get(s.entity)?;
+        let sent = self.sentences[si];
+        let mut from_context = false;
+        let mut mentions = Vec::new();
+        for &country in heads {
+            let named = |m: &&Mention| m.entity == country && self.allowed(slot, m);
+            let found = self.sentence_mentions(si).iter().find(named).or_else(|| {
+                from_context = true;
+                let before = self.mentions.partition_point(|m| m.start < sent.start);
+                (self.mentions[..before].iter().rev().find(named))
+                    .or_else(|| self.mentions[before..].iter().find(named))
+            });
+            mentions.extend(found.copied());
+        }
+        (!mentions.is_empty()).then_some(Filled {
+            mentions,
+            from_context,
+        })
+    }
+
     pub(super) fn apply(
         &self,
         rule: &Rule,
@@ -161,6 +185,10 @@ impl Ctx<'_> {
             return;
         }
         let object = match &rule.object {
+            Some(slot) if slot.find == Find::Office => match self.office(slot, &subject, si) {
+                Some(o) => Some(o),
+                None => return,
+            },
             Some(slot) => match self.fill(slot, Some(rule.relation), si, ts, te) {
                 Some(o) => Some(o),
                 None if rule.relation.is_symmetric() => None,

@@ -496,6 +496,7 @@ fn add_entry(
         aliases: Vec::new(),
         demonyms: Vec::new(),
         short_names: Vec::new(),
+        head_of: Vec::new(),
         wikidata: None,
         case_sensitive: true,
     });

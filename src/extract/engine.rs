@@ -12,7 +12,7 @@ use super::discover;
 use super::infer::infer;
 use super::knowledge::{Knowledge, with_short_names};
 use super::lexicon::{Lexicon, LexiconEntry};
-use super::matcher::{Form, Mention, PhraseSet, leftmost_longest};
+use super::matcher::{Form, Mention, PhraseSet, leftmost_longest, leftmost_longest_tied};
 use crate::model::{Claim, Entity, EntityKind, Evidence, RelationKind};
 use crate::text::{Document, Sentence};
 use std::collections::{BTreeSet, HashMap};
@@ -136,7 +136,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     };
     let mut triggers: Vec<_> = k
         .triggers
-        .find(text)
+        .find_tied(text)
         .into_iter()
         .filter(|&(s, e, _)| !inside_name(s, e))
         .collect();
@@ -150,7 +150,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         if !gapped.is_empty() {
             // "received in Abu Dhabi by" is one trigger, longer than "received" alone.
             triggers.extend(gapped);
-            triggers = leftmost_longest(triggers);
+            triggers = leftmost_longest_tied(triggers);
         }
     }
     let phrases: Vec<_> = k
@@ -185,8 +185,13 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let mut claims = BTreeSet::new();
     ctx.apply_all(&mut claims);
     // "The Indian leader": the one person the document says leads India.
-    let leaders = ctx.leader_descriptions(&claims);
+    let (leaders, stated) = ctx.leader_descriptions(&claims);
+    claims.extend(stated);
     if !leaders.is_empty() {
+        // "his" of "his Chinese counterpart" is part of the description, no pronoun.
+        ctx.mentions.retain(|m| {
+            m.form != Form::Coref || !leaders.iter().any(|d| d.start <= m.start && m.end <= d.end)
+        });
         ctx.mentions.extend(leaders);
         ctx.mentions.sort();
         ctx.apply_all(&mut claims);
@@ -283,10 +288,12 @@ impl super::gapped::GapCheck for GapContents<'_> {
 }
 
 impl Ctx<'_> {
-    /// Mentions for "the Indian leader" / "the Chinese President" (not followed by a name):
-    /// the one person this document says leads that country.
-    fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> Vec<Mention> {
-        let mut out = Vec::new();
+    /// Mentions for "the Indian leader" / "his Chinese counterpart" (not followed by a
+    /// name): the one person this document says leads that country, else the one person it
+    /// names whom the knowledge lists as a head of that country. The second kind also comes
+    /// with the claim that the person leads the country (the description says so).
+    fn leader_descriptions(&self, claims: &BTreeSet<RawClaim>) -> (Vec<Mention>, Vec<RawClaim>) {
+        let (mut out, mut stated) = (Vec::new(), Vec::new());
         // The people the claims say lead each entity, gathered once (not once a mention).
         let mut leaders_of: HashMap<usize, BTreeSet<usize>> = HashMap::new();
         for c in claims.iter().filter(|c| c.relation == RelationKind::Leads) {
@@ -294,15 +301,25 @@ impl Ctx<'_> {
                 leaders_of.entry(c.object).or_default().insert(c.subject);
             }
         }
+        // The people the document names, for the knowledge of who headed which country.
+        let named: BTreeSet<usize> = (self.mentions.iter())
+            .filter(|m| m.form == Form::Name && self.ents.kind(m.entity) == EntityKind::Person)
+            .map(|m| m.entity)
+            .collect();
         for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
-            let the = m
-                .start
-                .checked_sub(4)
-                .and_then(|s| self.text.get(s..m.start))
-                .is_some_and(|w| w.eq_ignore_ascii_case("the "));
-            if !the {
+            let before = &self.text[..m.start];
+            let Some(opener) = self.k.rules.leader_openers.iter().find(|o| {
+                let n = o.len() + 1;
+                before.len() >= n
+                    && before.is_char_boundary(before.len() - n)
+                    && before[before.len() - n..].eq_ignore_ascii_case(&format!("{o} "))
+                    && !before[..before.len() - n]
+                        .chars()
+                        .next_back()
+                        .is_some_and(crate::text::token::is_word_char)
+            }) else {
                 continue;
-            }
+            };
             let after = &self.text[m.end..];
             let Some(noun) = self.k.rules.leader_nouns.iter().find(|n| {
                 after.starts_with(' ')
@@ -314,24 +331,65 @@ impl Ctx<'_> {
             };
             let rest = &after[1 + noun.len()..];
             // "the Iranian President Masoud Pezeshkian" names the person: not a description.
-            let named = rest
+            let names_one = rest
                 .strip_prefix(' ')
                 .and_then(|r| r.chars().next())
                 .is_some_and(char::is_uppercase);
-            if named || rest.starts_with(|c: char| c.is_alphanumeric()) {
+            if names_one || rest.starts_with(|c: char| c.is_alphanumeric()) {
                 continue;
             }
-            let leaders = leaders_of.get(&m.entity);
-            if let Some(leaders) = leaders.filter(|l| l.len() == 1) {
+            let description = Mention {
+                start: m.start - opener.len() - 1,
+                end: m.end + 1 + noun.len(),
+                entity: m.entity,
+                form: Form::Coref,
+            };
+            if let Some(leaders) = leaders_of.get(&m.entity) {
+                if leaders.len() == 1 {
+                    out.push(Mention {
+                        entity: *leaders.first().unwrap(),
+                        ..description
+                    });
+                }
+                continue;
+            }
+            let mut heads = named
+                .iter()
+                .filter(|&&p| self.k.heads.get(p).is_some_and(|h| h.contains(&m.entity)));
+            if let (Some(&person), None) = (heads.next(), heads.next()) {
                 out.push(Mention {
-                    start: m.start - 4,
-                    end: m.end + 1 + noun.len(),
-                    entity: *leaders.first().unwrap(),
-                    form: Form::Coref,
+                    entity: person,
+                    ..description
                 });
+                if let Some(claim) = self.description_claim(person, &description) {
+                    stated.push(claim);
+                }
             }
         }
-        out
+        (out, stated)
+    }
+
+    /// "his Chinese counterpart" read as Xi Jinping: the claim that he leads China, with the
+    /// description's sentence as evidence.
+    fn description_claim(&self, person: usize, description: &Mention) -> Option<RawClaim> {
+        let si = coref::sentence_of(self.sentences, description.start)?;
+        let sent = self.sentences[si];
+        let scoring = &self.k.rules.scoring;
+        Some(RawClaim {
+            subject: person,
+            relation: RelationKind::Leads,
+            object: description.entity,
+            evidence: crate::model::Evidence {
+                document: self.doc_name.clone(),
+                sentence: self.text[sent.start..sent.end].to_string(),
+                start: sent.start,
+                end: sent.end,
+                rule: "leads.leader-description".into(),
+                tier: crate::model::Tier::Implied,
+                confidence: crate::model::Confidence::new(scoring.implied * scoring.coreference),
+                when: None,
+            },
+        })
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Knowledge {
     pub(super) glue: HashSet<String>,
     /// Negation phrases padded with spaces (" not "), for whole-word search.
     pub(super) negation: Vec<Negation>,
+    /// For each lexicon entry, the lexicon countries it has headed (`head_of`).
+    pub(super) heads: Vec<Vec<usize>>,
     /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
     pub(super) short_names: PhraseSet<usize>,
     /// The lexicon entities that go by each short name (family members share one).
@@ -135,6 +137,7 @@ impl Knowledge {
                 .map(|(i, n)| (n.to_string(), i, true)),
         );
         let short_owners = owners_of.into_values().collect();
+        let heads = heads_of(&lexicon);
         Knowledge {
             lexicon,
             gazetteer,
@@ -147,6 +150,7 @@ impl Knowledge {
             negation,
             short_names,
             short_owners,
+            heads,
         }
     }
 
@@ -273,6 +277,29 @@ pub(super) enum Negation {
     Contraction,
     /// The phrase's words, lower case.
     Words(Vec<String>),
+}
+
+/// The countries each lexicon entry has headed, as lexicon indices; a `head_of` name that
+/// no lexicon country has (by name or alias, any case) is left out.
+fn heads_of(lexicon: &Lexicon) -> Vec<Vec<usize>> {
+    let mut country: HashMap<String, usize> = HashMap::new();
+    for i in 0..lexicon.len() {
+        let e = lexicon.entry(i);
+        if e.kind == crate::model::EntityKind::Country {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                country.entry(n.to_lowercase()).or_insert(i);
+            }
+        }
+    }
+    (0..lexicon.len())
+        .map(|i| {
+            let mut heads: Vec<usize> = (lexicon.entry(i).head_of.iter())
+                .filter_map(|c| country.get(&c.to_lowercase()).copied())
+                .collect();
+            heads.dedup();
+            heads
+        })
+        .collect()
 }
 
 /// True when `words` (in text order) hold one of the negations.

@@ -119,6 +119,15 @@ pub enum LexiconError {
     },
 }
 
+/// Adds the items `into` does not hold yet, in order.
+fn union(into: &mut Vec<String>, items: Vec<String>) {
+    for item in items {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
 /// One entity as written in a lexicon file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +147,11 @@ pub struct LexiconEntry {
     /// names it in full: a surname alone is too common to be an alias everywhere.
     #[serde(default)]
     pub short_names: Vec<String>,
+    /// Countries (by name) this person has headed as head of state or government: world
+    /// knowledge that says *which* country "President X" leads when the text gives the
+    /// title but not the country. Names no lexicon country has are ignored.
+    #[serde(default)]
+    pub head_of: Vec<String>,
     /// Wikidata item id.
     #[serde(default)]
     pub wikidata: Option<String>,
@@ -259,16 +273,9 @@ impl Lexicon {
                         old.aliases.push(a);
                     }
                 }
-                for d in entry.demonyms {
-                    if !old.demonyms.contains(&d) {
-                        old.demonyms.push(d);
-                    }
-                }
-                for n in entry.short_names {
-                    if !old.short_names.contains(&n) {
-                        old.short_names.push(n);
-                    }
-                }
+                union(&mut old.demonyms, entry.demonyms);
+                union(&mut old.head_of, entry.head_of);
+                union(&mut old.short_names, entry.short_names);
                 if entry.wikidata.is_some() {
                     old.wikidata = entry.wikidata;
                 }

@@ -75,6 +75,23 @@ pub fn leftmost_longest<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<(usiz
     out
 }
 
+/// Like [`leftmost_longest`], but a candidate with exactly the span of the last one taken
+/// is taken too: two rules' triggers on the same words ("President" as written and in any
+/// case) both fire.
+pub fn leftmost_longest_tied<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out: Vec<(usize, usize, T)> = Vec::with_capacity(found.len());
+    let mut last_end = 0;
+    for m in found {
+        let tie = out.last().is_some_and(|l| (l.0, l.1) == (m.0, m.1));
+        if m.0 >= last_end || tie {
+            last_end = m.1;
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// The largest set of patterns compiled into a DFA (see [`PhraseSet::new`]).
 const DFA_MAX_PATTERNS: usize = 2_000;
 
@@ -132,6 +149,17 @@ impl<T: Copy> PhraseSet<T> {
 
     /// Leftmost-longest, non-overlapping matches that respect Latin word boundaries.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, T)> {
+        leftmost_longest(self.candidates(text))
+    }
+
+    /// As [`PhraseSet::find`], keeping every payload of a span that wins (see
+    /// [`leftmost_longest_tied`]).
+    pub fn find_tied(&self, text: &str) -> Vec<(usize, usize, T)> {
+        leftmost_longest_tied(self.candidates(text))
+    }
+
+    /// Every match at word boundaries, overlapping ones too.
+    fn candidates(&self, text: &str) -> Vec<(usize, usize, T)> {
         let mut found = Vec::new();
         for (ac, payload) in [
             (&self.exact, &self.exact_payload),
@@ -144,7 +172,7 @@ impl<T: Copy> PhraseSet<T> {
                 }
             }
         }
-        leftmost_longest(found)
+        found
     }
 }
 

@@ -47,7 +47,8 @@
 //! `[coreference_reach]` how far coreference looks back (`window = 3` sentences for a
 //! pronoun, `noun_reach = 8` windows for a description repeating an organization's noun);
 //! `[conjunctions] words` coordinate the items of a list ("and", "or", "及"), and
-//! `[leader_nouns] words` make "the Indian leader" a description of a country's leader. For
+//! `[leader_nouns] words` make "the Indian leader" a description of a country's leader
+//! (opened by one of `[leader_openers] words`: "the", "his Chinese counterpart"). For
 //! numbers the last file that sets a key wins; word lists add up.
 
 use super::inflect::Verbs;
@@ -108,6 +109,11 @@ pub enum Find {
     SentenceFirst,
     /// Nearest before the trigger, else in earlier sentences of the same paragraph.
     Context,
+    /// An object slot only: the country the knowledge says the subject has headed
+    /// (`head_of` in the lexicon), where the document names it: in the sentence, else the
+    /// last mention before it, else the first after. "President Lee Jae-myung" leads South
+    /// Korea in an article that names South Korea.
+    Office,
 }
 
 /// How many mentions a slot takes.
@@ -418,6 +424,8 @@ struct RulesFile {
     conjunctions: WordList,
     #[serde(default)]
     leader_nouns: WordList,
+    #[serde(default)]
+    leader_openers: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -449,6 +457,8 @@ pub struct RuleSet {
     pub conjunctions: Vec<String>,
     /// Nouns of "the Indian leader", "the Chinese President", in the order they are tried.
     pub leader_nouns: Vec<String>,
+    /// Words that open such a description ("the", "his": "his Chinese counterpart").
+    pub leader_openers: Vec<String>,
 }
 
 /// Confidence of the claims rules make: priors by tier and factors for weaker evidence.
@@ -593,6 +603,16 @@ impl RuleSet {
                     format!("unbalanced braces in trigger '{t}'"),
                 ));
             }
+            let office_ok = rule.subject.find != Find::Office
+                && rule.unless.as_ref().is_none_or(|u| u.find != Find::Office)
+                && (rule.object.as_ref().is_none_or(|o| o.find != Find::Office)
+                    || rule.subject.take == Take::Nearest);
+            if !office_ok {
+                return Err(invalid(
+                    &rule.id,
+                    "find = \"office\" is for the object slot of a rule whose subject takes the nearest mention".into(),
+                ));
+            }
             for slot in std::iter::once(&rule.subject)
                 .chain(rule.object.as_ref())
                 .chain(rule.unless.as_ref())
@@ -671,6 +691,7 @@ impl RuleSet {
                 .map(|w| w.to_lowercase()),
         );
         self.leader_nouns.extend(file.leader_nouns.words);
+        self.leader_openers.extend(file.leader_openers.words);
         Ok(())
     }
 }

@@ -449,6 +449,8 @@ impl Ctx<'_> {
                     ),
                 }
             }
+            // Filled from the subject by `Ctx::office`.
+            Find::Office => None,
             Find::SentenceStart | Find::SentenceFirst => {
                 let first_from = |from: usize| {
                     ms.iter()

@@ -168,6 +168,12 @@ pub(super) fn discover(
                 persons.push((name, Vec::new()));
             }
         }
+        // Organizations named after their common noun: "the consultancy Petrolytica".
+        for (start, end) in named_organizations(text, &ws, config, |s, e| {
+            overlapping(s, e).any(|m| m.form == Form::Name)
+        }) {
+            shaped.push((text[start..end].to_string(), EntityKind::Organization, None));
+        }
         // Untitled people: a known given name opening a run of name words ("Bola Tinubu
         // said", "Russian Sergei Lavrov").
         for (start, end) in
@@ -433,6 +439,77 @@ fn appositive_people(
             gap == "," || gap == "." || gap == ";"
         });
         if (2..=4).contains(&words) && closed {
+            out.push((ws[i + 1].start, ws[k - 1].end));
+        }
+    }
+    out
+}
+
+/// Byte spans of organizations named right after a common noun of `[discovery]
+/// organization_nouns` that an article or a possessive opens, with up to three modifiers
+/// between ("the London consultancy Petrolytica", "Lebanon's militant group Hezbollah", "the
+/// ruling party Georgian Dream"): one to four capitalised words, none a known name (a
+/// demonym may be one: "Georgian Dream"), a title or a sentence-opening word, ended by
+/// punctuation, a lowercase word or the sentence's end. "The group Brazil, Russia" names
+/// countries, not a group.
+fn named_organizations(
+    text: &str,
+    ws: &[Word],
+    config: &Config,
+    known: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for i in 0..ws.len() {
+        if !config.organization_noun_ends.contains(ws[i].text) {
+            continue;
+        }
+        // The noun's words end at i ("think tank"), adjacent and lowercase as listed.
+        let Some(noun_len) = config
+            .organization_nouns
+            .iter()
+            .map(|n| n.split(' ').collect::<Vec<_>>())
+            .filter(|n| n.len() <= i + 1)
+            .find(|n| {
+                let first = i + 1 - n.len();
+                (first..=i).zip(n.iter()).all(|(k, w)| ws[k].text == *w)
+                    && (first..i).all(|k| adjacent(text, &ws[k], &ws[k + 1]))
+            })
+            .map(|n| n.len())
+        else {
+            continue;
+        };
+        let noun_start = i + 1 - noun_len;
+        // An opener up to three words before the noun, all adjacent.
+        let opened = (noun_start.saturating_sub(3)..=noun_start).any(|f| {
+            let before = text[..ws[f].start].trim_end_matches(' ');
+            let opener = before.ends_with("'s")
+                || before.ends_with("’s")
+                || ws[..f].last().is_some_and(|p| {
+                    adjacent(text, p, &ws[f])
+                        && matches!(p.text, "the" | "The" | "a" | "A" | "an" | "An")
+                });
+            opener && (f..noun_start).all(|k| adjacent(text, &ws[k], &ws[k + 1]))
+        });
+        if !opened {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < ws.len()
+            && k - i <= 4
+            && adjacent(text, &ws[k - 1], &ws[k])
+            && capitalised(ws[k].text)
+            && !known(ws[k].start, ws[k].end)
+            && title_at(ws, k, config).is_none()
+            && !config.leading_words.iter().any(|l| l == ws[k].text)
+        {
+            k += 1;
+        }
+        let words = k - (i + 1);
+        // The name ends where the phrase does: not inside a longer capitalised run.
+        let closed = ws
+            .get(k)
+            .is_none_or(|n| !adjacent(text, &ws[k - 1], n) || !capitalised(n.text));
+        if (1..=4).contains(&words) && closed {
             out.push((ws[i + 1].start, ws[k - 1].end));
         }
     }
@@ -713,6 +790,27 @@ aliases = ["ASEAN"]
             .into_iter()
             .map(|e| (e.name, e.kind, e.aliases))
             .collect()
+    }
+
+    #[test]
+    fn organizations_named_after_their_common_noun() {
+        let got = run(
+            "Analysts at the Singapore consultancy Ravenmoor Partners disagreed. \
+             Brazil's ruling party Frente Nova won, and a think tank Eastgate said so. \
+             The group Brazil and Philippines left. The bank raised rates. \
+             He joined the party Frente Nova Popular Union Liberal Bloc.",
+        );
+        let orgs: Vec<&str> = got
+            .iter()
+            .filter(|(_, k, _)| *k == EntityKind::Organization)
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        assert!(orgs.contains(&"Ravenmoor Partners"), "{orgs:?}");
+        assert!(orgs.contains(&"Frente Nova"), "{orgs:?}");
+        assert!(orgs.contains(&"Eastgate"), "{orgs:?}");
+        // Known countries are no group's name; five name words are too many.
+        assert!(!orgs.iter().any(|o| o.contains("Brazil")), "{orgs:?}");
+        assert!(!orgs.iter().any(|o| o.contains("Liberal")), "{orgs:?}");
     }
 
     #[test]

@@ -349,6 +349,13 @@ pub struct Discovery {
     /// does).
     #[serde(default)]
     pub apposition_openers: Vec<String>,
+    /// Lowercase common nouns of organizations whose name follows them directly: "the
+    /// consultancy *Petrolytica*", "the militant group *Hezbollah*".
+    #[serde(default)]
+    pub organization_nouns: Vec<String>,
+    /// The last words of `organization_nouns`, asked at every word.
+    #[serde(skip)]
+    pub(crate) organization_noun_ends: std::collections::HashSet<String, crate::hash::FxBuild>,
     /// `person_titles` split into words without trailing dots ("Dr." → ["Dr"]), for matching.
     #[serde(skip)]
     pub title_words: Vec<Vec<String>>,
@@ -378,6 +385,10 @@ impl Discovery {
         self.place_suffixes.extend(other.place_suffixes);
         self.apposition_nouns.extend(other.apposition_nouns);
         self.apposition_openers.extend(other.apposition_openers);
+        self.organization_nouns.extend(other.organization_nouns);
+        self.organization_noun_ends = (self.organization_nouns.iter())
+            .filter_map(|n| n.split(' ').next_back().map(str::to_string))
+            .collect();
         self.title_words = self
             .person_titles
             .iter()

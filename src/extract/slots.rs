@@ -423,19 +423,32 @@ impl Ctx<'_> {
                 // "Von der Leyen, who was received by Lacalle Pou, held talks": a loose slot
                 // does not take a mention inside a relative clause closed before the
                 // trigger; the clause's antecedent is the subject.
-                let relative = if slot.max_gap.is_none() {
-                    self.closed_relative_clause(si, ts)
-                } else {
-                    None
-                };
+                // A near slot reaches across such a clause to its antecedent too: in
+                // "Berdimuhamedov, who ran Turkmenistan until 2022, now chairs the council"
+                // the gap is "now", and Turkmenistan is not the subject.
+                // Only where the main clause resumes with its predicate after the clause: an
+                // article there opens an apposition of the clause's last mention instead
+                // ("A, who took over from B, the president of C").
+                let relative = self.closed_relative_clause(si, ts).filter(|&(_, b)| {
+                    slot.max_gap.is_none()
+                        || !words(&self.text[b..ts], JOINERS).any(|w| {
+                            ["the", "a", "an", "its", "his", "her", "their"]
+                                .iter()
+                                .any(|d| w.text.eq_ignore_ascii_case(d))
+                        })
+                });
                 let outside =
                     |m: &Mention| relative.is_none_or(|(a, b)| m.end <= a || m.start >= b);
+                let gap_from = |m: &Mention| match relative {
+                    Some((a, b)) if m.end <= a && self.text[m.end..a].trim().is_empty() => b,
+                    _ => m.end,
+                };
                 let last = ms
                     .iter()
                     .rposition(|m| m.end <= ts && self.allowed(slot, m) && outside(m));
                 match (last, slot.take) {
                     (None, _) => None,
-                    (Some(i), _) if !gap_ok(ms[i].end, ts, &ms[i]) => None,
+                    (Some(i), _) if !gap_ok(gap_from(&ms[i]), ts, &ms[i]) => None,
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
                     (Some(i), Take::List) => {
                         Some(self.list_from(slot, ms, i, false, self.clause_start(si, ts)))

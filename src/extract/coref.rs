@@ -23,6 +23,11 @@ pub(super) enum Number {
     Organization,
     /// "both countries": the two countries of the nearest sentence naming exactly two.
     Countries,
+    /// "it": the one organization named in its sentence before it, else the organization
+    /// that opens the sentence before (its subject): "The SCO is crowded. It has ...",
+    /// "China and Russia founded it". Anything less certain resolves to nothing: "it" names
+    /// non-entities more often than not.
+    It,
 }
 
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
@@ -66,6 +71,19 @@ pub(super) fn resolve<'a>(
                 &kind_of,
                 &label_of,
             ) {
+                resolved.push(Mention {
+                    start,
+                    end,
+                    entity,
+                    form: Form::Coref,
+                });
+            }
+            continue;
+        }
+        if number == Number::It {
+            if let Some(entity) =
+                organization_pronoun(sentences, si, start, mentions, &resolved, &kind_of)
+            {
                 resolved.push(Mention {
                     start,
                     end,
@@ -160,6 +178,60 @@ pub(super) fn resolve<'a>(
     }
     resolved.sort();
     resolved
+}
+
+/// The antecedent of an organization pronoun at `start` in sentence `si` (see
+/// [`Number::It`]), among named and already resolved mentions.
+fn organization_pronoun(
+    sentences: &[Sentence],
+    si: usize,
+    start: usize,
+    mentions: &[Mention],
+    resolved: &[Mention],
+    kind_of: impl Fn(usize) -> EntityKind,
+) -> Option<usize> {
+    let within = |from: usize, to: usize| -> Vec<Mention> {
+        let in_span = |ms: &[Mention]| -> Vec<Mention> {
+            let a = ms.partition_point(|m| m.start < from);
+            ms[a..]
+                .iter()
+                .take_while(|m| m.end <= to)
+                .copied()
+                .collect()
+        };
+        let mut all: Vec<Mention> = in_span(mentions)
+            .into_iter()
+            .filter(|m| m.form == Form::Name)
+            .chain(in_span(resolved))
+            .collect();
+        all.sort();
+        all
+    };
+    let orgs = |ms: &[Mention]| -> Vec<usize> {
+        let mut ids: Vec<usize> = ms
+            .iter()
+            .filter(|m| kind_of(m.entity) == EntityKind::Organization)
+            .map(|m| m.entity)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let sentence = sentences[si];
+    let here = within(sentence.start, start);
+    match orgs(&here)[..] {
+        [one] => return Some(one),
+        [] => {}
+        _ => return None,
+    }
+    let prev = sentences.get(si.checked_sub(1)?)?;
+    if prev.block != sentence.block {
+        return None;
+    }
+    let before = within(prev.start, prev.end);
+    let first = before.first()?;
+    (kind_of(first.entity) == EntityKind::Organization && orgs(&before).len() == 1)
+        .then_some(first.entity)
 }
 
 /// The organization a description refers to: looking back from `start`, the nearest

@@ -106,6 +106,13 @@ impl Knowledge {
                         .countries
                         .iter()
                         .map(|p| (p.clone(), Number::Countries, false)),
+                )
+                .chain(
+                    rules
+                        .coreference
+                        .organization_pronouns
+                        .iter()
+                        .map(|p| (p.clone(), Number::It, false)),
                 ),
         );
         // Titles ("Prime Minister") are filler between a slot and its trigger or between the

@@ -280,6 +280,10 @@ pub struct Coreference {
     /// countries").
     #[serde(default)]
     pub countries: Vec<String>,
+    /// Pronouns of an organization ("it"): the one organization of the clause before them,
+    /// else the subject of the sentence before (see `extract::coref`).
+    #[serde(default)]
+    pub organization_pronouns: Vec<String>,
 }
 
 /// How far rules look back, so that what a sentence costs does not grow with its paragraph.
@@ -666,6 +670,9 @@ impl RuleSet {
         self.coreference
             .countries
             .extend(file.coreference.countries);
+        self.coreference
+            .organization_pronouns
+            .extend(file.coreference.organization_pronouns);
         self.glue
             .extend(file.glue.words.into_iter().map(|w| w.to_lowercase()));
         self.negation

@@ -428,14 +428,14 @@ impl Ctx<'_> {
                 // the gap is "now", and Turkmenistan is not the subject.
                 // Only where the main clause resumes with its predicate after the clause: an
                 // article there opens an apposition of the clause's last mention instead
-                // ("A, who took over from B, the president of C").
+                // ("A, who took over from B, the head of C": B is the head), for near and
+                // loose slots alike.
                 let relative = self.closed_relative_clause(si, ts).filter(|&(_, b)| {
-                    slot.max_gap.is_none()
-                        || !words(&self.text[b..ts], JOINERS).any(|w| {
-                            ["the", "a", "an", "its", "his", "her", "their"]
-                                .iter()
-                                .any(|d| w.text.eq_ignore_ascii_case(d))
-                        })
+                    !words(&self.text[b..ts], JOINERS).any(|w| {
+                        ["the", "a", "an", "its", "his", "her", "their"]
+                            .iter()
+                            .any(|d| w.text.eq_ignore_ascii_case(d))
+                    })
                 });
                 let outside =
                     |m: &Mention| relative.is_none_or(|(a, b)| m.end <= a || m.start >= b);

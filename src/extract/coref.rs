@@ -52,38 +52,35 @@ pub(super) fn resolve<'a>(
         let Some(si) = sentence_of(sentences, start) else {
             continue;
         };
-        if number == Number::Organization {
-            let noun = text[start..end]
-                .rsplit(' ')
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            // A description that repeats the name's noun ("the forum" for the Pacific Islands
-            // Forum) is understood from much further back than a bare "the bloc".
-            let near = sentences[si.saturating_sub(reach.window * 2)].start;
-            let far = sentences[si.saturating_sub(reach.window * reach.noun_reach)].start;
-            if let Some(entity) = salient_organization(
-                sentences,
-                mentions,
-                start,
-                &noun,
-                (near, far),
-                &kind_of,
-                &label_of,
-            ) {
-                resolved.push(Mention {
+        // Organizations: one antecedent, by salience or by the clause before.
+        let organization = match number {
+            Number::Organization => {
+                let noun = text[start..end]
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                // A description that repeats the name's noun ("the forum" for the Pacific
+                // Islands Forum) is understood from much further back than a bare "the bloc".
+                let near = sentences[si.saturating_sub(reach.window * 2)].start;
+                let far = sentences[si.saturating_sub(reach.window * reach.noun_reach)].start;
+                Some(salient_organization(
+                    sentences,
+                    mentions,
                     start,
-                    end,
-                    entity,
-                    form: Form::Coref,
-                });
+                    &noun,
+                    (near, far),
+                    &kind_of,
+                    &label_of,
+                ))
             }
-            continue;
-        }
-        if number == Number::It {
-            if let Some(entity) =
-                organization_pronoun(sentences, si, start, mentions, &resolved, &kind_of)
-            {
+            Number::It => Some(organization_pronoun(
+                sentences, si, start, mentions, &resolved, &kind_of,
+            )),
+            Number::Singular | Number::Plural | Number::Countries => None,
+        };
+        if let Some(found) = organization {
+            if let Some(entity) = found {
                 resolved.push(Mention {
                     start,
                     end,

@@ -35,8 +35,11 @@ pub struct Knowledge {
     pub(super) groups: Vec<Vec<usize>>,
     pub(super) corefs: PhraseSet<Number>,
     pub(super) glue: HashSet<String>,
-    /// Negation phrases padded with spaces (" not "), for whole-word search.
-    pub(super) negation: Vec<Negation>,
+    /// Negation phrases, indexed for the window of words before each trigger.
+    pub(super) negation: Negations,
+    /// `[clauses] words` as substring searchers, built once: boundaries are looked for at
+    /// every slot fill, and building a searcher per call cost more than the search.
+    pub(super) clause_boundaries: Vec<ClauseBoundary>,
     /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
     pub(super) short_names: PhraseSet<usize>,
     /// The lexicon entities that go by each short name (family members share one).
@@ -111,7 +114,12 @@ impl Knowledge {
                     .map(|w| w.trim_end_matches('.').to_lowercase()),
             )
             .collect();
-        let negation = rules.negation.iter().map(|n| Negation::new(n)).collect();
+        let negation = Negations::new(rules.negation.iter().map(|n| Negation::new(n)).collect());
+        let clause_boundaries = rules
+            .clause_boundaries
+            .iter()
+            .map(|b| ClauseBoundary::new(b))
+            .collect();
         let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for i in 0..lexicon.len() {
             for n in &lexicon.entry(i).short_names {
@@ -134,6 +142,7 @@ impl Knowledge {
             corefs,
             glue,
             negation,
+            clause_boundaries,
             short_names,
             short_owners,
         }
@@ -270,6 +279,60 @@ impl Negation {
             Negation::Contraction
         } else {
             Negation::Words(phrase.split_whitespace().map(str::to_lowercase).collect())
+        }
+    }
+}
+
+/// The negation phrases, also indexed by their first word: asked at every trigger whether
+/// one of them stands among the last four words, a lookup per word answers it instead of
+/// a comparison with every phrase.
+#[derive(Debug, Clone)]
+pub(super) struct Negations {
+    /// Every phrase, in file order.
+    pub(super) all: Vec<Negation>,
+    /// Whether "n't" is one of them.
+    pub(super) contraction: bool,
+    /// The words of each phrase, by its first word (lower case).
+    pub(super) by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild>,
+}
+
+impl Negations {
+    fn new(all: Vec<Negation>) -> Self {
+        let mut by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild> =
+            HashMap::default();
+        let mut contraction = false;
+        for n in &all {
+            match n {
+                Negation::Contraction => contraction = true,
+                Negation::Words(p) => {
+                    if let Some(first) = p.first() {
+                        by_first.entry(first.clone()).or_default().push(p.clone());
+                    }
+                }
+            }
+        }
+        Negations {
+            all,
+            contraction,
+            by_first,
+        }
+    }
+}
+
+/// A clause boundary (", and ") with its forward and backward searchers.
+#[derive(Debug, Clone)]
+pub(super) struct ClauseBoundary {
+    pub(super) len: usize,
+    pub(super) forward: memchr::memmem::Finder<'static>,
+    pub(super) backward: memchr::memmem::FinderRev<'static>,
+}
+
+impl ClauseBoundary {
+    fn new(boundary: &str) -> Self {
+        ClauseBoundary {
+            len: boundary.len(),
+            forward: memchr::memmem::Finder::new(boundary).into_owned(),
+            backward: memchr::memmem::FinderRev::new(boundary).into_owned(),
         }
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     known = with_short_names(k, text, known);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
-    let local = PhraseSet::new(
+    let local = PhraseSet::for_one_text(
         found
             .patterns
             .iter()

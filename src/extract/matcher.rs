@@ -92,6 +92,17 @@ pub struct PhraseSet<T> {
 impl<T: Copy> PhraseSet<T> {
     /// Builds the set; `case_sensitive` phrases match only as written, others ignore ASCII case.
     pub fn new(phrases: impl IntoIterator<Item = (String, T, bool)>) -> Self {
+        Self::build(phrases, DFA_MAX_PATTERNS)
+    }
+
+    /// Like [`PhraseSet::new`], for a set that searches one text only (a document's
+    /// discovered names): no DFA, whose build costs more than the one scan it would speed up.
+    /// The matches are the same: only the automaton differs.
+    pub fn for_one_text(phrases: impl IntoIterator<Item = (String, T, bool)>) -> Self {
+        Self::build(phrases, 0)
+    }
+
+    fn build(phrases: impl IntoIterator<Item = (String, T, bool)>, dfa_max: usize) -> Self {
         let (mut exact, mut folded) = (Vec::new(), Vec::new());
         let (mut exact_payload, mut folded_payload) = (Vec::new(), Vec::new());
         for (phrase, payload, case_sensitive) in phrases {
@@ -112,8 +123,13 @@ impl<T: Copy> PhraseSet<T> {
                 // for every document, at a build cost of a few milliseconds. A gazetteer
                 // of thousands of names would cost more to build than most runs scan, so
                 // the crate picks for it.
-                let kind =
-                    (pats.len() <= DFA_MAX_PATTERNS).then_some(aho_corasick::AhoCorasickKind::DFA);
+                let kind = if pats.len() <= dfa_max {
+                    Some(aho_corasick::AhoCorasickKind::DFA)
+                } else if dfa_max == 0 {
+                    Some(aho_corasick::AhoCorasickKind::ContiguousNFA)
+                } else {
+                    None
+                };
                 AhoCorasickBuilder::new()
                     .kind(kind)
                     .match_kind(MatchKind::Standard)
@@ -308,6 +324,20 @@ aliases = ["US", "U.S."]
         assert_eq!(found("TAIWAN and taiwan").len(), 2);
         assert!(found("let us go, xi").is_empty());
         assert_eq!(found("US and U.S. forces").len(), 2);
+    }
+
+    #[test]
+    fn a_set_for_one_text_finds_what_the_dfa_finds() {
+        let phrases = || {
+            ["Omar", "Omar Haddad", "haddad", "Sino"]
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (p.to_string(), i, i != 2))
+        };
+        let text = "Omar Haddad met HADDAD and Omar in Sino-Omari talks; haddad.";
+        let once = PhraseSet::for_one_text(phrases()).find(text);
+        assert_eq!(once, PhraseSet::new(phrases()).find(text));
+        assert_eq!(once.len(), 5, "{once:?}");
     }
 
     #[test]

@@ -70,14 +70,14 @@ pub(super) struct Ctx<'a> {
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let text = doc.text();
     // Nothing in a caption or credit ("(Photo: Reuters)") names an entity.
-    let mut known = k.gazetteer.find(text);
+    let (mut known, short) = k.gazetteer.find_with_short_names(text);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     // "a non-OPEC producer", "non-EU states": the prefix says the opposite of a mention.
     known.retain(|m| {
         let before = &text[..m.start];
         !(before.ends_with("non-") || before.ends_with("Non-"))
     });
-    known = with_short_names(k, text, known);
+    known = with_short_names(k, text, known, short);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
     let local = PhraseSet::for_one_text(

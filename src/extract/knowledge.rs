@@ -40,16 +40,23 @@ pub struct Knowledge {
     /// `[clauses] words` as substring searchers, built once: boundaries are looked for at
     /// every slot fill, and building a searcher per call cost more than the search.
     pub(super) clause_boundaries: Vec<ClauseBoundary>,
-    /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
-    pub(super) short_names: PhraseSet<usize>,
-    /// The lexicon entities that go by each short name (family members share one).
+    /// The lexicon entities that go by each short name ("Tokayev"; family members share
+    /// one), in the order the gazetteer numbers the short names.
     pub(super) short_owners: Vec<Vec<usize>>,
 }
 
 impl Knowledge {
     /// Compiles a lexicon and rules.
     pub fn new(lexicon: Lexicon, rules: RuleSet) -> Self {
-        let gazetteer = Gazetteer::new(&lexicon);
+        let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for i in 0..lexicon.len() {
+            for n in &lexicon.entry(i).short_names {
+                owners_of.entry(n.as_str()).or_default().push(i);
+            }
+        }
+        let gazetteer =
+            Gazetteer::with_short_names(&lexicon, owners_of.keys().map(|n| n.to_string()));
+        let short_owners = owners_of.into_values().collect();
         let mut group_of: HashMap<(String, bool), usize> = HashMap::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut phrases = Vec::new();
@@ -120,19 +127,6 @@ impl Knowledge {
             .iter()
             .map(|b| ClauseBoundary::new(b))
             .collect();
-        let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-        for i in 0..lexicon.len() {
-            for n in &lexicon.entry(i).short_names {
-                owners_of.entry(n.as_str()).or_default().push(i);
-            }
-        }
-        let short_names = PhraseSet::new(
-            owners_of
-                .keys()
-                .enumerate()
-                .map(|(i, n)| (n.to_string(), i, true)),
-        );
-        let short_owners = owners_of.into_values().collect();
         Knowledge {
             lexicon,
             gazetteer,
@@ -143,7 +137,6 @@ impl Knowledge {
             glue,
             negation,
             clause_boundaries,
-            short_names,
             short_owners,
         }
     }
@@ -191,14 +184,22 @@ impl Knowledge {
 /// name; or, for a short name that only one entity of the lexicon has, where a title
 /// ("President Putin") or a country ("Russia's Putin", "Russian President Putin") stands
 /// right before it, which says who is meant as well as the full name would.
-pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -> Vec<Mention> {
+///
+/// `short` are the gazetteer's matches of the short names (start, end, index in
+/// `short_owners`).
+pub(super) fn with_short_names(
+    k: &Knowledge,
+    text: &str,
+    known: Vec<Mention>,
+    short: Vec<(usize, usize, usize)>,
+) -> Vec<Mention> {
     let named: HashSet<usize> = known
         .iter()
         .filter(|m| m.form == Form::Name)
         .map(|m| m.entity)
         .collect();
     let mut found = Vec::new();
-    for (start, end, owners) in k.short_names.find(text) {
+    for (start, end, owners) in short {
         let owners = &k.short_owners[owners];
         let mut here = owners.iter().filter(|e| named.contains(e));
         if let (Some(&entity), None) = (here.next(), here.next()) {

@@ -405,7 +405,7 @@ fn appositive_people(
     };
     let mut out = Vec::new();
     for i in 0..ws.len() {
-        if !config.apposition_nouns.iter().any(|n| n == ws[i].text) {
+        if !config.apposition_noun_set.contains(ws[i].text) {
             continue;
         }
         // The noun may close a compound ("its foreign minister"): the opener stands before

@@ -70,17 +70,17 @@ pub(super) struct Ctx<'a> {
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let text = doc.text();
     // Nothing in a caption or credit ("(Photo: Reuters)") names an entity.
-    let mut known = k.gazetteer.find(text);
+    let (mut known, short) = k.gazetteer.find_with_short_names(text);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     // "a non-OPEC producer", "non-EU states": the prefix says the opposite of a mention.
     known.retain(|m| {
         let before = &text[..m.start];
         !(before.ends_with("non-") || before.ends_with("Non-"))
     });
-    known = with_short_names(k, text, known);
+    known = with_short_names(k, text, known, short);
     known.retain(|m| !doc.is_noise(m.start, m.end));
     let found = discover::discover(doc, &k.lexicon, &known, &k.rules.discovery);
-    let local = PhraseSet::new(
+    let local = PhraseSet::for_one_text(
         found
             .patterns
             .iter()
@@ -265,7 +265,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
 struct GapContents<'a> {
     names: &'a [Mention],
     ents: &'a Entities<'a>,
-    negation: &'a [super::knowledge::Negation],
+    negation: &'a super::knowledge::Negations,
 }
 
 impl super::gapped::GapCheck for GapContents<'_> {
@@ -283,7 +283,7 @@ impl super::gapped::GapCheck for GapContents<'_> {
     }
 
     fn negates(&self, words: &[&str]) -> bool {
-        super::knowledge::negates(self.negation, words)
+        super::slots::negation_in(self.negation, words)
     }
 }
 

@@ -38,20 +38,30 @@ pub struct Knowledge {
     pub(super) groups: Vec<Vec<usize>>,
     pub(super) corefs: PhraseSet<Number>,
     pub(super) glue: HashSet<String>,
-    /// Negation phrases padded with spaces (" not "), for whole-word search.
-    pub(super) negation: Vec<Negation>,
+    /// Negation phrases, indexed for the window of words before each trigger.
+    pub(super) negation: Negations,
+    /// `[clauses] words` as substring searchers, built once: boundaries are looked for at
+    /// every slot fill, and building a searcher per call cost more than the search.
+    pub(super) clause_boundaries: Vec<ClauseBoundary>,
+    /// The lexicon entities that go by each short name ("Tokayev"; family members share
+    /// one), in the order the gazetteer numbers the short names.
+    pub(super) short_owners: Vec<Vec<usize>>,
     /// For each lexicon entry, the lexicon countries it has headed (`head_of`).
     pub(super) heads: Vec<Vec<usize>>,
-    /// Short names ("Tokayev") of lexicon entities; the payload indexes `short_owners`.
-    pub(super) short_names: PhraseSet<usize>,
-    /// The lexicon entities that go by each short name (family members share one).
-    pub(super) short_owners: Vec<Vec<usize>>,
 }
 
 impl Knowledge {
     /// Compiles a lexicon and rules.
     pub fn new(lexicon: Lexicon, rules: RuleSet) -> Self {
-        let gazetteer = Gazetteer::new(&lexicon);
+        let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for i in 0..lexicon.len() {
+            for n in &lexicon.entry(i).short_names {
+                owners_of.entry(n.as_str()).or_default().push(i);
+            }
+        }
+        let gazetteer =
+            Gazetteer::with_short_names(&lexicon, owners_of.keys().map(|n| n.to_string()));
+        let short_owners = owners_of.into_values().collect();
         let mut group_of: HashMap<(String, bool), usize> = HashMap::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut phrases = Vec::new();
@@ -130,20 +140,12 @@ impl Knowledge {
                     .map(|w| w.trim_end_matches('.').to_lowercase()),
             )
             .collect();
-        let negation = rules.negation.iter().map(|n| Negation::new(n)).collect();
-        let mut owners_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-        for i in 0..lexicon.len() {
-            for n in &lexicon.entry(i).short_names {
-                owners_of.entry(n.as_str()).or_default().push(i);
-            }
-        }
-        let short_names = PhraseSet::new(
-            owners_of
-                .keys()
-                .enumerate()
-                .map(|(i, n)| (n.to_string(), i, true)),
-        );
-        let short_owners = owners_of.into_values().collect();
+        let negation = Negations::new(rules.negation.iter().map(|n| Negation::new(n)).collect());
+        let clause_boundaries = rules
+            .clause_boundaries
+            .iter()
+            .map(|b| ClauseBoundary::new(b))
+            .collect();
         let heads = heads_of(&lexicon);
         Knowledge {
             lexicon,
@@ -155,7 +157,7 @@ impl Knowledge {
             corefs,
             glue,
             negation,
-            short_names,
+            clause_boundaries,
             short_owners,
             heads,
         }
@@ -204,14 +206,22 @@ impl Knowledge {
 /// name; or, for a short name that only one entity of the lexicon has, where a title
 /// ("President Putin") or a country ("Russia's Putin", "Russian President Putin") stands
 /// right before it, which says who is meant as well as the full name would.
-pub(super) fn with_short_names(k: &Knowledge, text: &str, known: Vec<Mention>) -> Vec<Mention> {
+///
+/// `short` are the gazetteer's matches of the short names (start, end, index in
+/// `short_owners`).
+pub(super) fn with_short_names(
+    k: &Knowledge,
+    text: &str,
+    known: Vec<Mention>,
+    short: Vec<(usize, usize, usize)>,
+) -> Vec<Mention> {
     let named: HashSet<usize> = known
         .iter()
         .filter(|m| m.form == Form::Name)
         .map(|m| m.entity)
         .collect();
     let mut found = Vec::new();
-    for (start, end, owners) in k.short_names.find(text) {
+    for (start, end, owners) in short {
         let owners = &k.short_owners[owners];
         let mut here = owners.iter().filter(|e| named.contains(e));
         if let (Some(&entity), None) = (here.next(), here.next()) {
@@ -275,17 +285,6 @@ fn introduced(k: &Knowledge, text: &str, known: &[Mention], start: usize) -> boo
     })
 }
 
-/// A negation of `[negation] words`: the words of a phrase ("no longer"), matched whole and
-/// in a row among the last words before a trigger, or the contraction "n't" that ends a word
-/// ("hasn't").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Negation {
-    /// "n't".
-    Contraction,
-    /// The phrase's words, lower case.
-    Words(Vec<String>),
-}
-
 /// The countries each lexicon entry has headed, as lexicon indices; a `head_of` name that
 /// no lexicon country has (by name or alias, any case) is left out.
 fn heads_of(lexicon: &Lexicon) -> Vec<Vec<usize>> {
@@ -309,32 +308,15 @@ fn heads_of(lexicon: &Lexicon) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// True when `words` (in text order) hold one of the negations.
-pub(super) fn negates(negation: &[Negation], words: &[&str]) -> bool {
-    negation.iter().any(|phrase| match phrase {
-        Negation::Contraction => words.iter().any(|w| ends_with_nt(w)),
-        Negation::Words(p) => words
-            .windows(p.len())
-            .any(|ws| ws.iter().zip(p).all(|(w, p)| same_lowercase(w, p))),
-    })
-}
-
-/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
-pub(super) fn ends_with_nt(w: &str) -> bool {
-    ["n't", "n’t"].iter().any(|nt| {
-        w.len() >= nt.len()
-            && w.is_char_boundary(w.len() - nt.len())
-            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
-    })
-}
-
-/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
-pub(super) fn same_lowercase(word: &str, lower: &str) -> bool {
-    if word.is_ascii() {
-        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
-    } else {
-        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
-    }
+/// A negation of `[negation] words`: the words of a phrase ("no longer"), matched whole and
+/// in a row among the last words before a trigger, or the contraction "n't" that ends a word
+/// ("hasn't").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Negation {
+    /// "n't".
+    Contraction,
+    /// The phrase's words, lower case.
+    Words(Vec<String>),
 }
 
 impl Negation {
@@ -343,6 +325,60 @@ impl Negation {
             Negation::Contraction
         } else {
             Negation::Words(phrase.split_whitespace().map(str::to_lowercase).collect())
+        }
+    }
+}
+
+/// The negation phrases, also indexed by their first word: asked at every trigger whether
+/// one of them stands among the last four words, a lookup per word answers it instead of
+/// a comparison with every phrase.
+#[derive(Debug, Clone)]
+pub(super) struct Negations {
+    /// Every phrase, in file order.
+    pub(super) all: Vec<Negation>,
+    /// Whether "n't" is one of them.
+    pub(super) contraction: bool,
+    /// The words of each phrase, by its first word (lower case).
+    pub(super) by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild>,
+}
+
+impl Negations {
+    fn new(all: Vec<Negation>) -> Self {
+        let mut by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild> =
+            HashMap::default();
+        let mut contraction = false;
+        for n in &all {
+            match n {
+                Negation::Contraction => contraction = true,
+                Negation::Words(p) => {
+                    if let Some(first) = p.first() {
+                        by_first.entry(first.clone()).or_default().push(p.clone());
+                    }
+                }
+            }
+        }
+        Negations {
+            all,
+            contraction,
+            by_first,
+        }
+    }
+}
+
+/// A clause boundary (", and ") with its forward and backward searchers.
+#[derive(Debug, Clone)]
+pub(super) struct ClauseBoundary {
+    pub(super) len: usize,
+    pub(super) forward: memchr::memmem::Finder<'static>,
+    pub(super) backward: memchr::memmem::FinderRev<'static>,
+}
+
+impl ClauseBoundary {
+    fn new(boundary: &str) -> Self {
+        ClauseBoundary {
+            len: boundary.len(),
+            forward: memchr::memmem::Finder::new(boundary).into_owned(),
+            backward: memchr::memmem::FinderRev::new(boundary).into_owned(),
         }
     }
 }

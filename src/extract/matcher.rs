@@ -95,6 +95,19 @@ pub fn leftmost_longest_tied<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<
 /// The largest set of patterns compiled into a DFA (see [`PhraseSet::new`]).
 const DFA_MAX_PATTERNS: usize = 2_000;
 
+/// How a phrase of a [`PhraseSet`] matches the text's case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Only as written.
+    Exact,
+    /// Ignoring ASCII case.
+    Folded,
+    /// Only as written, but searched in the automaton of the case-blind phrases and checked
+    /// after: a set of thousands of such phrases, too many for a DFA, then costs no scan of
+    /// its own (the short names join the gazetteer's long names).
+    ExactInFolded,
+}
+
 /// A compiled set of literal patterns with case rules and word boundaries.
 ///
 /// Used for entity names here and for rule triggers in [`super::rules`].
@@ -104,21 +117,45 @@ pub struct PhraseSet<T> {
     folded: Option<AhoCorasick>,
     exact_payload: Vec<T>,
     folded_payload: Vec<T>,
+    /// For each pattern of `folded`, its bytes when it matches only as written.
+    folded_as_written: Vec<Option<Box<[u8]>>>,
 }
 
 impl<T: Copy> PhraseSet<T> {
     /// Builds the set; `case_sensitive` phrases match only as written, others ignore ASCII case.
     pub fn new(phrases: impl IntoIterator<Item = (String, T, bool)>) -> Self {
+        Self::with_cases(phrases.into_iter().map(|(p, t, cs)| (p, t, Case::from(cs))))
+    }
+
+    /// Like [`PhraseSet::new`], each phrase with its [`Case`].
+    pub fn with_cases(phrases: impl IntoIterator<Item = (String, T, Case)>) -> Self {
+        Self::build(phrases, DFA_MAX_PATTERNS)
+    }
+
+    /// Like [`PhraseSet::new`], for a set that searches one text only (a document's
+    /// discovered names): no DFA, whose build costs more than the one scan it would speed up.
+    /// The matches are the same: only the automaton differs.
+    pub fn for_one_text(phrases: impl IntoIterator<Item = (String, T, bool)>) -> Self {
+        Self::build(
+            phrases.into_iter().map(|(p, t, cs)| (p, t, Case::from(cs))),
+            0,
+        )
+    }
+
+    fn build(phrases: impl IntoIterator<Item = (String, T, Case)>, dfa_max: usize) -> Self {
         let (mut exact, mut folded) = (Vec::new(), Vec::new());
         let (mut exact_payload, mut folded_payload) = (Vec::new(), Vec::new());
-        for (phrase, payload, case_sensitive) in phrases {
+        let mut folded_as_written = Vec::new();
+        for (phrase, payload, case) in phrases {
             if phrase.trim().is_empty() {
                 continue;
             }
-            if case_sensitive {
+            if case == Case::Exact {
                 exact.push(phrase);
                 exact_payload.push(payload);
             } else {
+                folded_as_written
+                    .push((case == Case::ExactInFolded).then(|| phrase.as_bytes().to_vec().into()));
                 folded.push(phrase);
                 folded_payload.push(payload);
             }
@@ -129,8 +166,13 @@ impl<T: Copy> PhraseSet<T> {
                 // for every document, at a build cost of a few milliseconds. A gazetteer
                 // of thousands of names would cost more to build than most runs scan, so
                 // the crate picks for it.
-                let kind =
-                    (pats.len() <= DFA_MAX_PATTERNS).then_some(aho_corasick::AhoCorasickKind::DFA);
+                let kind = if pats.len() <= dfa_max {
+                    Some(aho_corasick::AhoCorasickKind::DFA)
+                } else if dfa_max == 0 {
+                    Some(aho_corasick::AhoCorasickKind::ContiguousNFA)
+                } else {
+                    None
+                };
                 AhoCorasickBuilder::new()
                     .kind(kind)
                     .match_kind(MatchKind::Standard)
@@ -144,35 +186,74 @@ impl<T: Copy> PhraseSet<T> {
             folded: build(&folded, true),
             exact_payload,
             folded_payload,
+            folded_as_written,
         }
     }
 
     /// Leftmost-longest, non-overlapping matches that respect Latin word boundaries.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, T)> {
-        leftmost_longest(self.candidates(text))
+        let [found] = self.find_groups(text, |_| 0);
+        found
     }
 
     /// As [`PhraseSet::find`], keeping every payload of a span that wins (see
     /// [`leftmost_longest_tied`]).
     pub fn find_tied(&self, text: &str) -> Vec<(usize, usize, T)> {
-        leftmost_longest_tied(self.candidates(text))
+        let [found] = self.candidates(text, |_| 0);
+        leftmost_longest_tied(found)
     }
 
-    /// Every match at word boundaries, overlapping ones too.
-    fn candidates(&self, text: &str) -> Vec<(usize, usize, T)> {
-        let mut found = Vec::new();
-        for (ac, payload) in [
-            (&self.exact, &self.exact_payload),
-            (&self.folded, &self.folded_payload),
-        ] {
-            let Some(ac) = ac else { continue };
+    /// [`PhraseSet::find`] for each group of phrases on its own (`group` of a payload, below
+    /// `N`), the text scanned once for all of them.
+    pub fn find_groups<const N: usize>(
+        &self,
+        text: &str,
+        group: impl Fn(&T) -> usize,
+    ) -> [Vec<(usize, usize, T)>; N] {
+        self.candidates(text, group).map(leftmost_longest)
+    }
+
+    /// Every match at word boundaries, overlapping ones too, by group.
+    fn candidates<const N: usize>(
+        &self,
+        text: &str,
+        group: impl Fn(&T) -> usize,
+    ) -> [Vec<(usize, usize, T)>; N] {
+        let mut found: [Vec<(usize, usize, T)>; N] = std::array::from_fn(|_| Vec::new());
+        if let Some(ac) = &self.exact {
             for m in ac.find_overlapping_iter(text) {
                 if at_word_boundaries(text, m.start(), m.end()) {
-                    found.push((m.start(), m.end(), payload[m.pattern().as_usize()]));
+                    let payload = self.exact_payload[m.pattern().as_usize()];
+                    found[group(&payload)].push((m.start(), m.end(), payload));
+                }
+            }
+        }
+        if let Some(ac) = &self.folded {
+            for m in ac.find_overlapping_iter(text) {
+                let pattern = m.pattern().as_usize();
+                if let Some(written) = &self.folded_as_written[pattern]
+                    && text.as_bytes()[m.start()..m.end()] != **written
+                {
+                    continue;
+                }
+                if at_word_boundaries(text, m.start(), m.end()) {
+                    let payload = self.folded_payload[pattern];
+                    found[group(&payload)].push((m.start(), m.end(), payload));
                 }
             }
         }
         found
+    }
+}
+
+impl From<bool> for Case {
+    /// Case sensitive or not.
+    fn from(case_sensitive: bool) -> Self {
+        if case_sensitive {
+            Case::Exact
+        } else {
+            Case::Folded
+        }
     }
 }
 
@@ -195,40 +276,84 @@ fn is_short_or_acronym(name: &str) -> bool {
 /// The gazetteer of a lexicon.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    phrases: PhraseSet<(usize, Form)>,
+    phrases: PhraseSet<Named>,
+}
+
+/// What a gazetteer phrase names: an entity, or a short name (its index).
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    Entity(usize, Form),
+    Short(usize),
 }
 
 impl Gazetteer {
     /// Compiles every name, alias and demonym of the lexicon.
     pub fn new(lexicon: &Lexicon) -> Self {
+        Self::with_short_names(lexicon, std::iter::empty())
+    }
+
+    /// Like [`Gazetteer::new`], with `short_names` ("Tokayev") to find as written in the
+    /// same pass over the text, each reported by its index in the iterator.
+    pub fn with_short_names(
+        lexicon: &Lexicon,
+        short_names: impl IntoIterator<Item = String>,
+    ) -> Self {
         let mut phrases = Vec::new();
         for (ix, entry) in lexicon.entries().iter().enumerate() {
             let names = std::iter::once(&entry.name).chain(&entry.aliases);
             for name in names {
                 for v in variants(name) {
                     let cs = entry.case_sensitive || is_short_or_acronym(&v);
-                    phrases.push((v, (ix, Form::Name), cs));
+                    phrases.push((v, Named::Entity(ix, Form::Name), Case::from(cs)));
                 }
             }
             for d in &entry.demonyms {
                 for v in variants(d) {
                     // Demonyms are capitalised adjectives: "Chinese", never "chinese".
-                    phrases.push((v, (ix, Form::Demonym), true));
+                    phrases.push((v, Named::Entity(ix, Form::Demonym), Case::Exact));
                 }
             }
         }
+        // Thousands of short names: searched with the long names, which ignore case, and
+        // checked as written, rather than in a third scan of every document.
+        phrases.extend(
+            short_names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (n, Named::Short(i), Case::ExactInFolded)),
+        );
         Gazetteer {
-            phrases: PhraseSet::new(phrases),
+            phrases: PhraseSet::with_cases(phrases),
         }
     }
 
     /// Every mention in `text`, in order.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        self.phrases
-            .find(text)
+        self.find_with_short_names(text).0
+    }
+
+    /// Every mention in `text`, in order, and the matches of the short names `(start, end,
+    /// index)` on their own (leftmost-longest among themselves).
+    pub fn find_with_short_names(&self, text: &str) -> (Vec<Mention>, Vec<(usize, usize, usize)>) {
+        let [names, short] = self.phrases.find_groups(text, |n| match n {
+            Named::Entity(..) => 0,
+            Named::Short(_) => 1,
+        });
+        let names = names
             .into_iter()
-            .map(Mention::from)
-            .collect()
+            .filter_map(|(s, e, n)| match n {
+                Named::Entity(entity, form) => Some(Mention::from((s, e, (entity, form)))),
+                Named::Short(_) => None,
+            })
+            .collect();
+        let short = short
+            .into_iter()
+            .filter_map(|(s, e, n)| match n {
+                Named::Short(i) => Some((s, e, i)),
+                Named::Entity(..) => None,
+            })
+            .collect();
+        (names, short)
     }
 }
 
@@ -336,6 +461,39 @@ aliases = ["US", "U.S."]
         assert_eq!(found("TAIWAN and taiwan").len(), 2);
         assert!(found("let us go, xi").is_empty());
         assert_eq!(found("US and U.S. forces").len(), 2);
+    }
+
+    #[test]
+    fn a_set_for_one_text_finds_what_the_dfa_finds() {
+        let phrases = || {
+            ["Omar", "Omar Haddad", "haddad", "Sino"]
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (p.to_string(), i, i != 2))
+        };
+        let text = "Omar Haddad met HADDAD and Omar in Sino-Omari talks; haddad.";
+        let once = PhraseSet::for_one_text(phrases()).find(text);
+        assert_eq!(once, PhraseSet::new(phrases()).find(text));
+        assert_eq!(once.len(), 5, "{once:?}");
+    }
+
+    #[test]
+    fn short_names_in_the_same_pass_match_as_written_on_their_own() {
+        let lex = lexicon();
+        let short = ["Xi", "Jinping", "Taiwan"];
+        let both = Gazetteer::with_short_names(&lex, short.map(String::from));
+        let alone = PhraseSet::new(
+            short
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), i, true)),
+        );
+        let text = "Xi Jinping, xi, JINPING and Jinping’s Taiwan visit; taiwan.";
+        let (names, found) = both.find_with_short_names(text);
+        assert_eq!(names, Gazetteer::new(&lex).find(text));
+        assert_eq!(found, alone.find(text));
+        // "Xi" and "Jinping" inside "Xi Jinping" count: short names compete only among themselves.
+        assert_eq!(found.iter().map(|m| m.2).collect::<Vec<_>>(), [0, 1, 1, 2]);
     }
 
     #[test]

@@ -368,6 +368,9 @@ pub struct Discovery {
     /// every word of every text, and filled from our data only.)
     #[serde(skip)]
     pub(crate) title_starts: std::collections::HashSet<String, crate::hash::FxBuild>,
+    /// `apposition_nouns` as a set, asked for every word of every text (FxHash, as above).
+    #[serde(skip)]
+    pub(crate) apposition_noun_set: std::collections::HashSet<String, crate::hash::FxBuild>,
     /// Given names that open an untitled person's name ("Bola Tinubu"): the compiled-in
     /// `data/builtin/given_names.toml`.
     #[serde(skip)]
@@ -407,6 +410,7 @@ impl Discovery {
             .iter()
             .filter_map(|t| t.first().cloned())
             .collect();
+        self.apposition_noun_set = self.apposition_nouns.iter().cloned().collect();
     }
 }
 

@@ -6,7 +6,7 @@
 //! [`super::apply`]).
 
 use super::engine::Ctx;
-use super::knowledge::negates;
+use super::knowledge::{Negation, Negations};
 use super::matcher::{Form, Mention};
 use super::rules::{Fallback, Find, FormName, Slot, Take};
 use crate::model::{EntityKind, RelationKind};
@@ -71,7 +71,7 @@ impl Ctx<'_> {
                 n += 1;
             }
         }
-        negates(&self.k.negation, &window[..n])
+        negation_in(&self.k.negation, &window[..n])
     }
 
     /// Non-filler words in `text[from..to]`: not counting filler words, numbers, anything
@@ -169,10 +169,12 @@ impl Ctx<'_> {
         let sent = self.sentences[si];
         let before = &self.text[sent.start..ts];
         self.k
-            .rules
             .clause_boundaries
             .iter()
-            .filter_map(|b| before.rfind(b.as_str()).map(|i| sent.start + i + b.len()))
+            .filter_map(|b| {
+                let i = b.backward.rfind(before.as_bytes())?;
+                Some(sent.start + i + b.len)
+            })
             .filter(|&at| !self.in_brackets(sent.start, at))
             .filter(|&at| !predicate || self.trigger_inside(sent.start, at, None, None))
             .max()
@@ -211,10 +213,9 @@ impl Ctx<'_> {
         let sent = self.sentences[si];
         let after = &self.text[te..sent.end];
         self.k
-            .rules
             .clause_boundaries
             .iter()
-            .filter_map(|b| after.find(b.as_str()).map(|i| te + i))
+            .filter_map(|b| b.forward.find(after.as_bytes()).map(|i| te + i))
             .filter(|&at| !self.in_brackets(sent.start, at))
             .filter(|&at| self.trigger_inside(at, sent.end, None, None))
             .min()
@@ -559,26 +560,104 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a negation phrase stands, whole and in a row, among `window`'s words, or (with
+/// "n't" among the phrases) a word ends in the contraction.
+pub(super) fn negation_in(negation: &Negations, window: &[&str]) -> bool {
+    if negation.contraction && window.iter().any(|w| ends_with_nt(w)) {
+        return true;
+    }
+    let mut lower = [0u8; 32];
+    for (i, w) in window.iter().enumerate() {
+        // An ASCII word is lower-cased on the stack and looked up; another word (rare)
+        // compares with every phrase, as `same_lowercase` lower-cases it char by char.
+        if !w.is_ascii() || w.len() > lower.len() {
+            return negation.all.iter().any(|phrase| match phrase {
+                Negation::Contraction => false,
+                Negation::Words(p) => window
+                    .windows(p.len())
+                    .any(|ws| ws.iter().zip(p).all(|(w, p)| same_lowercase(w, p))),
+            });
+        }
+        let key = &mut lower[..w.len()];
+        key.copy_from_slice(w.as_bytes());
+        key.make_ascii_lowercase();
+        let key = std::str::from_utf8(key).expect("ASCII");
+        let Some(phrases) = negation.by_first.get(key) else {
+            continue;
+        };
+        let rest = &window[i..];
+        if phrases
+            .iter()
+            .any(|p| rest.len() >= p.len() && rest.iter().zip(p).all(|(w, p)| same_lowercase(w, p)))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// "isn't", "WON’T": a word ending in the contraction "n't" (either apostrophe, any case).
+fn ends_with_nt(w: &str) -> bool {
+    ["n't", "n’t"].iter().any(|nt| {
+        w.len() >= nt.len()
+            && w.is_char_boundary(w.len() - nt.len())
+            && w[w.len() - nt.len()..].eq_ignore_ascii_case(nt)
+    })
+}
+
+/// True when `word` in lower case is `lower` (already lower case); ASCII without allocating.
+fn same_lowercase(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower)
+    } else {
+        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Sentences written for these tests (not taken from the articles).
     use super::super::engine::test_support::{claims, has};
 
     #[test]
+    fn negation_looked_up_by_first_word_is_every_phrase_compared() {
+        use super::super::knowledge::Negation;
+        let k = crate::extract::Knowledge::builtin();
+        let every_phrase = |window: &[&str]| {
+            k.negation.all.iter().any(|p| match p {
+                Negation::Contraction => window.iter().any(|w| super::ends_with_nt(w)),
+                Negation::Words(p) => window
+                    .windows(p.len())
+                    .any(|ws| ws.iter().zip(p).all(|(w, p)| super::same_lowercase(w, p))),
+            })
+        };
+        let windows: [&[&str]; 10] = [
+            &["has", "NOT", "yet", "joined"],
+            &["it", "No", "Longer"],
+            &["no"],
+            &["isn’t"],
+            &["Déclined", "to"],
+            &["declined", "TO", "join"],
+            &["the", "plans"],
+            &["Plans", "To"],
+            &["a-very-long-word-that-no-phrase-begins-with", "not"],
+            &[],
+        ];
+        for window in windows {
+            assert_eq!(
+                super::negation_in(&k.negation, window),
+                every_phrase(window),
+                "{window:?}"
+            );
+        }
+    }
+
+    #[test]
     fn negation_words_compare_in_lower_case_without_allocating() {
-        assert!(
-            super::super::knowledge::ends_with_nt("WON’T")
-                && super::super::knowledge::ends_with_nt("hasn't")
-        );
-        assert!(
-            !super::super::knowledge::ends_with_nt("nt")
-                && !super::super::knowledge::ends_with_nt("Kant")
-        );
-        assert!(
-            super::super::knowledge::same_lowercase("NOT", "not")
-                && super::super::knowledge::same_lowercase("İ", "i̇")
-        );
-        assert!(!super::super::knowledge::same_lowercase("note", "not"));
+        assert!(super::ends_with_nt("WON’T") && super::ends_with_nt("hasn't"));
+        assert!(!super::ends_with_nt("nt") && !super::ends_with_nt("Kant"));
+        assert!(super::same_lowercase("NOT", "not") && super::same_lowercase("İ", "i̇"));
+        assert!(!super::same_lowercase("note", "not"));
         let found =
             claims("Norway has NOT joined the Nordic Council. Sweden joined the Nordic Council.");
         assert!(

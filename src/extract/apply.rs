@@ -112,6 +112,28 @@ impl Ctx<'_> {
             .map(|d| d.when.clone())
     }
 
+    /// The evidence of a claim read in sentence `si`.
+    pub(super) fn evidence(
+        &self,
+        si: usize,
+        rule: std::sync::Arc<str>,
+        tier: Tier,
+        confidence: Confidence,
+        when: Option<When>,
+    ) -> Evidence {
+        let sent = self.sentences[si];
+        Evidence {
+            document: self.doc_name.clone(),
+            sentence: self.text[sent.start..sent.end].to_string(),
+            start: sent.start,
+            end: sent.end,
+            rule,
+            tier,
+            confidence,
+            when: when.map(Box::new),
+        }
+    }
+
     /// The object of a `find = "office"` slot: the countries the subject has headed that
     /// the document names (see [`Find::Office`]).
     fn office(&self, slot: &Slot, subject: &Filled, si: usize) -> Option<Filled> {
@@ -226,16 +248,7 @@ impl Ctx<'_> {
                 subject: s.entity,
                 relation: rule.relation,
                 object: o.entity,
-                evidence: Evidence {
-                    document: self.doc_name.clone(),
-                    sentence: self.text[sent.start..sent.end].to_string(),
-                    start: sent.start,
-                    end: sent.end,
-                    rule: rule.id.get_ref().clone(),
-                    tier,
-                    confidence,
-                    when: when.map(Box::new),
-                },
+                evidence: self.evidence(si, rule.id.get_ref().clone(), tier, confidence, when),
             });
         };
         match object {

@@ -464,18 +464,14 @@ fn named_organizations(
             continue;
         }
         // The noun's words end at i ("think tank"), adjacent and lowercase as listed.
-        let Some(noun_len) = config
-            .organization_nouns
-            .iter()
-            .map(|n| n.split(' ').collect::<Vec<_>>())
-            .filter(|n| n.len() <= i + 1)
-            .find(|n| {
-                let first = i + 1 - n.len();
-                (first..=i).zip(n.iter()).all(|(k, w)| ws[k].text == *w)
-                    && (first..i).all(|k| adjacent(text, &ws[k], &ws[k + 1]))
-            })
-            .map(|n| n.len())
-        else {
+        let Some(noun_len) = config.organization_nouns.iter().find_map(|n| {
+            // Compared backwards from i, without collecting the noun's words.
+            let len = n.split(' ').count();
+            let first = (i + 1).checked_sub(len)?;
+            let same = n.split(' ').zip(first..=i).all(|(w, k)| ws[k].text == w)
+                && (first..i).all(|k| adjacent(text, &ws[k], &ws[k + 1]));
+            same.then_some(len)
+        }) else {
             continue;
         };
         let noun_start = i + 1 - noun_len;
@@ -486,7 +482,10 @@ fn named_organizations(
                 || before.ends_with("’s")
                 || ws[..f].last().is_some_and(|p| {
                     adjacent(text, p, &ws[f])
-                        && matches!(p.text, "the" | "The" | "a" | "A" | "an" | "An")
+                        && config
+                            .determiners
+                            .iter()
+                            .any(|d| d.eq_ignore_ascii_case(p.text))
                 });
             opener && (f..noun_start).all(|k| adjacent(text, &ws[k], &ws[k + 1]))
         });

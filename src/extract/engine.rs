@@ -308,15 +308,18 @@ impl Ctx<'_> {
             .collect();
         for m in self.mentions.iter().filter(|m| m.form == Form::Demonym) {
             let before = &self.text[..m.start];
-            let Some(opener) = self.k.rules.leader_openers.iter().find(|o| {
-                let n = o.len() + 1;
-                before.len() >= n
-                    && before.is_char_boundary(before.len() - n)
-                    && before[before.len() - n..].eq_ignore_ascii_case(&format!("{o} "))
-                    && !before[..before.len() - n]
-                        .chars()
-                        .next_back()
-                        .is_some_and(crate::text::token::is_word_char)
+            // "the " or "his " right before the demonym, a whole word (no allocation: this
+            // runs at every demonym).
+            let Some(opener) = before.strip_suffix(' ').and_then(|b| {
+                self.k.rules.leader_openers.iter().find(|o| {
+                    b.len() >= o.len()
+                        && b.is_char_boundary(b.len() - o.len())
+                        && b[b.len() - o.len()..].eq_ignore_ascii_case(o)
+                        && !b[..b.len() - o.len()]
+                            .chars()
+                            .next_back()
+                            .is_some_and(crate::text::token::is_word_char)
+                })
             }) else {
                 continue;
             };
@@ -373,22 +376,18 @@ impl Ctx<'_> {
     /// description's sentence as evidence.
     fn description_claim(&self, person: usize, description: &Mention) -> Option<RawClaim> {
         let si = coref::sentence_of(self.sentences, description.start)?;
-        let sent = self.sentences[si];
         let scoring = &self.k.rules.scoring;
         Some(RawClaim {
             subject: person,
             relation: RelationKind::Leads,
             object: description.entity,
-            evidence: crate::model::Evidence {
-                document: self.doc_name.clone(),
-                sentence: self.text[sent.start..sent.end].to_string(),
-                start: sent.start,
-                end: sent.end,
-                rule: "leads.leader-description".into(),
-                tier: crate::model::Tier::Implied,
-                confidence: crate::model::Confidence::new(scoring.implied * scoring.coreference),
-                when: None,
-            },
+            evidence: self.evidence(
+                si,
+                "leads.leader-description".into(),
+                crate::model::Tier::Implied,
+                crate::model::Confidence::new(scoring.implied * scoring.coreference),
+                None,
+            ),
         })
     }
 }

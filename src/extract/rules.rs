@@ -353,6 +353,11 @@ pub struct Discovery {
     /// does).
     #[serde(default)]
     pub apposition_openers: Vec<String>,
+    /// Lowercase articles and possessive determiners ("the", "a", "its"): they open a noun
+    /// phrase, so after a relative clause they start an apposition, not the main clause's
+    /// predicate, and before an organization noun they open its phrase.
+    #[serde(default)]
+    pub determiners: Vec<String>,
     /// Lowercase common nouns of organizations whose name follows them directly: "the
     /// consultancy *Petrolytica*", "the militant group *Hezbollah*".
     #[serde(default)]
@@ -392,6 +397,7 @@ impl Discovery {
         self.place_suffixes.extend(other.place_suffixes);
         self.apposition_nouns.extend(other.apposition_nouns);
         self.apposition_openers.extend(other.apposition_openers);
+        self.determiners.extend(other.determiners);
         self.organization_nouns.extend(other.organization_nouns);
         self.organization_noun_ends = (self.organization_nouns.iter())
             .filter_map(|n| n.split(' ').next_back().map(str::to_string))

@@ -433,8 +433,7 @@ impl Ctx<'_> {
                 // loose slots alike.
                 let relative = self.closed_relative_clause(si, ts).filter(|&(_, b)| {
                     !words(&self.text[b..ts], JOINERS).any(|w| {
-                        ["the", "a", "an", "its", "his", "her", "their"]
-                            .iter()
+                        (self.k.rules.discovery.determiners.iter())
                             .any(|d| w.text.eq_ignore_ascii_case(d))
                     })
                 });

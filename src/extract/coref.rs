@@ -10,6 +10,7 @@ use super::matcher::{Form, Mention};
 use super::rules::CoreferenceReach;
 use crate::model::EntityKind;
 use crate::text::Sentence;
+use std::collections::HashSet;
 
 /// Whether a phrase refers to one person or to two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +176,88 @@ pub(super) fn resolve<'a>(
     }
     resolved.sort();
     resolved
+}
+
+/// Organization descriptions with a modifier between "the" and the noun: "the Geneva-based
+/// body", "the 27-member bloc", "the regional bloc". The nouns are those of the two-word
+/// descriptions of `[coreference] organization` ("the bloc"), the modifier a hyphenated word
+/// or one of `[coreference] organization_modifiers`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ModifiedDescriptions {
+    nouns: HashSet<String>,
+    modifiers: HashSet<String>,
+    the: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl ModifiedDescriptions {
+    /// From the organization descriptions ("the bloc") and the extra modifiers.
+    pub(super) fn new(descriptions: &[String], modifiers: &[String]) -> Self {
+        let nouns: HashSet<String> = descriptions
+            .iter()
+            .filter_map(|d| {
+                let (opener, noun) = d.split_once(' ')?;
+                (opener.eq_ignore_ascii_case("the") && !noun.contains(' '))
+                    .then(|| noun.to_lowercase())
+            })
+            .collect();
+        let the = (!nouns.is_empty()).then(|| memchr::memmem::Finder::new("he ").into_owned());
+        ModifiedDescriptions {
+            nouns,
+            modifiers: modifiers.iter().map(|m| m.to_lowercase()).collect(),
+            the,
+        }
+    }
+
+    /// Every "the MODIFIER NOUN" of `text` as (start, end), sorted by start.
+    pub(super) fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        let Some(the) = &self.the else {
+            return Vec::new();
+        };
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for at in the.find_iter(bytes) {
+            // "the" or "The", a whole word.
+            let Some(start) = at.checked_sub(1) else {
+                continue;
+            };
+            if !matches!(bytes[start], b't' | b'T')
+                || text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(crate::text::token::is_word_char)
+            {
+                continue;
+            }
+            let rest = &text[at + 3..];
+            let Some((modifier, tail)) = rest.split_once(' ') else {
+                continue;
+            };
+            let hyphenated = modifier.len() < 40 && {
+                let mut parts = modifier.split('-');
+                parts.clone().count() >= 2
+                    && parts.all(|p| !p.is_empty() && p.chars().all(char::is_alphanumeric))
+            };
+            let listed = |w: &str| {
+                w.len() < 40
+                    && if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                        self.modifiers.contains(&w.to_lowercase())
+                    } else {
+                        self.modifiers.contains(w)
+                    }
+            };
+            if !(hyphenated || listed(modifier)) {
+                continue;
+            }
+            let noun_len = tail
+                .find(|c: char| !crate::text::token::is_word_char(c))
+                .unwrap_or(tail.len());
+            let noun = &tail[..noun_len];
+            if noun.len() < 30 && self.nouns.contains(&noun.to_lowercase()) {
+                out.push((start, at + 3 + modifier.len() + 1 + noun_len));
+            }
+        }
+        out
+    }
 }
 
 /// The antecedent of an organization pronoun at `start` in sentence `si` (see
@@ -444,5 +527,28 @@ mod tests {
         ];
         assert_eq!(description(&mentions, &[], "organisation"), Some(1));
         assert_eq!(description(&mentions, &[], "bloc"), Some(0));
+    }
+
+    #[test]
+    fn descriptions_with_a_modifier_are_found_with_their_noun() {
+        let d = ModifiedDescriptions::new(
+            &[
+                "the bloc".into(),
+                "the body".into(),
+                "the two leaders".into(),
+            ],
+            &["regional".into()],
+        );
+        let text = "The 10-member bloc met. Then the Vienna-based body spoke; the regional bloc's \
+                    envoy and the big bloc and soothe regional bloc and the two-man leaders left.";
+        let found: Vec<&str> = d.find(text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            found,
+            [
+                "The 10-member bloc",
+                "the Vienna-based body",
+                "the regional bloc"
+            ]
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! shared by every document and thread; whatever a document's extraction needs from the
 //! rules beyond the rules themselves is precomputed here.
 
-use super::coref::Number;
+use super::coref::{ModifiedDescriptions, Number};
 use super::gapped::{GAP, GappedTriggers};
 use super::lexicon::{Lexicon, LexiconError};
 use super::matcher::{Form, Gazetteer, Mention, PhraseSet, leftmost_longest};
@@ -37,6 +37,8 @@ pub struct Knowledge {
     pub(super) gapped: GappedTriggers<usize>,
     pub(super) groups: Vec<Vec<usize>>,
     pub(super) corefs: PhraseSet<Number>,
+    /// "the Geneva-based body": organization descriptions with a modifier.
+    pub(super) modified_descriptions: ModifiedDescriptions,
     pub(super) glue: HashSet<String>,
     /// Negation phrases, indexed for the window of words before each trigger.
     pub(super) negation: Negations,
@@ -147,6 +149,10 @@ impl Knowledge {
             .map(|b| ClauseBoundary::new(b))
             .collect();
         let heads = heads_of(&lexicon);
+        let modified_descriptions = ModifiedDescriptions::new(
+            &rules.coreference.organization,
+            &rules.coreference.organization_modifiers,
+        );
         Knowledge {
             lexicon,
             gazetteer,
@@ -155,6 +161,7 @@ impl Knowledge {
             gapped,
             groups,
             corefs,
+            modified_descriptions,
             glue,
             negation,
             clause_boundaries,

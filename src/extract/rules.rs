@@ -48,7 +48,8 @@
 //! pronoun, `noun_reach = 8` windows for a description repeating an organization's noun);
 //! `[conjunctions] words` coordinate the items of a list ("and", "or", "及"), and
 //! `[leader_nouns] words` make "the Indian leader" a description of a country's leader
-//! (opened by one of `[leader_openers] words`: "the", "his Chinese counterpart"). For
+//! (opened by one of `[leader_openers] words`: "the", "his Chinese counterpart", with at
+//! most one of `[leader_modifiers] words` before the demonym: "the former Indian leader"). For
 //! numbers the last file that sets a key wins; word lists add up.
 
 use super::inflect::Verbs;
@@ -284,6 +285,11 @@ pub struct Coreference {
     /// else the subject of the sentence before (see `extract::coref`).
     #[serde(default)]
     pub organization_pronouns: Vec<String>,
+    /// Words that may stand between "the" and the noun of a two-word organization
+    /// description ("the regional bloc"), besides any hyphenated word ("the Geneva-based
+    /// body").
+    #[serde(default)]
+    pub organization_modifiers: Vec<String>,
 }
 
 /// How far rules look back, so that what a sentence costs does not grow with its paragraph.
@@ -451,6 +457,10 @@ struct RulesFile {
     leader_nouns: WordList,
     #[serde(default)]
     leader_openers: WordList,
+    #[serde(default)]
+    leader_modifiers: WordList,
+    #[serde(default)]
+    shared_subject: SharedSubject,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -484,6 +494,25 @@ pub struct RuleSet {
     pub leader_nouns: Vec<String>,
     /// Words that open such a description ("the", "his": "his Chinese counterpart").
     pub leader_openers: Vec<String>,
+    /// Words that may stand between the opener and the demonym ("the former Portuguese
+    /// prime minister", "the veteran Hungarian leader").
+    pub leader_modifiers: Vec<String>,
+    /// What makes a predicate share the subject of the clause before ("X and then met Y").
+    pub shared_subject: SharedSubject,
+}
+
+/// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
+/// adverbs alone between a mention and a predicate make the clause's first mention the
+/// predicate's subject, not the mention before it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedSubject {
+    /// Conjunctions that coordinate two predicates ("and", "but").
+    #[serde(default)]
+    pub conjunctions: Vec<String>,
+    /// Adverbs that may follow the conjunction ("then", "later").
+    #[serde(default)]
+    pub adverbs: Vec<String>,
 }
 
 /// Confidence of the claims rules make: priors by tier and factors for weaker evidence.
@@ -681,6 +710,9 @@ impl RuleSet {
             .countries
             .extend(file.coreference.countries);
         self.coreference
+            .organization_modifiers
+            .extend(file.coreference.organization_modifiers.iter().cloned());
+        self.coreference
             .organization_pronouns
             .extend(file.coreference.organization_pronouns);
         self.glue
@@ -720,6 +752,9 @@ impl RuleSet {
         );
         self.leader_nouns.extend(file.leader_nouns.words);
         self.leader_openers.extend(file.leader_openers.words);
+        self.leader_modifiers.extend(file.leader_modifiers.words);
+        (self.shared_subject.conjunctions).extend(file.shared_subject.conjunctions);
+        (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
         Ok(())
     }
 }

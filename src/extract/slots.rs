@@ -449,6 +449,12 @@ impl Ctx<'_> {
                 match (last, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(gap_from(&ms[i]), ts, &ms[i]) => None,
+                    (Some(i), Take::Nearest | Take::List)
+                        if let Some(shared) =
+                            self.shared_subject(slot, si, ms, i, ts, &outside) =>
+                    {
+                        Some(vec![shared])
+                    }
                     (Some(i), Take::Nearest) => Some(vec![ms[i]]),
                     (Some(i), Take::List) => {
                         Some(self.list_from(slot, ms, i, false, self.clause_start(si, ts)))
@@ -526,6 +532,43 @@ impl Ctx<'_> {
             }
         }
         self.topic(slot, si)
+    }
+
+    /// The subject a coordinated predicate shares with the clause before: in "he was
+    /// received by X and then held talks with Y" the mention right before "held talks" is X,
+    /// but only a conjunction and adverbs stand between them (`[shared_subject]`), so the
+    /// predicate's subject is the clause's first mention ("he"). `None` keeps `ms[i]`: the
+    /// gap is not such a coordination, or `ms[i]` opens its clause itself.
+    fn shared_subject(
+        &self,
+        slot: &Slot,
+        si: usize,
+        ms: &[Mention],
+        i: usize,
+        ts: usize,
+        outside: &impl Fn(&Mention) -> bool,
+    ) -> Option<Mention> {
+        let shared = &self.k.rules.shared_subject;
+        let mut gap = words(self.text.get(ms[i].end..ts)?, JOINERS);
+        let first = gap.next()?;
+        if !shared
+            .conjunctions
+            .iter()
+            .any(|c| first.text.eq_ignore_ascii_case(c))
+            || !gap.all(|w| {
+                shared
+                    .adverbs
+                    .iter()
+                    .any(|a| w.text.eq_ignore_ascii_case(a))
+            })
+        {
+            return None;
+        }
+        let from = self.boundary_before(si, ms[i].start, true);
+        ms[..i]
+            .iter()
+            .find(|m| m.start >= from && self.allowed(slot, m) && outside(m))
+            .copied()
     }
 
     /// The organization the document has named most (twice at least) in the last
@@ -769,6 +812,29 @@ mod tests {
         );
         assert!(
             has(&found, "peru", "member-of", "andean-water-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_coordinated_predicate_shares_the_clause_subject() {
+        let found = claims(
+            "Prime Minister Anthony Albanese flew to Jakarta, where he was greeted by \
+             President Prabowo Subianto and then held talks with Prime Minister Anwar Ibrahim.",
+        );
+        assert!(
+            has(&found, "anthony-albanese", "met-with", "anwar-ibrahim"),
+            "{found:?}"
+        );
+        assert!(
+            !has(&found, "anwar-ibrahim", "met-with", "prabowo-subianto"),
+            "{found:?}"
+        );
+        // A list before the predicate is its subject as usual (met-with is stored with the
+        // ids in order).
+        let found = claims("President Prabowo Subianto and Prime Minister Anwar Ibrahim then met.");
+        assert!(
+            has(&found, "anwar-ibrahim", "met-with", "prabowo-subianto"),
             "{found:?}"
         );
     }

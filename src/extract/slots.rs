@@ -483,7 +483,17 @@ impl Ctx<'_> {
                     first_from(self.boundary_before(si, ts, false))
                         .or_else(|| first_from(sent.start))
                 } else {
-                    first_from(self.clause_start(si, ts))
+                    // A colon opens a clause of its own when a subject follows it ("The
+                    // council took a harder line: Belarus, which had been a member of it,
+                    // ..."); with none there ("Turkey: joined NATO in 1952") the subject
+                    // stands before it.
+                    let start = self.clause_start(si, ts);
+                    let after_colon = self.text[start..ts]
+                        .rfind(": ")
+                        .map(|c| start + c + 2)
+                        .filter(|&c| !self.in_brackets(start, c))
+                        .and_then(first_from);
+                    after_colon.or_else(|| first_from(start))
                 };
                 // The gap's marker words still apply; its length does not (a clause's
                 // subject may stand far from its predicate).
@@ -835,6 +845,32 @@ mod tests {
         let found = claims("President Prabowo Subianto and Prime Minister Anwar Ibrahim then met.");
         assert!(
             has(&found, "anwar-ibrahim", "met-with", "prabowo-subianto"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_colon_opens_a_clause_when_a_subject_follows_it() {
+        let found = claims(
+            "The African Union changed course: Norway, which had been a member of the Arctic \
+             Council since 1996, left the talks.",
+        );
+        assert!(
+            has(&found, "norway", "member-of", "arctic-council"),
+            "{found:?}"
+        );
+        assert!(
+            !has(&found, "african-union", "member-of", "arctic-council"),
+            "{found:?}"
+        );
+        let found = claims("Turkey: joined NATO in 1952.");
+        assert!(
+            has(
+                &found,
+                "turkey",
+                "member-of",
+                "north-atlantic-treaty-organization"
+            ),
             "{found:?}"
         );
     }

@@ -400,10 +400,27 @@ impl Ctx<'_> {
                         && self.ents.kind(m.entity) != EntityKind::Person
                         && (after.starts_with("'s") || after.starts_with("’s"))
                 };
+                // "from Peru's President Dina Boluarte": past the possessive, the person it
+                // owns is the slot's, when only "'s" and filler stand between them.
+                let owned = |i: usize| {
+                    let j = i + 1;
+                    (j < ms.len()
+                        && self.allowed(slot, &ms[j])
+                        && self.ents.kind(ms[j].entity) == EntityKind::Person
+                        && self.gap_words(ms[i].end, ms[j].start) == 0)
+                        .then_some(j)
+                };
                 let first = ms
                     .iter()
                     .position(|m| m.start >= te && self.allowed(slot, m))
-                    .filter(|&i| preceded(i) && !possessive(&ms[i]));
+                    .and_then(|i| {
+                        if possessive(&ms[i]) {
+                            owned(i)
+                        } else {
+                            Some(i)
+                        }
+                    })
+                    .filter(|&i| preceded(i));
                 match (first, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(te, ms[i].start, &ms[i]) => None,

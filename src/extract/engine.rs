@@ -177,8 +177,17 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         |e| ents.kind(e),
         |e| ents.entry(e).name.as_str(),
     );
+    let mut titled = k.titled.resolve(
+        text,
+        doc.sentences(),
+        &names,
+        k.rules.coreference_reach.window * 2,
+        |e| ents.kind(e) == EntityKind::Person,
+    );
+    titled.retain(|m| !inside_name(m.start, m.end));
     let mut mentions = names;
     mentions.extend(resolved);
+    mentions.extend(titled);
     mentions.sort();
 
     let mut ctx = Ctx {
@@ -321,10 +330,12 @@ impl Ctx<'_> {
             // demonym.
             let before = &self.text[..m.start];
             let rules = &self.k.rules;
-            let opened = word_before(before, &rules.leader_openers).or_else(|| {
-                let modifier = word_before(before, &rules.leader_modifiers)?;
-                word_before(&before[..modifier], &rules.leader_openers)
-            });
+            let opened =
+                crate::text::token::word_before(before, &rules.leader_openers).or_else(|| {
+                    let modifier =
+                        crate::text::token::word_before(before, &rules.leader_modifiers)?;
+                    crate::text::token::word_before(&before[..modifier], &rules.leader_openers)
+                });
             let Some(opened) = opened else {
                 continue;
             };
@@ -395,22 +406,6 @@ impl Ctx<'_> {
             ),
         })
     }
-}
-
-/// Where the one of `words` that ends `before` followed by a single space starts, as a
-/// whole word compared case-blind ("the " at the end of "met the ").
-fn word_before(before: &str, words: &[String]) -> Option<usize> {
-    let b = before.strip_suffix(' ')?;
-    words.iter().find_map(|w| {
-        let start = b.len().checked_sub(w.len())?;
-        (b.is_char_boundary(start)
-            && b[start..].eq_ignore_ascii_case(w)
-            && !b[..start]
-                .chars()
-                .next_back()
-                .is_some_and(crate::text::token::is_word_char))
-        .then_some(start)
-    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::gapped::{GAP, GappedTriggers};
 use super::lexicon::{Lexicon, LexiconError};
 use super::matcher::{Form, Gazetteer, Mention, PhraseSet, leftmost_longest};
 use super::rules::{RuleSet, RulesError};
+use super::titled::TitledDescriptions;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -39,6 +40,8 @@ pub struct Knowledge {
     pub(super) corefs: PhraseSet<Number>,
     /// "the Geneva-based body": organization descriptions with a modifier.
     pub(super) modified_descriptions: ModifiedDescriptions,
+    /// "the crown prince": titles as descriptions of the person named with them.
+    pub(super) titled: TitledDescriptions,
     pub(super) glue: HashSet<String>,
     /// Negation phrases, indexed for the window of words before each trigger.
     pub(super) negation: Negations,
@@ -153,7 +156,9 @@ impl Knowledge {
             &rules.coreference.organization,
             &rules.coreference.organization_modifiers,
         );
+        let titled = TitledDescriptions::new(&rules.coreference.titles);
         Knowledge {
+            titled,
             lexicon,
             gazetteer,
             rules,

@@ -31,6 +31,7 @@ pub mod matcher;
 pub mod rules;
 mod slots;
 pub mod temporal;
+mod titled;
 
 pub use knowledge::{Knowledge, KnowledgeError};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};

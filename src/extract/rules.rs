@@ -290,6 +290,10 @@ pub struct Coreference {
     /// body").
     #[serde(default)]
     pub organization_modifiers: Vec<String>,
+    /// Titles that describe the one person named with them before ("the crown prince" after
+    /// "Crown Prince X"; see `extract::titled`).
+    #[serde(default)]
+    pub titles: Vec<String>,
 }
 
 /// How far rules look back, so that what a sentence costs does not grow with its paragraph.
@@ -709,6 +713,7 @@ impl RuleSet {
         self.coreference
             .countries
             .extend(file.coreference.countries);
+        (self.coreference.titles).extend(file.coreference.titles.iter().cloned());
         self.coreference
             .organization_modifiers
             .extend(file.coreference.organization_modifiers.iter().cloned());

@@ -44,6 +44,20 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
+/// Where the one of `words` that ends `before` followed by a single space starts, as a
+/// whole word compared case-blind ("the " at the end of "met the "); the first in `words`
+/// that fits.
+pub fn word_before(before: &str, words: &[String]) -> Option<usize> {
+    let b = before.strip_suffix(' ')?;
+    words.iter().find_map(|w| {
+        let start = b.len().checked_sub(w.len())?;
+        (b.is_char_boundary(start)
+            && b[start..].eq_ignore_ascii_case(w)
+            && !b[..start].chars().next_back().is_some_and(is_word_char))
+        .then_some(start)
+    })
+}
+
 /// Joiners of the rule engine: apostrophes, hyphen and dot ("Belarus’s", "Ph.D").
 pub const JOINERS: &[char] = &['\'', '’', '-', '.'];
 

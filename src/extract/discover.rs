@@ -174,6 +174,14 @@ pub(super) fn discover(
         }) {
             shaped.push((text[start..end].to_string(), EntityKind::Organization, None));
         }
+        // Organizations named before their common noun: "the ruling Georgian Dream party".
+        if !config.organization_nouns_after.is_empty() {
+            for (start, end) in organizations_before_noun(text, &ws, config, |s, e| {
+                overlapping(s, e).any(|m| m.form == Form::Name)
+            }) {
+                shaped.push((text[start..end].to_string(), EntityKind::Organization, None));
+            }
+        }
         // Untitled people: a known given name opening a run of name words ("Bola Tinubu
         // said", "Russian Sergei Lavrov").
         for (start, end) in
@@ -496,10 +504,7 @@ fn named_organizations(
         while k < ws.len()
             && k - i <= 4
             && adjacent(text, &ws[k - 1], &ws[k])
-            && capitalised(ws[k].text)
-            && !known(ws[k].start, ws[k].end)
-            && title_at(ws, k, config).is_none()
-            && !config.leading_words.iter().any(|l| l == ws[k].text)
+            && organization_name_word(ws, k, config, &known)
         {
             k += 1;
         }
@@ -511,6 +516,71 @@ fn named_organizations(
         if (1..=4).contains(&words) && closed {
             out.push((ws[i + 1].start, ws[k - 1].end));
         }
+    }
+    out
+}
+
+/// Whether word `k` may be part of a discovered organization's name: capitalised, not a
+/// known name, a title or a sentence-opening word.
+fn organization_name_word(
+    ws: &[Word],
+    k: usize,
+    config: &Config,
+    known: &impl Fn(usize, usize) -> bool,
+) -> bool {
+    capitalised(ws[k].text)
+        && !known(ws[k].start, ws[k].end)
+        && title_at(ws, k, config).is_none()
+        && !config.leading_words.iter().any(|l| l == ws[k].text)
+}
+
+/// Names of organizations that stand before one of `[discovery] organization_nouns_after`,
+/// opened by an article and maybe a qualifier: "the ruling Georgian Dream party", "the
+/// opposition Tisza party". One to four capitalised words, none of them a known name, a
+/// title, a qualifier or a sentence opener.
+fn organizations_before_noun(
+    text: &str,
+    ws: &[Word],
+    config: &Config,
+    known: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for i in 1..ws.len() {
+        if !config
+            .organization_nouns_after
+            .iter()
+            .any(|n| n == ws[i].text)
+        {
+            continue;
+        }
+        // The name's words, backwards from the noun.
+        let mut first = i;
+        while first > 0
+            && i - first < 4
+            && adjacent(text, &ws[first - 1], &ws[first])
+            && organization_name_word(ws, first - 1, config, &known)
+            && !(config.organization_qualifiers.iter())
+                .any(|q| q.eq_ignore_ascii_case(ws[first - 1].text))
+        {
+            first -= 1;
+        }
+        if first == i || first == 0 {
+            continue;
+        }
+        // Before the name: an article, or a qualifier and an article, all adjacent.
+        let is =
+            |k: usize, list: &[String]| list.iter().any(|d| d.eq_ignore_ascii_case(ws[k].text));
+        let mut opener = first - 1;
+        if is(opener, &config.organization_qualifiers) {
+            if opener == 0 || !adjacent(text, &ws[opener - 1], &ws[opener]) {
+                continue;
+            }
+            opener -= 1;
+        }
+        if !adjacent(text, &ws[opener], &ws[opener + 1]) || !is(opener, &config.determiners) {
+            continue;
+        }
+        out.push((ws[first].start, ws[i - 1].end));
     }
     out
 }
@@ -810,6 +880,26 @@ aliases = ["ASEAN"]
         // Known countries are no group's name; five name words are too many.
         assert!(!orgs.iter().any(|o| o.contains("Brazil")), "{orgs:?}");
         assert!(!orgs.iter().any(|o| o.contains("Liberal")), "{orgs:?}");
+    }
+
+    #[test]
+    fn organizations_named_before_their_common_noun() {
+        let got = run(
+            "Voters backed the ruling Nouvel Horizon party, while the Verde Unida movement \
+             and the opposition Blue Dawn party held rallies. Their far-right Jaune party \
+             stayed home, and Party leaders met.",
+        );
+        let orgs: Vec<&str> = got
+            .iter()
+            .filter(|(_, k, _)| *k == EntityKind::Organization)
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        assert!(orgs.contains(&"Nouvel Horizon"), "{orgs:?}");
+        assert!(orgs.contains(&"Verde Unida"), "{orgs:?}");
+        assert!(orgs.contains(&"Blue Dawn"), "{orgs:?}");
+        assert!(orgs.contains(&"Jaune"), "{orgs:?}");
+        // Only the lowercase noun closes a name: "Party leaders" names nothing.
+        assert!(!orgs.iter().any(|o| o.contains("Party")), "{orgs:?}");
     }
 
     #[test]

@@ -372,6 +372,14 @@ pub struct Discovery {
     /// consultancy *Petrolytica*", "the militant group *Hezbollah*".
     #[serde(default)]
     pub organization_nouns: Vec<String>,
+    /// Lowercase nouns that follow an organization's name: "the ruling *Georgian Dream*
+    /// party" (the name is the capitalised words between the article, or a qualifier, and
+    /// the noun).
+    #[serde(default)]
+    pub organization_nouns_after: Vec<String>,
+    /// Words that may stand between the article and such a name ("the *ruling* ... party").
+    #[serde(default)]
+    pub organization_qualifiers: Vec<String>,
     /// The last words of `organization_nouns`, asked at every word.
     #[serde(skip)]
     pub(crate) organization_noun_ends: std::collections::HashSet<String, crate::hash::FxBuild>,
@@ -409,6 +417,8 @@ impl Discovery {
         self.apposition_openers.extend(other.apposition_openers);
         self.determiners.extend(other.determiners);
         self.organization_nouns.extend(other.organization_nouns);
+        (self.organization_nouns_after).extend(other.organization_nouns_after);
+        (self.organization_qualifiers).extend(other.organization_qualifiers);
         self.organization_noun_ends = (self.organization_nouns.iter())
             .filter_map(|n| n.split(' ').next_back().map(str::to_string))
             .collect();

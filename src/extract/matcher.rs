@@ -92,6 +92,10 @@ pub fn leftmost_longest_tied<T: Copy>(mut found: Vec<(usize, usize, T)>) -> Vec<
     out
 }
 
+/// Below this many phrases on either side of a set, its two automata are built one after
+/// the other: a task costs more than it saves.
+const PARALLEL_BUILD_MIN: usize = 256;
+
 /// The largest set of patterns compiled into a DFA (see [`PhraseSet::new`]).
 const DFA_MAX_PATTERNS: usize = 2_000;
 
@@ -181,9 +185,17 @@ impl<T: Copy> PhraseSet<T> {
                     .expect("literal patterns compile")
             })
         };
+        // The two automata are independent. Those of the gazetteer take about half a second
+        // to build, before the first article can be extracted while every worker waits, so
+        // they are built side by side; a small set is not worth a task.
+        let (exact_ac, folded_ac) = if exact.len().min(folded.len()) >= PARALLEL_BUILD_MIN {
+            rayon::join(|| build(&exact, false), || build(&folded, true))
+        } else {
+            (build(&exact, false), build(&folded, true))
+        };
         PhraseSet {
-            exact: build(&exact, false),
-            folded: build(&folded, true),
+            exact: exact_ac,
+            folded: folded_ac,
             exact_payload,
             folded_payload,
             folded_as_written,

@@ -31,7 +31,7 @@ use crate::hash::FxBuild;
 use crate::model::{Claim, Entity};
 use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
 /// One logged decision.
@@ -291,8 +291,8 @@ impl Merger {
         claims: &[Claim],
         _surfaces: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), GraphError> {
-        Self::check_listed(document, entities, claims)?;
-        self.add_checked(document, entities, claims.iter().cloned());
+        let ends = Self::check_listed(document, entities, claims)?;
+        self.add_checked(document, entities, claims.iter().cloned(), &ends);
         Ok(())
     }
 
@@ -304,52 +304,56 @@ impl Merger {
         entities: &[Entity],
         claims: Vec<Claim>,
     ) -> Result<(), GraphError> {
-        Self::check_listed(document, entities, &claims)?;
-        self.add_checked(document, entities, claims.into_iter());
+        let ends = Self::check_listed(document, entities, &claims)?;
+        self.add_checked(document, entities, claims.into_iter(), &ends);
         Ok(())
     }
 
     /// A claims file can be edited by hand: a claim naming an entity its line does not
-    /// list is refused before anything of the document is merged.
+    /// list is refused before anything of the document is merged. Returns each claim's
+    /// subject and object as positions in `entities` (the last entity of an id, if a line
+    /// lists one twice), so that the merge looks no id up again.
     fn check_listed(
         document: &str,
         entities: &[Entity],
         claims: &[Claim],
-    ) -> Result<(), GraphError> {
-        let listed: HashSet<&str, FxBuild> = entities.iter().map(|e| e.id.as_str()).collect();
-        for c in claims {
-            for id in [&c.subject, &c.object] {
-                if !listed.contains(id.as_str()) {
-                    return Err(GraphError::UnknownEntity {
-                        context: format!(
-                            "{document}: claim '{} {} {}'",
-                            c.subject, c.relation, c.object
-                        ),
-                        id: id.clone(),
-                    });
-                }
-            }
+    ) -> Result<Vec<(usize, usize)>, GraphError> {
+        let mut listed: HashMap<&str, usize, FxBuild> =
+            HashMap::with_capacity_and_hasher(entities.len(), FxBuild::default());
+        for (i, e) in entities.iter().enumerate() {
+            listed.insert(e.id.as_str(), i);
         }
-        Ok(())
+        let position = |c: &Claim, id: &String| {
+            listed
+                .get(id.as_str())
+                .copied()
+                .ok_or_else(|| GraphError::UnknownEntity {
+                    context: format!(
+                        "{document}: claim '{} {} {}'",
+                        c.subject, c.relation, c.object
+                    ),
+                    id: id.clone(),
+                })
+        };
+        claims
+            .iter()
+            .map(|c| Ok((position(c, &c.subject)?, position(c, &c.object)?)))
+            .collect()
     }
 
-    /// Adds a document whose claims passed [`Merger::check_listed`].
+    /// Adds a document whose claims passed [`Merger::check_listed`], which gave `ends`.
     fn add_checked(
         &mut self,
         document: &str,
         entities: &[Entity],
         claims: impl Iterator<Item = Claim>,
+        ends: &[(usize, usize)],
     ) {
         self.graph.add_document(document);
         self.documents += 1;
-        let mut map: HashMap<&str, NodeIndex, FxBuild> =
-            HashMap::with_capacity_and_hasher(entities.len(), FxBuild::default());
-        for e in entities {
-            let target = self.place(document, e);
-            map.insert(e.id.as_str(), target);
-        }
-        for c in claims {
-            let (s, o) = (map[c.subject.as_str()], map[c.object.as_str()]);
+        let nodes: Vec<NodeIndex> = entities.iter().map(|e| self.place(document, e)).collect();
+        for (c, &(s, o)) in claims.zip(ends) {
+            let (s, o) = (nodes[s], nodes[o]);
             if s != o {
                 self.graph
                     .add_evidence_between(s, c.relation, o, c.evidence);

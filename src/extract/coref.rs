@@ -29,6 +29,9 @@ pub(super) enum Number {
     /// "China and Russia founded it". Anything less certain resolves to nothing: "it" names
     /// non-entities more often than not.
     It,
+    /// "the crown prince": title `i` of `extract::titled`, resolved there (found in the
+    /// same scan as the other phrases, skipped here).
+    Title(usize),
 }
 
 /// Resolves `phrases` (start, end, number) against the people in `mentions`.
@@ -53,6 +56,9 @@ pub(super) fn resolve<'a>(
         let Some(si) = sentence_of(sentences, start) else {
             continue;
         };
+        if let Number::Title(_) = number {
+            continue;
+        }
         // Organizations: one antecedent, by salience or by the clause before.
         let organization = match number {
             Number::Organization => {
@@ -78,7 +84,7 @@ pub(super) fn resolve<'a>(
             Number::It => Some(organization_pronoun(
                 sentences, si, start, mentions, &resolved, &kind_of,
             )),
-            Number::Singular | Number::Plural | Number::Countries => None,
+            Number::Singular | Number::Plural | Number::Countries | Number::Title(_) => None,
         };
         if let Some(found) = organization {
             if let Some(entity) = found {

@@ -153,12 +153,18 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
             triggers = leftmost_longest_tied(triggers);
         }
     }
-    let mut phrases: Vec<_> = k
-        .corefs
-        .find(text)
-        .into_iter()
-        .filter(|&(s, e, _)| !inside_name(s, e))
-        .collect();
+    // One scan finds every coreference phrase; titles ("the crown prince") go to
+    // `titled`, the rest to `coref`.
+    let (mut titles, mut phrases) = (Vec::new(), Vec::new());
+    for (s, e, number) in k.corefs.find(text) {
+        if inside_name(s, e) {
+            continue;
+        }
+        match number {
+            coref::Number::Title(i) => titles.push((s, e, i)),
+            _ => phrases.push((s, e, number)),
+        }
+    }
     let modified = k.modified_descriptions.find(text);
     if !modified.is_empty() {
         phrases.extend(
@@ -177,14 +183,14 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         |e| ents.kind(e),
         |e| ents.entry(e).name.as_str(),
     );
-    let mut titled = k.titled.resolve(
+    let titled = k.titled.resolve(
         text,
         doc.sentences(),
         &names,
+        &titles,
         k.rules.coreference_reach.window * 2,
         |e| ents.kind(e) == EntityKind::Person,
     );
-    titled.retain(|m| !inside_name(m.start, m.end));
     let mut mentions = names;
     mentions.extend(resolved);
     mentions.extend(titled);

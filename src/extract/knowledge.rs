@@ -95,6 +95,7 @@ impl Knowledge {
         }
         let triggers = PhraseSet::new(phrases);
         let gapped = GappedTriggers::new(gapped_phrases);
+        let titled = TitledDescriptions::new(&rules.coreference.titles);
         let corefs = PhraseSet::new(
             rules
                 .coreference
@@ -128,7 +129,8 @@ impl Knowledge {
                         .organization_pronouns
                         .iter()
                         .map(|p| (p.clone(), Number::It, false)),
-                ),
+                )
+                .chain(titled.phrases().map(|(p, i)| (p, Number::Title(i), false))),
         );
         // Titles ("Prime Minister") are filler between a slot and its trigger or between the
         // items of a list of people.
@@ -156,7 +158,6 @@ impl Knowledge {
             &rules.coreference.organization,
             &rules.coreference.organization_modifiers,
         );
-        let titled = TitledDescriptions::new(&rules.coreference.titles);
         Knowledge {
             titled,
             lexicon,

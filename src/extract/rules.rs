@@ -723,10 +723,10 @@ impl RuleSet {
         self.coreference
             .countries
             .extend(file.coreference.countries);
-        (self.coreference.titles).extend(file.coreference.titles.iter().cloned());
+        (self.coreference.titles).extend(file.coreference.titles);
         self.coreference
             .organization_modifiers
-            .extend(file.coreference.organization_modifiers.iter().cloned());
+            .extend(file.coreference.organization_modifiers);
         self.coreference
             .organization_pronouns
             .extend(file.coreference.organization_pronouns);

@@ -504,9 +504,12 @@ impl Ctx<'_> {
                     // council took a harder line: Belarus, which had been a member of it,
                     // ..."); with none there ("Turkey: joined NATO in 1952") the subject
                     // stands before it.
+                    // (memrchr, not `str::rfind`: this runs at every such fill, and a
+                    // substring search builds its searcher per call.)
                     let start = self.clause_start(si, ts);
-                    let after_colon = self.text[start..ts]
-                        .rfind(": ")
+                    let clause = &self.text.as_bytes()[start..ts];
+                    let after_colon = memchr::memrchr_iter(b':', clause)
+                        .find(|&c| clause.get(c + 1) == Some(&b' '))
                         .map(|c| start + c + 2)
                         .filter(|&c| !self.in_brackets(start, c))
                         .and_then(first_from);

@@ -6,17 +6,16 @@
 //! exactly one person was named with that title in the sentences before it.
 
 use super::coref::sentence_of;
-use super::matcher::{Form, Mention, PhraseSet};
+use super::matcher::{Form, Mention};
 use crate::text::Sentence;
 use crate::text::token::{is_word_char, word_before};
 
-/// The titles and the phrases "the TITLE", compiled once.
+/// The titles, in the order their phrases "the TITLE" are numbered; the phrases are found
+/// by the knowledge's one scan for coreference phrases (`Number::Title`).
 #[derive(Debug, Clone)]
 pub(super) struct TitledDescriptions {
     /// Lowercase, longest first: "Crown Prince X" is titled "crown prince", not "prince".
     titles: Vec<String>,
-    /// "the crown prince" → its index in `titles`.
-    phrases: PhraseSet<usize>,
 }
 
 impl TitledDescriptions {
@@ -24,26 +23,27 @@ impl TitledDescriptions {
         let mut titles: Vec<String> = titles.iter().map(|t| t.to_lowercase()).collect();
         titles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         titles.dedup();
-        let phrases = PhraseSet::new(
-            (titles.iter().enumerate()).map(|(i, t)| (format!("the {t}"), i, false)),
-        );
-        TitledDescriptions { titles, phrases }
+        TitledDescriptions { titles }
     }
 
-    /// The descriptions of `text` resolved to people of `mentions` (sorted by start), each
-    /// at most `window` sentences after the titled name; `is_person` tells entities apart.
+    /// The phrases to look for: "the TITLE" with the title's number.
+    pub(super) fn phrases(&self) -> impl Iterator<Item = (String, usize)> + '_ {
+        (self.titles.iter().enumerate()).map(|(i, t)| (format!("the {t}"), i))
+    }
+
+    /// The descriptions found (`found`: start, end, title number) resolved to people of
+    /// `mentions` (sorted by start), each at most `window` sentences after the titled name;
+    /// `is_person` tells entities apart.
     pub(super) fn resolve(
         &self,
         text: &str,
         sentences: &[Sentence],
         mentions: &[Mention],
+        found: &[(usize, usize, usize)],
         window: usize,
         is_person: impl Fn(usize) -> bool,
     ) -> Vec<Mention> {
-        if self.titles.is_empty() {
-            return Vec::new();
-        }
-        let phrases: Vec<(usize, usize, usize)> = (self.phrases.find(text).into_iter())
+        let phrases: Vec<(usize, usize, usize)> = (found.iter().copied())
             .filter(|&(_, e, _)| describes(&text[e..]))
             .collect();
         if phrases.is_empty() {

@@ -475,6 +475,8 @@ struct RulesFile {
     leader_modifiers: WordList,
     #[serde(default)]
     shared_subject: SharedSubject,
+    #[serde(default)]
+    person_relatives: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -513,6 +515,9 @@ pub struct RuleSet {
     pub leader_modifiers: Vec<String>,
     /// What makes a predicate share the subject of the clause before ("X and then met Y").
     pub shared_subject: SharedSubject,
+    /// Relative pronouns whose antecedent is a person ("who"), lowercase: "A, a former
+    /// minister of B who led C" — A led C, not B.
+    pub person_relatives: Vec<String>,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -770,6 +775,11 @@ impl RuleSet {
         self.leader_modifiers.extend(file.leader_modifiers.words);
         (self.shared_subject.conjunctions).extend(file.shared_subject.conjunctions);
         (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
+        self.person_relatives.extend(
+            (file.person_relatives.words)
+                .into_iter()
+                .map(|w| w.to_lowercase()),
+        );
         Ok(())
     }
 }

@@ -467,6 +467,11 @@ impl Ctx<'_> {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(gap_from(&ms[i]), ts, &ms[i]) => None,
                     (Some(i), Take::Nearest | Take::List)
+                        if let Some(antecedent) = self.person_antecedent(slot, ms, i, ts) =>
+                    {
+                        antecedent.map(|m| vec![m])
+                    }
+                    (Some(i), Take::Nearest | Take::List)
                         if let Some(shared) =
                             self.shared_subject(slot, si, ms, i, ts, &outside) =>
                     {
@@ -599,6 +604,33 @@ impl Ctx<'_> {
             .iter()
             .find(|m| m.start >= from && self.allowed(slot, m) && outside(m))
             .copied()
+    }
+
+    /// The person a relative "who" right before the trigger refers to, when the mention
+    /// before it is not one: in "A, a former prime minister of B who led the commission" the
+    /// clause's antecedent is the noun phrase "a former prime minister of B", which describes
+    /// A (an apposition: a comma follows A). `None` keeps `ms[i]` (no such pronoun, or
+    /// `ms[i]` is a person); `Some(None)`: the pronoun names a person this slot cannot find.
+    fn person_antecedent(
+        &self,
+        slot: &Slot,
+        ms: &[Mention],
+        i: usize,
+        ts: usize,
+    ) -> Option<Option<Mention>> {
+        let relatives = &self.k.rules.person_relatives;
+        let first = words(self.text.get(ms[i].end..ts)?, JOINERS).next()?;
+        if self.ents.kind(ms[i].entity) == EntityKind::Person
+            || !relatives.iter().any(|r| first.text.eq_ignore_ascii_case(r))
+        {
+            return None;
+        }
+        let person = ms[..i].iter().rev().find(|m| {
+            self.ents.kind(m.entity) == EntityKind::Person
+                && self.allowed(slot, m)
+                && self.text[m.end..].starts_with(',')
+        });
+        Some(person.copied())
     }
 
     /// The organization the document has named most (twice at least) in the last
@@ -756,6 +788,27 @@ mod tests {
         );
         assert!(
             has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn who_refers_to_the_person_an_apposition_describes() {
+        let found = claims(
+            "The Arctic Council welcomed Anna Berg, a former foreign minister of Norway who had led the council since 2019.",
+        );
+        assert!(
+            has(&found, "anna-berg", "leads", "arctic-council"),
+            "{found:?}"
+        );
+        assert!(
+            !has(&found, "norway", "leads", "arctic-council"),
+            "{found:?}"
+        );
+        // No person to refer to: nothing, rather than the country.
+        let found = claims("The delegation of Norway who had led the council left early.");
+        assert!(
+            !has(&found, "norway", "leads", "arctic-council"),
             "{found:?}"
         );
     }

@@ -311,6 +311,11 @@ pub struct Limits {
     /// council). `None` turns this off. The last file that sets it wins.
     #[serde(default)]
     pub topic_sentences: Option<usize>,
+    /// Most words of an aside set off by commas between a slot's mention and its trigger
+    /// that count as no gap ("Gabon, by contrast, rejoined"); `None`: an aside is a gap like
+    /// any other. The last file that sets it wins.
+    #[serde(default)]
+    pub aside_words: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -476,7 +481,9 @@ struct RulesFile {
     #[serde(default)]
     shared_subject: SharedSubject,
     #[serde(default)]
-    person_relatives: WordList,
+    relatives: Relatives,
+    #[serde(default)]
+    auxiliaries: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -515,9 +522,11 @@ pub struct RuleSet {
     pub leader_modifiers: Vec<String>,
     /// What makes a predicate share the subject of the clause before ("X and then met Y").
     pub shared_subject: SharedSubject,
-    /// Relative pronouns whose antecedent is a person ("who"), lowercase: "A, a former
-    /// minister of B who led C" — A led C, not B.
-    pub person_relatives: Vec<String>,
+    /// Relative pronouns, lowercase.
+    pub relatives: Relatives,
+    /// Auxiliary verbs (lowercase) that show a predicate before a clause boundary when no
+    /// trigger does: "A has frozen its participation, and B left".
+    pub auxiliaries: Vec<String>,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -532,6 +541,19 @@ pub struct SharedSubject {
     /// Adverbs that may follow the conjunction ("then", "later").
     #[serde(default)]
     pub adverbs: Vec<String>,
+}
+
+/// `[relatives]`: relative pronouns, which open a clause about the noun phrase before them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relatives {
+    /// Pronouns whose antecedent is a person ("who"): "A, a former minister of B who led
+    /// C" — A led C, not B.
+    #[serde(default)]
+    pub person: Vec<String>,
+    /// The others ("which", "whose", "that").
+    #[serde(default)]
+    pub other: Vec<String>,
 }
 
 /// Confidence of the claims rules make: priors by tier and factors for weaker evidence.
@@ -746,6 +768,9 @@ impl RuleSet {
         if let Some(n) = file.limits.topic_sentences {
             self.limits.topic_sentences = Some(n);
         }
+        if let Some(n) = file.limits.aside_words {
+            self.limits.aside_words = Some(n);
+        }
         let (sc, raw) = (&mut self.scoring, file.scoring);
         for (to, from) in [
             (&mut sc.explicit, raw.explicit),
@@ -775,11 +800,10 @@ impl RuleSet {
         self.leader_modifiers.extend(file.leader_modifiers.words);
         (self.shared_subject.conjunctions).extend(file.shared_subject.conjunctions);
         (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
-        self.person_relatives.extend(
-            (file.person_relatives.words)
-                .into_iter()
-                .map(|w| w.to_lowercase()),
-        );
+        (self.auxiliaries).extend(file.auxiliaries.words.into_iter().map(|w| w.to_lowercase()));
+        let lower = |ws: Vec<String>| ws.into_iter().map(|w| w.to_lowercase());
+        (self.relatives.person).extend(lower(file.relatives.person));
+        (self.relatives.other).extend(lower(file.relatives.other));
         Ok(())
     }
 }

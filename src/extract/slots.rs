@@ -93,6 +93,24 @@ impl Ctx<'_> {
         count
     }
 
+    /// Whether `text[from..to]` is only an aside set off by commas (", by contrast, "), of
+    /// at most `[limits] aside_words` words and naming no entity: a slot's gap, not a list's.
+    fn is_aside(&self, from: usize, to: usize) -> bool {
+        let Some(most) = self.k.rules.limits.aside_words else {
+            return false;
+        };
+        let Some(inner) = self.text.get(from..to).and_then(|gap| {
+            gap.trim()
+                .strip_prefix(',')
+                .and_then(|g| g.strip_suffix(','))
+        }) else {
+            return false;
+        };
+        let first = self.mentions.partition_point(|m| m.end <= from);
+        let named = self.mentions.get(first).is_some_and(|m| m.start < to);
+        !named && !inner.contains([',', ';', '(', ')']) && words(inner, JOINERS).count() <= most
+    }
+
     pub(super) fn unmasked_gap_words(&self, from: usize, to: usize) -> usize {
         crate::text::unmasked(self.noise, from..to)
             .map(|r| self.plain_gap_words(&self.text[r]))
@@ -176,9 +194,37 @@ impl Ctx<'_> {
                 Some(sent.start + i + b.len)
             })
             .filter(|&at| !self.in_brackets(sent.start, at))
-            .filter(|&at| !predicate || self.trigger_inside(sent.start, at, None, None))
+            .filter(|&at| {
+                !predicate
+                    || self.trigger_inside(sent.start, at, None, None)
+                    || self.auxiliary_before(sent.start, at)
+            })
             .max()
             .unwrap_or(sent.start)
+    }
+
+    /// Whether an auxiliary verb stands between the last mention before `at` (from `from`
+    /// on) and `at`, with no relative pronoun before it: the stretch is a predicate.
+    fn auxiliary_before(&self, from: usize, at: usize) -> bool {
+        let aux = &self.k.rules.auxiliaries;
+        if aux.is_empty() {
+            return false;
+        }
+        let last = self.mentions.partition_point(|m| m.end <= at);
+        let start = self.mentions[..last]
+            .last()
+            .map_or(from, |m| m.end.max(from));
+        for w in words(&self.text[start..at.saturating_sub(1).max(start)], JOINERS) {
+            let lower = w.text.to_lowercase();
+            let relatives = &self.k.rules.relatives;
+            if relatives.person.contains(&lower) || relatives.other.contains(&lower) {
+                return false;
+            }
+            if aux.contains(&lower) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `at` lies inside brackets opened after `from`: "(A, B, and C)" is one list.
@@ -373,7 +419,7 @@ impl Ctx<'_> {
                 && open
                 && slot.max_gap.is_none_or(|max| {
                     from <= to
-                        && self.gap_words(from, to) <= max
+                        && (self.gap_words(from, to) <= max || self.is_aside(from, to))
                         && !self.trigger_inside(from, to, relation, Some(self.ents.kind(m.entity)))
                 })
         };
@@ -618,7 +664,7 @@ impl Ctx<'_> {
         i: usize,
         ts: usize,
     ) -> Option<Option<Mention>> {
-        let relatives = &self.k.rules.person_relatives;
+        let relatives = &self.k.rules.relatives.person;
         let first = words(self.text.get(ms[i].end..ts)?, JOINERS).next()?;
         if self.ents.kind(ms[i].entity) == EntityKind::Person
             || !relatives.iter().any(|r| first.text.eq_ignore_ascii_case(r))
@@ -788,6 +834,41 @@ mod tests {
         );
         assert!(
             has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_aside_between_subject_and_verb_is_no_gap_but_a_longer_one_is() {
+        let opening = "The African Union met in Addis Ababa. The African Union admitted observers.";
+        let found = claims(&format!("{opening} Chile, in the end, quit in 2019."));
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+        let found = claims(&format!(
+            "{opening} Chile, after a long and bitter debate, quit in 2019."
+        ));
+        assert!(
+            !has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_auxiliary_before_a_comma_and_ends_the_clause_but_a_relative_clause_does_not() {
+        let found = claims("Peru has doubled its budget, and Chile joined the African Union.");
+        assert!(
+            !has(&found, "peru", "member-of", "african-union"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+        let found = claims("Peru, which is a neighbour, and Chile joined the African Union.");
+        assert!(
+            has(&found, "peru", "member-of", "african-union"),
             "{found:?}"
         );
     }

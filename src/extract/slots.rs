@@ -600,12 +600,15 @@ impl Ctx<'_> {
             if self.sentences[back].block != sent.block {
                 break;
             }
-            if let Some(m) = self
-                .sentence_mentions(back)
-                .iter()
-                .rev()
-                .find(|m| self.allowed(slot, m))
-            {
+            // The sentence's subject when it opens the sentence ("The bank was set up by
+            // the countries that made up BRICS": the bank), else its last mention.
+            let ms = self.sentence_mentions(back);
+            let subject = ms.first().filter(|m| {
+                self.allowed(slot, m)
+                    && words(&self.text[self.sentences[back].start..m.start], JOINERS)
+                        .all(|w| self.k.glue.contains(&w.text.to_lowercase()))
+            });
+            if let Some(m) = subject.or_else(|| ms.iter().rev().find(|m| self.allowed(slot, m))) {
                 return Some(Filled {
                     mentions: vec![*m],
                     from_context: true,

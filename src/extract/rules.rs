@@ -484,6 +484,8 @@ struct RulesFile {
     relatives: Relatives,
     #[serde(default)]
     auxiliaries: WordList,
+    #[serde(default)]
+    list_asides: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -527,6 +529,9 @@ pub struct RuleSet {
     /// Auxiliary verbs (lowercase) that show a predicate before a clause boundary when no
     /// trigger does: "A has frozen its participation, and B left".
     pub auxiliaries: Vec<String>,
+    /// Words (lowercase) that add an item set off by commas to a list: "A, like B, joined",
+    /// "A, along with B, met C".
+    pub list_asides: Vec<String>,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -801,6 +806,7 @@ impl RuleSet {
         (self.shared_subject.conjunctions).extend(file.shared_subject.conjunctions);
         (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
         (self.auxiliaries).extend(file.auxiliaries.words.into_iter().map(|w| w.to_lowercase()));
+        (self.list_asides).extend(file.list_asides.words.into_iter().map(|w| w.to_lowercase()));
         let lower = |ws: Vec<String>| ws.into_iter().map(|w| w.to_lowercase());
         (self.relatives.person).extend(lower(file.relatives.person));
         (self.relatives.other).extend(lower(file.relatives.other));

@@ -274,6 +274,18 @@ impl Ctx<'_> {
             return (true, false); // same span: plural coreference
         }
         let gap = &self.text[from..to];
+        // "Sweden, like Finland, joined": the aside's item is one of the list's (going
+        // forward, its closing comma is checked with the next gap, as any list's).
+        if let Some(aside) = gap.trim().strip_prefix(',')
+            && self
+                .k
+                .rules
+                .list_asides
+                .iter()
+                .any(|a| aside.trim().eq_ignore_ascii_case(a))
+        {
+            return (true, true);
+        }
         let conj = words(gap, JOINERS).any(|w| self.is_conjunction(&w.text.to_lowercase()))
             || gap.contains(['&', '、'])
             || gap.contains("as well as");

@@ -58,11 +58,10 @@ impl Ctx<'_> {
         let tail = tail
             .rfind(['"', '”', '“', '—', '–', ';', ':'])
             .map_or(tail, |i| &tail[i..]);
-        // A capitalised "May" is the month, not the modal. The last four words, without
-        // allocating: this runs at every trigger.
+        // The last four words, without allocating: this runs at every trigger.
         let mut window = [""; 4];
         let mut n = 0;
-        for w in words(tail, JOINERS).filter(|w| w.text != "May") {
+        for w in words(tail, JOINERS).filter(|w| !is_month_may(w.text)) {
             if n == window.len() {
                 window.rotate_left(1);
                 window[n - 1] = w.text;
@@ -93,22 +92,26 @@ impl Ctx<'_> {
         count
     }
 
-    /// Whether `text[from..to]` is only an aside set off by commas (", by contrast, "), of
-    /// at most `[limits] aside_words` words and naming no entity: a slot's gap, not a list's.
-    fn is_aside(&self, from: usize, to: usize) -> bool {
-        let Some(most) = self.k.rules.limits.aside_words else {
-            return false;
-        };
-        let Some(inner) = self.text.get(from..to).and_then(|gap| {
-            gap.trim()
-                .strip_prefix(',')
-                .and_then(|g| g.strip_suffix(','))
-        }) else {
-            return false;
-        };
+    /// Where an aside set off by commas that opens `text[from..to]` ends (after its closing
+    /// comma): ", by contrast, " of at most `[limits] aside_words` words, or an apposition
+    /// opened by a determiner (", the region's main forum, ") of at most twice as many;
+    /// naming no entity. A slot's gap skips it; a list's does not.
+    fn aside_end(&self, from: usize, to: usize) -> Option<usize> {
+        let most = self.k.rules.limits.aside_words?;
+        let gap = self.text.get(from..to)?;
+        let open = gap.len() - gap.trim_start().len();
+        let inner_start = from + open + gap.trim_start().strip_prefix(',').map(|_| 1)?;
+        let close = inner_start + memchr::memchr(b',', &self.text.as_bytes()[inner_start..to])?;
+        let inner = &self.text[inner_start..close];
         let first = self.mentions.partition_point(|m| m.end <= from);
-        let named = self.mentions.get(first).is_some_and(|m| m.start < to);
-        !named && !inner.contains([',', ';', '(', ')']) && words(inner, JOINERS).count() <= most
+        let named = self.mentions.get(first).is_some_and(|m| m.start < close);
+        let mut ws = words(inner, JOINERS);
+        let determined = ws.next().is_some_and(|w| {
+            (self.k.rules.discovery.determiners.iter()).any(|d| w.text.eq_ignore_ascii_case(d))
+        });
+        let count = 1 + ws.count();
+        let limit = if determined { most * 2 } else { most };
+        (!named && !inner.contains([';', '(', ')']) && count <= limit).then_some(close + 1)
     }
 
     pub(super) fn unmasked_gap_words(&self, from: usize, to: usize) -> usize {
@@ -431,7 +434,10 @@ impl Ctx<'_> {
                 && open
                 && slot.max_gap.is_none_or(|max| {
                     from <= to
-                        && (self.gap_words(from, to) <= max || self.is_aside(from, to))
+                        && (self.gap_words(from, to) <= max
+                            || self
+                                .aside_end(from, to)
+                                .is_some_and(|end| self.gap_words(end, to) <= max))
                         && !self.trigger_inside(from, to, relation, Some(self.ents.kind(m.entity)))
                 })
         };
@@ -445,6 +451,22 @@ impl Ctx<'_> {
                 .trim()
                 .to_lowercase();
             slot.preceded_by.contains(&words)
+        };
+        // Before the trigger, the phrase ends the words since the previous mention: "the
+        // presidency *of the* Security Council belongs to".
+        let preceded_before = |i: usize| {
+            if slot.preceded_by.is_empty() {
+                return true;
+            }
+            let from = if i > 0 { ms[i - 1].end } else { sent.start };
+            let words = self.text[from.min(ms[i].start)..ms[i].start]
+                .trim()
+                .to_lowercase();
+            slot.preceded_by.iter().any(|p| {
+                words.strip_suffix(p.as_str()).is_some_and(|rest| {
+                    rest.is_empty() || rest.ends_with(|c: char| c.is_whitespace())
+                })
+            })
         };
         let found = match slot.find {
             Find::After => {
@@ -524,6 +546,7 @@ impl Ctx<'_> {
                 match (last, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(gap_from(&ms[i]), ts, &ms[i]) => None,
+                    (Some(i), _) if !preceded_before(i) => None,
                     (Some(i), Take::Nearest | Take::List)
                         if let Some(antecedent) = self.person_antecedent(slot, ms, i, ts) =>
                     {
@@ -725,9 +748,22 @@ impl Ctx<'_> {
     }
 }
 
+/// A capitalised "May" inside a sentence is the month, not the modal ("chaired until May by").
+fn is_month_may(word: &str) -> bool {
+    word == "May"
+}
+
 /// Whether a negation phrase stands, whole and in a row, among `window`'s words, or (with
 /// "n't" among the phrases) a word ends in the contraction.
 pub(super) fn negation_in(negation: &Negations, window: &[&str]) -> bool {
+    if window.iter().any(|w| is_month_may(w)) {
+        let kept: Vec<&str> = window
+            .iter()
+            .copied()
+            .filter(|w| !is_month_may(w))
+            .collect();
+        return negation_in(negation, &kept);
+    }
     if negation.contraction && window.iter().any(|w| ends_with_nt(w)) {
         return true;
     }

@@ -95,7 +95,7 @@ impl Ctx<'_> {
     /// Where an aside set off by commas that opens `text[from..to]` ends (after its closing
     /// comma): ", by contrast, " of at most `[limits] aside_words` words, or an apposition
     /// opened by a determiner (", the region's main forum, ") of at most twice as many;
-    /// naming no entity. A slot's gap skips it; a list's does not.
+    /// naming no entity but an owner. A slot's gap skips it; a list's does not.
     fn aside_end(&self, from: usize, to: usize) -> Option<usize> {
         let most = self.k.rules.limits.aside_words?;
         let gap = self.text.get(from..to)?;
@@ -103,8 +103,12 @@ impl Ctx<'_> {
         let inner_start = from + open + gap.trim_start().strip_prefix(',').map(|_| 1)?;
         let close = inner_start + memchr::memchr(b',', &self.text.as_bytes()[inner_start..to])?;
         let inner = &self.text[inner_start..close];
+        // A possessive inside describes, it is no slot's: ", the organisation's main body,".
         let first = self.mentions.partition_point(|m| m.end <= from);
-        let named = self.mentions.get(first).is_some_and(|m| m.start < close);
+        let named = self.mentions[first..]
+            .iter()
+            .take_while(|m| m.start < close)
+            .any(|m| !self.text[m.end..].starts_with(['\'', '’']));
         let mut ws = words(inner, JOINERS);
         let determined = ws.next().is_some_and(|w| {
             (self.k.rules.discovery.determiners.iter()).any(|d| w.text.eq_ignore_ascii_case(d))
@@ -540,9 +544,19 @@ impl Ctx<'_> {
                     Some((a, b)) if m.end <= a && self.text[m.end..a].trim().is_empty() => b,
                     _ => m.end,
                 };
-                let last = ms
-                    .iter()
-                    .rposition(|m| m.end <= ts && self.allowed(slot, m) && outside(m));
+                let allowed = |m: &Mention| m.end <= ts && self.allowed(slot, m) && outside(m);
+                let mut last = ms.iter().rposition(allowed);
+                // "The Nordic Council, the body's main forum, is chaired by": a possessive
+                // too far from the trigger owns what follows it; the slot's entity may stand
+                // before it, across the aside that holds it.
+                if let Some(i) = last
+                    && !gap_ok(gap_from(&ms[i]), ts, &ms[i])
+                    && self.text[ms[i].end..ts].starts_with(['\'', '’'])
+                    && let Some(j) = ms[..i].iter().rposition(allowed)
+                    && gap_ok(gap_from(&ms[j]), ts, &ms[j])
+                {
+                    last = Some(j);
+                }
                 match (last, slot.take) {
                     (None, _) => None,
                     (Some(i), _) if !gap_ok(gap_from(&ms[i]), ts, &ms[i]) => None,

@@ -174,6 +174,12 @@ pub(super) fn discover(
         }) {
             shaped.push((text[start..end].to_string(), EntityKind::Organization, None));
         }
+        // Organizations described by an apposition: "Hezbollah, the militant group,".
+        for (start, end) in organizations_in_apposition(text, &ws, config, |s, e| {
+            overlapping(s, e).any(|m| m.form == Form::Name)
+        }) {
+            shaped.push((text[start..end].to_string(), EntityKind::Organization, None));
+        }
         // Organizations named before their common noun: "the ruling Georgian Dream party".
         if !config.organization_nouns_after.is_empty() {
             for (start, end) in organizations_before_noun(text, &ws, config, |s, e| {
@@ -516,6 +522,76 @@ fn named_organizations(
         if (1..=4).contains(&words) && closed {
             out.push((ws[i + 1].start, ws[k - 1].end));
         }
+    }
+    out
+}
+
+/// Byte spans of organizations named before an apposition whose head is one of `[discovery]
+/// organization_nouns` ("Hezbollah, the Iran-backed militant group,", "Halk Maslahaty, the
+/// People's Council,"): one to four capitalised words right before the comma, none a known
+/// name, a title or a sentence opener (nor, opening the sentence alone, an adverb in "-ly");
+/// the apposition opened by a determiner or a possessive, at most six words, with no
+/// connector ("the head *of* the group" is a head, not a group) and closed by punctuation.
+fn organizations_in_apposition(
+    text: &str,
+    ws: &[Word],
+    config: &Config,
+    known: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for c in 1..ws.len() {
+        if text[ws[c - 1].end..ws[c].start] != *", " {
+            continue;
+        }
+        let opens = |w: &Word| {
+            (config.determiners.iter()).any(|d| d.eq_ignore_ascii_case(w.text))
+                || text[w.end..].starts_with("'s ")
+                || text[w.end..].starts_with("’s ")
+        };
+        if !opens(&ws[c]) {
+            continue;
+        }
+        // The apposition's words, up to the punctuation that closes it.
+        let Some(last) = (c..ws.len().min(c + 6)).find(|&k| {
+            ws.get(k + 1).is_none_or(|n| {
+                let gap = text[ws[k].end..n.start].trim_end();
+                matches!(gap, "," | "." | ";")
+            })
+        }) else {
+            continue;
+        };
+        // Words apart by a space, or a possessive ("Lebanon" "’" "s").
+        let spaced = (c..last).all(|k| {
+            let gap = &text[ws[k].end..ws[k + 1].start];
+            gap == " " || (ws[k + 1].text == "s" && (gap == "'" || gap == "’"))
+        });
+        let head = ws[last].text.to_lowercase();
+        let organization = config.organization_noun_ends.contains(&head)
+            && !(c + 1..=last).any(|k| config.connectors.iter().any(|x| x == ws[k].text));
+        if last == c || !spaced || !organization {
+            continue;
+        }
+        // The name's words, backwards from the comma.
+        let mut first = c;
+        while first > 0
+            && c - first < 4
+            && (first == c || adjacent(text, &ws[first - 1], &ws[first]))
+            && organization_name_word(ws, first - 1, config, &known)
+        {
+            first -= 1;
+        }
+        let alone_first = first == 0 && c == 1;
+        let closed = first == 0
+            || !capitalised(ws[first - 1].text)
+            || config.leading_words.iter().any(|l| l == ws[first - 1].text);
+        if first == c || !closed || (alone_first && ws[0].text.ends_with("ly")) {
+            continue;
+        }
+        // Not a person's name: the run opens with no known given name.
+        if config.given_names.contains(ws[first].text) && c - first > 1 {
+            continue;
+        }
+        out.push((ws[first].start, ws[c - 1].end));
     }
     out
 }
@@ -880,6 +956,29 @@ aliases = ["ASEAN"]
         // Known countries are no group's name; five name words are too many.
         assert!(!orgs.iter().any(|o| o.contains("Brazil")), "{orgs:?}");
         assert!(!orgs.iter().any(|o| o.contains("Liberal")), "{orgs:?}");
+    }
+
+    #[test]
+    fn organizations_described_by_an_apposition() {
+        let got = run(
+            "Vantor Kell, the Iran-backed militant group, struck. Then Ostrava Holdings, \
+             Lebanon's biggest firm, paid. Separately, the group said so. Kai Brennan, the \
+             head of the group, and Maria Sorens, the agency, spoke. Orsk Dnipro, the \
+             group's founder, left.",
+        );
+        let orgs: Vec<&str> = got
+            .iter()
+            .filter(|(_, k, _)| *k == EntityKind::Organization)
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        assert!(orgs.contains(&"Vantor Kell"), "{orgs:?}");
+        assert!(orgs.contains(&"Ostrava Holdings"), "{orgs:?}");
+        // An adverb opening the sentence, the head of a group, a founder: no organization.
+        assert!(!orgs.contains(&"Separately"), "{orgs:?}");
+        assert!(!orgs.contains(&"Kai Brennan"), "{orgs:?}");
+        assert!(!orgs.contains(&"Orsk Dnipro"), "{orgs:?}");
+        // A known given name opens a person's name.
+        assert!(!orgs.contains(&"Maria Sorens"), "{orgs:?}");
     }
 
     #[test]

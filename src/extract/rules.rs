@@ -486,6 +486,8 @@ struct RulesFile {
     auxiliaries: WordList,
     #[serde(default)]
     list_asides: WordList,
+    #[serde(default)]
+    list_adjuncts: WordList,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -532,6 +534,9 @@ pub struct RuleSet {
     /// Words (lowercase) that add an item set off by commas to a list: "A, like B, joined",
     /// "A, along with B, met C".
     pub list_asides: Vec<String>,
+    /// Words (lowercase) of a time adjunct that may follow a list item without ending the
+    /// list: "B later that year and C in 2023".
+    pub list_adjuncts: Vec<String>,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -807,6 +812,12 @@ impl RuleSet {
         (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
         (self.auxiliaries).extend(file.auxiliaries.words.into_iter().map(|w| w.to_lowercase()));
         (self.list_asides).extend(file.list_asides.words.into_iter().map(|w| w.to_lowercase()));
+        (self.list_adjuncts).extend(
+            file.list_adjuncts
+                .words
+                .into_iter()
+                .map(|w| w.to_lowercase()),
+        );
         let lower = |ws: Vec<String>| ws.into_iter().map(|w| w.to_lowercase());
         (self.relatives.person).extend(lower(file.relatives.person));
         (self.relatives.other).extend(lower(file.relatives.other));

@@ -331,12 +331,36 @@ impl Ctx<'_> {
         if words == 0 && (separated || gap.trim().is_empty()) {
             return (true, conj);
         }
+        // "B later that year and C in 2023": a time adjunct after an item, then the
+        // conjunction (or a comma) that goes on to the next.
+        if separated && !gap.contains(['(', ')', ';', ':']) && self.time_adjunct(gap) {
+            return (true, conj);
+        }
         // "..., and Central Asian former Soviet republics (Kazakhstan, ...": a short
         // description that opens a bracketed enumeration.
         let descriptor = gap.trim_end().ends_with(['(', '（'])
             && words <= 5
             && !self.trigger_inside(from, to, None, None);
         (descriptor, conj)
+    }
+
+    /// Whether `gap`'s words are all glue, numbers or `[list_adjuncts]` words, at least one
+    /// of them an adjunct's (else `gap_words` already allowed it).
+    fn time_adjunct(&self, gap: &str) -> bool {
+        let adjuncts = &self.k.rules.list_adjuncts;
+        let mut any = false;
+        let all = words(gap, JOINERS).all(|w| {
+            let lower = w.text.to_lowercase();
+            if adjuncts.contains(&lower) {
+                any = true;
+                true
+            } else {
+                self.is_conjunction(&lower)
+                    || self.k.glue.contains(&lower)
+                    || w.text.chars().all(|c| c.is_ascii_digit())
+            }
+        });
+        all && any
     }
 
     /// Extends a list from `first` in one direction; keeps only the first item unless some

@@ -188,7 +188,8 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         doc.sentences(),
         &names,
         &titles,
-        k.rules.coreference_reach.window * 2,
+        // As far as a description repeating an organization's noun: the title is as telling.
+        k.rules.coreference_reach.window * k.rules.coreference_reach.noun_reach,
         |e| ents.kind(e) == EntityKind::Person,
     );
     let mut mentions = names;

@@ -45,7 +45,8 @@
 //! without its own `confidence`) and factors (`coreference = 0.85` for a claim that needed
 //! coreference or an earlier sentence, `inference = 0.6` for a derived claim);
 //! `[coreference_reach]` how far coreference looks back (`window = 3` sentences for a
-//! pronoun, `noun_reach = 8` windows for a description repeating an organization's noun);
+//! pronoun, `noun_reach = 8` windows for a description repeating an organization's noun or
+//! a title: "the crown prince");
 //! `[conjunctions] words` coordinate the items of a list ("and", "or", "及"), and
 //! `[leader_nouns] words` make "the Indian leader" a description of a country's leader
 //! (opened by one of `[leader_openers] words`: "the", "his Chinese counterpart", with at
@@ -595,7 +596,8 @@ impl Default for Scoring {
 pub struct CoreferenceReach {
     /// Sentences a pronoun may look back; a bare description ("the bloc") twice as far.
     pub window: usize,
-    /// Windows a description repeating an organization's noun ("the forum") may look back.
+    /// Windows a description repeating an organization's noun ("the forum") or a title
+    /// ("the crown prince") may look back.
     pub noun_reach: usize,
 }
 

@@ -122,6 +122,26 @@ mod tests {
     }
 
     #[test]
+    fn a_title_reaches_as_far_as_an_organization_noun() {
+        // Ten sentences between the titled name and the description: beyond a pronoun's
+        // reach, within a noun's.
+        let filler = "The talks went on. ".repeat(10);
+        let found = claims(&format!(
+            "Crown Prince Mohammed bin Salman flew to Cairo on Sunday. {filler}\n\n\
+             The crown prince met President Abdel Fattah el-Sisi at the palace."
+        ));
+        assert!(
+            has(
+                &found,
+                "abdel-fattah-el-sisi",
+                "met-with",
+                "mohammed-bin-salman"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn two_people_with_the_title_leave_it_unresolved() {
         let found = claims(
             "President Gabriel Boric met President Luis Arce in La Paz. The president later \

@@ -239,9 +239,17 @@ pub fn prepare(original: &str) -> (String, SourceMap) {
 }
 
 fn starts_segment(c: char) -> bool {
+    let starter = |c: char| {
+        canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+    };
+    // A character NFC never keeps ("ਖ਼" U+0A59, a composition exclusion) starts a segment
+    // when its decomposition opens with a starter: nothing before it changes with it, so a
+    // sentence ending just before it ("。ਖ਼") keeps its own span.
     c.is_ascii()
-        || (canonical_combining_class(c) == 0
-            && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
+        || starter(c)
+        || (is_nfc_quick(std::iter::once(c)) == IsNormalized::No
+            && canonical_combining_class(c) == 0
+            && std::iter::once(c).nfd().next().is_some_and(starter))
 }
 
 fn has_lone_cr(s: &str) -> bool {
@@ -281,6 +289,17 @@ mod tests {
         assert_eq!(whole, 0..original.len());
         let t = map.span(0.."Türkiye".len());
         assert_eq!(&original[t], "Tu\u{308}rkiye");
+    }
+
+    #[test]
+    fn a_composition_exclusion_changes_only_itself() {
+        // U+0A59 decomposes under NFC; the full stop before it stays unchanged.
+        let original = "開催。\u{a59}";
+        let (work, map) = prepare(original);
+        assert_eq!(work, "開催。\u{a16}\u{a3c}");
+        let stop = "開催。".len();
+        assert_eq!(map.span(0..stop), 0..stop);
+        assert_eq!(map.span(stop..work.len()), stop..original.len());
     }
 
     #[test]

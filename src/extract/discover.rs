@@ -962,7 +962,8 @@ aliases = ["ASEAN"]
     fn organizations_described_by_an_apposition() {
         let got = run(
             "Vantor Kell, the Iran-backed militant group, struck. Then Ostrava Holdings, \
-             Lebanon's biggest firm, paid. Separately, the group said so. Kai Brennan, the \
+             Lebanon's biggest firm, paid. Separately, the group said so. Instead, the \
+             militant group, ever wary, left. Kai Brennan, the \
              head of the group, and Maria Sorens, the agency, spoke. Orsk Dnipro, the \
              group's founder, left.",
         );
@@ -975,6 +976,7 @@ aliases = ["ASEAN"]
         assert!(orgs.contains(&"Ostrava Holdings"), "{orgs:?}");
         // An adverb opening the sentence, the head of a group, a founder: no organization.
         assert!(!orgs.contains(&"Separately"), "{orgs:?}");
+        assert!(!orgs.contains(&"Instead"), "{orgs:?}");
         assert!(!orgs.contains(&"Kai Brennan"), "{orgs:?}");
         assert!(!orgs.contains(&"Orsk Dnipro"), "{orgs:?}");
         // A known given name opens a person's name.

@@ -812,15 +812,10 @@ impl RuleSet {
         self.leader_modifiers.extend(file.leader_modifiers.words);
         (self.shared_subject.conjunctions).extend(file.shared_subject.conjunctions);
         (self.shared_subject.adverbs).extend(file.shared_subject.adverbs);
-        (self.auxiliaries).extend(file.auxiliaries.words.into_iter().map(|w| w.to_lowercase()));
-        (self.list_asides).extend(file.list_asides.words.into_iter().map(|w| w.to_lowercase()));
-        (self.list_adjuncts).extend(
-            file.list_adjuncts
-                .words
-                .into_iter()
-                .map(|w| w.to_lowercase()),
-        );
         let lower = |ws: Vec<String>| ws.into_iter().map(|w| w.to_lowercase());
+        (self.auxiliaries).extend(lower(file.auxiliaries.words));
+        (self.list_asides).extend(lower(file.list_asides.words));
+        (self.list_adjuncts).extend(lower(file.list_adjuncts.words));
         (self.relatives.person).extend(lower(file.relatives.person));
         (self.relatives.other).extend(lower(file.relatives.other));
         Ok(())

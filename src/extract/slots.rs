@@ -470,15 +470,18 @@ impl Ctx<'_> {
                 })
         };
         // "President Samuel Tanaka *of* Cabo Verde": the words right before the mention.
+        // The words between `from` and mention `i`, lowercase.
+        let words_before = |from: usize, i: usize| {
+            self.text[from.min(ms[i].start)..ms[i].start]
+                .trim()
+                .to_lowercase()
+        };
         let preceded = |i: usize| {
             if slot.preceded_by.is_empty() {
                 return true;
             }
             let from = if i > 0 { ms[i - 1].end.max(te) } else { te };
-            let words = self.text[from.min(ms[i].start)..ms[i].start]
-                .trim()
-                .to_lowercase();
-            slot.preceded_by.contains(&words)
+            slot.preceded_by.contains(&words_before(from, i))
         };
         // Before the trigger, the phrase ends the words since the previous mention: "the
         // presidency *of the* Security Council belongs to".
@@ -486,10 +489,7 @@ impl Ctx<'_> {
             if slot.preceded_by.is_empty() {
                 return true;
             }
-            let from = if i > 0 { ms[i - 1].end } else { sent.start };
-            let words = self.text[from.min(ms[i].start)..ms[i].start]
-                .trim()
-                .to_lowercase();
+            let words = words_before(if i > 0 { ms[i - 1].end } else { sent.start }, i);
             slot.preceded_by.iter().any(|p| {
                 words.strip_suffix(p.as_str()).is_some_and(|rest| {
                     rest.is_empty() || rest.ends_with(|c: char| c.is_whitespace())

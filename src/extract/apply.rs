@@ -223,7 +223,7 @@ impl Ctx<'_> {
         }
         let sent = self.sentences[si];
         // Dates of the sentence, read once for all the claims this application makes.
-        let dates = temporal::dates(&self.text[sent.start..sent.end]);
+        let dates = temporal::dates(&self.text[sent.start..sent.end], &self.k.rules.months);
         let mut emit = |s: &Mention, o: &Mention, context: bool| {
             if s.entity == o.entity {
                 return;

@@ -342,7 +342,7 @@ fn untitled_people(
     known: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
     let stop = |w: &str| {
-        config.leading_words.iter().any(|l| l == w)
+        config.is_leading(w)
             || config.organization_suffixes.iter().any(|l| l == w)
             || config.initiative_suffixes.iter().any(|l| l == w)
             || config.event_suffixes.iter().any(|l| l == w)
@@ -360,7 +360,7 @@ fn untitled_people(
         // opens sentences.
         let inside = i > 0 && adjacent(text, &ws[i - 1], &w) && name_word(ws[i - 1].text) && {
             let prev = ws[i - 1].text;
-            !config.leading_words.iter().any(|l| l == prev)
+            !config.is_leading(prev)
                 && !config
                     .title_words
                     .iter()
@@ -441,7 +441,7 @@ fn appositive_people(
             if !(name_word(w.text) || particle)
                 || known(w.start, w.end)
                 || title_at(ws, k, config).is_some()
-                || config.leading_words.iter().any(|l| l == w.text)
+                || config.is_leading(w.text)
             {
                 break;
             }
@@ -581,9 +581,8 @@ fn organizations_in_apposition(
             first -= 1;
         }
         let alone_first = first == 0 && c == 1;
-        let closed = first == 0
-            || !capitalised(ws[first - 1].text)
-            || config.leading_words.iter().any(|l| l == ws[first - 1].text);
+        let closed =
+            first == 0 || !capitalised(ws[first - 1].text) || config.is_leading(ws[first - 1].text);
         if first == c || !closed || (alone_first && ws[0].text.ends_with("ly")) {
             continue;
         }
@@ -607,7 +606,7 @@ fn organization_name_word(
     capitalised(ws[k].text)
         && !known(ws[k].start, ws[k].end)
         && title_at(ws, k, config).is_none()
-        && !config.leading_words.iter().any(|l| l == ws[k].text)
+        && !config.is_leading(ws[k].text)
 }
 
 /// Names of organizations that stand before one of `[discovery] organization_nouns_after`,
@@ -777,7 +776,7 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
                     capitalised(n.text)
                         && adjacent(text, &ws[j], n)
                         // "the European Council on Dec. 18": a month is no part of a name.
-                        && !config.leading_words.iter().any(|l| l == n.text)
+                        && !config.is_leading(n.text)
                 })
             {
                 j += 2;
@@ -787,7 +786,7 @@ fn sequences(text: &str, ws: &[Word], config: &Config) -> Vec<(usize, usize)> {
         }
         // "In March the Arctic Council": capitalised function words and months open
         // sentences, not names.
-        while i < j && config.leading_words.iter().any(|w| w == ws[i].text) {
+        while i < j && config.is_leading(ws[i].text) {
             i += 1;
         }
         // "President of Taiwan Grassroots Alliance": a leading title is not part of the name.

@@ -147,7 +147,10 @@ impl Knowledge {
                     .map(|w| w.trim_end_matches('.').to_lowercase()),
             )
             .collect();
-        let negation = Negations::new(rules.negation.iter().map(|n| Negation::new(n)).collect());
+        let negation = Negations::new(
+            rules.negation.iter().map(|n| Negation::new(n)).collect(),
+            rules.months.clone(),
+        );
         let clause_boundaries = rules
             .clause_boundaries
             .iter()
@@ -353,10 +356,12 @@ pub(super) struct Negations {
     pub(super) contraction: bool,
     /// The words of each phrase, by its first word (lower case).
     pub(super) by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild>,
+    /// Month names: a capitalised one is the month, never the modal ("chaired until May by").
+    pub(super) months: super::temporal::Months,
 }
 
 impl Negations {
-    fn new(all: Vec<Negation>) -> Self {
+    fn new(all: Vec<Negation>, months: super::temporal::Months) -> Self {
         let mut by_first: HashMap<String, Vec<Vec<String>>, crate::hash::FxBuild> =
             HashMap::default();
         let mut contraction = false;
@@ -374,6 +379,7 @@ impl Negations {
             all,
             contraction,
             by_first,
+            months,
         }
     }
 }

@@ -92,6 +92,16 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
+    /// A word list that parses but cannot be used.
+    #[error("{position}: [{list}]: {message}")]
+    List {
+        /// Where the list is.
+        position: crate::error::Position,
+        /// The list's table name.
+        list: &'static str,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Where a slot looks for its mentions, relative to the trigger.
@@ -400,6 +410,12 @@ pub struct Discovery {
     /// `apposition_nouns` as a set, asked for every word of every text (FxHash, as above).
     #[serde(skip)]
     pub(crate) apposition_noun_set: std::collections::HashSet<String, crate::hash::FxBuild>,
+    /// `leading_words` as a set, asked for most capitalised words (FxHash, as above).
+    #[serde(skip)]
+    pub(crate) leading_set: std::collections::HashSet<String, crate::hash::FxBuild>,
+    /// The rule set's `[months]`: capitalised month names open sentences, as leading words do.
+    #[serde(skip)]
+    pub(crate) months: super::temporal::Months,
     /// Given names that open an untitled person's name ("Bola Tinubu"): the compiled-in
     /// `data/builtin/given_names.toml`.
     #[serde(skip)]
@@ -407,6 +423,12 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// Whether `word` opens sentences but never names: a leading word or a capitalised
+    /// month name ("In", "March").
+    pub(crate) fn is_leading(&self, word: &str) -> bool {
+        self.leading_set.contains(word) || self.months.is_capitalised_month(word)
+    }
+
     fn extend(&mut self, other: Discovery) {
         self.person_titles.extend(other.person_titles);
         self.head_titles.extend(other.head_titles);
@@ -425,6 +447,7 @@ impl Discovery {
         self.organization_nouns.extend(other.organization_nouns);
         (self.organization_nouns_after).extend(other.organization_nouns_after);
         (self.organization_qualifiers).extend(other.organization_qualifiers);
+        self.leading_set = self.leading_words.iter().cloned().collect();
         self.organization_noun_ends = (self.organization_nouns.iter())
             .filter_map(|n| n.split(' ').next_back().map(str::to_string))
             .collect();
@@ -489,6 +512,15 @@ struct RulesFile {
     list_asides: WordList,
     #[serde(default)]
     list_adjuncts: WordList,
+    #[serde(default)]
+    months: Option<toml::Spanned<MonthNames>>,
+}
+
+/// `[months]`: twelve entries per language, in calendar order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthNames {
+    names: Vec<String>,
 }
 
 /// Every rule, inference, coreference phrase and word list, merged from several files.
@@ -538,6 +570,8 @@ pub struct RuleSet {
     /// Words (lowercase) of a time adjunct that may follow a list item without ending the
     /// list: "B later that year and C in 2023".
     pub list_adjuncts: Vec<String>,
+    /// Month names (`[months]`): dates, time adjuncts in lists, words that open sentences.
+    pub months: super::temporal::Months,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -753,7 +787,18 @@ impl RuleSet {
                 then,
             });
         }
+        if let Some(months) = file.months {
+            let position = at(months.span().start);
+            self.months
+                .extend(months.into_inner().names)
+                .map_err(|n| RulesError::List {
+                    position,
+                    list: "months",
+                    message: format!("{n} names; expected twelve per language"),
+                })?;
+        }
         self.discovery.extend(file.discovery);
+        self.discovery.months = self.months.clone();
         self.coreference.singular.extend(file.coreference.singular);
         self.coreference
             .organization
@@ -917,5 +962,27 @@ mod tests {
                 .starts_with("r.toml:3:9: rule 'i': unknown relation 'member'"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn months_come_twelve_per_language() {
+        let text = "[glue]\nwords = []\n\n[months]\nnames = [\"janvier\", \"février\"]\n";
+        let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "r.toml:4:1: [months]: 2 names; expected twelve per language"
+        );
+        let french = "[months]\nnames = [\"janvier|janv\", \"février|févr\", \"mars\", \"avril\", \"mai\", \"juin\", \"juillet\", \"août\", \"septembre|sept\", \"octobre\", \"novembre\", \"décembre\"]\n";
+        let mut set = RuleSet::builtin();
+        set.add_toml("fr.toml", french).unwrap();
+        let m = &set.months;
+        assert_eq!(m.month("Août"), Some(8));
+        assert_eq!(m.month("févr"), Some(2));
+        assert_eq!(m.month("Sept"), Some(9));
+        assert_eq!(m.month("DEC"), Some(12));
+        assert_eq!(m.month("marzo"), None);
+        // A capitalised month name opens a sentence; a lowercase "may" is a modal.
+        assert!(set.discovery.is_leading("Juillet") && set.discovery.is_leading("May"));
+        assert!(!set.discovery.is_leading("may") && !set.discovery.is_leading("Marc"));
     }
 }

@@ -61,7 +61,7 @@ impl Ctx<'_> {
         // The last four words, without allocating: this runs at every trigger.
         let mut window = [""; 4];
         let mut n = 0;
-        for w in words(tail, JOINERS).filter(|w| !is_month_may(w.text)) {
+        for w in words(tail, JOINERS) {
             if n == window.len() {
                 window.rotate_left(1);
                 window[n - 1] = w.text;
@@ -351,7 +351,7 @@ impl Ctx<'_> {
         let mut any = false;
         let all = words(gap, JOINERS).all(|w| {
             let lower = w.text.to_lowercase();
-            if adjuncts.contains(&lower) {
+            if adjuncts.contains(&lower) || self.k.rules.months.month(w.text).is_some() {
                 any = true;
                 true
             } else {
@@ -786,20 +786,13 @@ impl Ctx<'_> {
     }
 }
 
-/// A capitalised "May" inside a sentence is the month, not the modal ("chaired until May by").
-fn is_month_may(word: &str) -> bool {
-    word == "May"
-}
-
 /// Whether a negation phrase stands, whole and in a row, among `window`'s words, or (with
 /// "n't" among the phrases) a word ends in the contraction.
 pub(super) fn negation_in(negation: &Negations, window: &[&str]) -> bool {
-    if window.iter().any(|w| is_month_may(w)) {
-        let kept: Vec<&str> = window
-            .iter()
-            .copied()
-            .filter(|w| !is_month_may(w))
-            .collect();
+    // A capitalised month name is the month, never the modal ("chaired until May by").
+    let month = |w: &&str| negation.months.is_capitalised_month(w);
+    if window.iter().any(month) {
+        let kept: Vec<&str> = window.iter().copied().filter(|w| !month(w)).collect();
         return negation_in(negation, &kept);
     }
     if negation.contraction && window.iter().any(|w| ends_with_nt(w)) {

@@ -17,29 +17,64 @@ pub struct DateExpr {
     pub when: When,
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+/// Month names, from `[months]` in the rules data: twelve lowercase entries per language, in
+/// calendar order, each a name and its other written forms after `|` ("september|sept"). A
+/// name's first three letters also name the month ("Jan", "Dec").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Months {
+    /// (form, month): every name and written form.
+    forms: Vec<(String, u32)>,
+    /// The full names, whose first three letters are abbreviations.
+    names: Vec<(String, u32)>,
+}
 
-fn month(word: &str) -> Option<u32> {
-    let w = word.to_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| {
-            *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september")
-        })
-        .map(|i| i as u32 + 1)
+impl Months {
+    /// Adds one or more languages' entries; their count must be a multiple of 12 (else it is
+    /// returned as the error).
+    pub fn extend(&mut self, entries: impl IntoIterator<Item = String>) -> Result<(), usize> {
+        let entries: Vec<String> = entries.into_iter().map(|n| n.to_lowercase()).collect();
+        if entries.len() % 12 != 0 {
+            return Err(entries.len());
+        }
+        for (i, entry) in entries.iter().enumerate() {
+            let month = (i % 12) as u32 + 1;
+            let mut forms = entry.split('|').map(str::trim).filter(|f| !f.is_empty());
+            if let Some(name) = forms.next() {
+                self.names.push((name.to_string(), month));
+                self.forms.push((name.to_string(), month));
+            }
+            self.forms.extend(forms.map(|f| (f.to_string(), month)));
+        }
+        Ok(())
+    }
+
+    /// The month (1–12) that `word` names, in any case.
+    pub fn month(&self, word: &str) -> Option<u32> {
+        // Month names are short: compare ASCII words without allocating.
+        let mut buf = [0u8; 16];
+        let lower: std::borrow::Cow<str> = if word.len() <= buf.len() && word.is_ascii() {
+            buf[..word.len()].copy_from_slice(word.as_bytes());
+            buf[..word.len()].make_ascii_lowercase();
+            std::borrow::Cow::Borrowed(std::str::from_utf8(&buf[..word.len()]).ok()?)
+        } else {
+            std::borrow::Cow::Owned(word.to_lowercase())
+        };
+        let w = lower.as_ref();
+        let abbreviation = w.chars().count() == 3;
+        (self.forms.iter().find(|(f, _)| f == w))
+            .or_else(|| {
+                abbreviation
+                    .then(|| self.names.iter().find(|(n, _)| n.starts_with(w)))
+                    .flatten()
+            })
+            .map(|&(_, m)| m)
+    }
+
+    /// Whether `word` names a month and is written with a capital, as month names are in
+    /// running English text ("in May", not the modal "may").
+    pub fn is_capitalised_month(&self, word: &str) -> bool {
+        word.chars().next().is_some_and(char::is_uppercase) && self.month(word).is_some()
+    }
 }
 
 /// 4-digit years 1800–2099 not inside a longer number.
@@ -76,7 +111,8 @@ fn word_before(text: &str, at: usize) -> Option<(usize, &str)> {
 }
 
 /// Every date expression of `text`, in order.
-pub fn dates(text: &str) -> Vec<DateExpr> {
+pub fn dates(text: &str, months: &Months) -> Vec<DateExpr> {
+    let month = |w: &str| months.month(w);
     let ys = years(text);
     let mut out: Vec<DateExpr> = Vec::new();
     let mut skip_until = 0;
@@ -189,7 +225,7 @@ mod tests {
     use super::*;
 
     fn whens(text: &str) -> Vec<(String, When)> {
-        dates(text)
+        dates(text, &crate::extract::rules::RuleSet::builtin().months)
             .into_iter()
             .map(|d| (text[d.start..d.end].to_string(), d.when))
             .collect()

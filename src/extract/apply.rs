@@ -13,11 +13,12 @@ use crate::text::token::{JOINERS, words};
 use std::collections::BTreeSet;
 
 impl Ctx<'_> {
-    /// Applies every rule at every trigger of the document that no negation cancels.
+    /// Applies every rule at every trigger of the document that no negation cancels, and
+    /// the rules of the hidden triggers at theirs.
     pub(super) fn apply_all(&self, claims: &mut BTreeSet<RawClaim>) {
-        for &(ts, te, group) in &self.triggers {
+        let mut fire = |ts: usize, te: usize, rules: &[usize]| {
             let Some(si) = coref::sentence_of(self.sentences, ts) else {
-                continue;
+                return;
             };
             // A question states nothing: "Is Japan joining AUKUS?"
             let sent = self.sentences[si];
@@ -25,14 +26,20 @@ impl Ctx<'_> {
                 .trim_end()
                 .ends_with(['?', '？'])
             {
-                continue;
+                return;
             }
             // Asked only once some rule's subject is there: "," is a trigger too.
             let negated = std::cell::OnceCell::new();
             let negated = || *negated.get_or_init(|| self.negated(si, ts));
-            for &ri in &self.k.groups[group] {
+            for &ri in rules {
                 self.apply(&self.k.rules.rules[ri], si, ts, te, &negated, claims);
             }
+        };
+        for &(ts, te, group) in &self.triggers {
+            fire(ts, te, &self.k.groups[group]);
+        }
+        for &(ts, te, ri) in &self.hidden {
+            fire(ts, te, &[ri]);
         }
     }
 

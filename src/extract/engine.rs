@@ -14,6 +14,7 @@ use super::knowledge::{Knowledge, with_short_names};
 use super::lexicon::{Lexicon, LexiconEntry};
 use super::matcher::{Form, Mention, PhraseSet, leftmost_longest, leftmost_longest_tied};
 use crate::model::{Claim, Entity, EntityKind, Evidence, RelationKind};
+use crate::text::token::{JOINERS, words};
 use crate::text::{Document, Sentence};
 use std::collections::{BTreeSet, HashMap};
 
@@ -65,6 +66,10 @@ pub(super) struct Ctx<'a> {
     pub(super) noise: &'a [std::ops::Range<usize>],
     pub(super) mentions: Vec<Mention>,
     pub(super) triggers: Vec<(usize, usize, usize)>,
+    /// (start, end, rule): a rule's trigger that a longer trigger of other rules covers
+    /// ("President" inside "President of"). It fires for its own rules, but slots see only
+    /// `triggers`, the words as one reading of the text takes them.
+    pub(super) hidden: Vec<(usize, usize, usize)>,
 }
 
 pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
@@ -134,9 +139,9 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         let i = names.partition_point(|m| m.end <= s);
         names.get(i).is_some_and(|m| m.start < e) || doc.is_noise(s, e)
     };
-    let mut triggers: Vec<_> = k
+    let mut candidates: Vec<_> = k
         .triggers
-        .find_tied(text)
+        .find_overlapping(text)
         .into_iter()
         .filter(|&(s, e, _)| !inside_name(s, e))
         .collect();
@@ -146,13 +151,14 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
             ents: &ents,
             negation: &k.negation,
         };
-        let gapped = k.gapped.find(text, &check, inside_name);
-        if !gapped.is_empty() {
-            // "received in Abu Dhabi by" is one trigger, longer than "received" alone.
-            triggers.extend(gapped);
-            triggers = leftmost_longest_tied(triggers);
-        }
+        // "received in Abu Dhabi by" is one trigger, longer than "received" alone.
+        candidates.extend(k.gapped.find(text, &check, inside_name));
     }
+    let triggers = leftmost_longest_tied(candidates.clone());
+    let only_glue = |from: usize, to: usize| {
+        words(&text[from..to], JOINERS).all(|w| k.glue.contains(&w.text.to_lowercase()))
+    };
+    let hidden = hidden_triggers(&candidates, &triggers, &k.groups, only_glue);
     // One scan finds every coreference phrase; titles ("the crown prince") go to
     // `titled`, the rest to `coref`.
     let (mut titles, mut phrases) = (Vec::new(), Vec::new());
@@ -206,6 +212,7 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         noise: doc.noise(),
         mentions,
         triggers,
+        hidden,
     };
     let mut claims = BTreeSet::new();
     ctx.apply_all(&mut claims);
@@ -283,6 +290,50 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
         claims,
         surfaces,
     }
+}
+
+/// The triggers that lost to a longer overlapping one (`winners`, from
+/// [`leftmost_longest_tied`] over `candidates`) only by the function words after them, for
+/// rules none of the overlapping winners has: "President of" in one rule and "President" in
+/// another are the same words read with and without their preposition, and both readings
+/// stand. A winner that adds a content word ("Standing Director", "non-OPEC member",
+/// "member of the board") is another predicate, so the shorter trigger stays silent.
+/// `only_glue(from, to)` tells whether the text between holds function words alone.
+fn hidden_triggers(
+    candidates: &[(usize, usize, usize)],
+    winners: &[(usize, usize, usize)],
+    groups: &[Vec<usize>],
+    only_glue: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize, usize)> {
+    let mut hidden: Vec<(usize, usize, usize)> = Vec::new();
+    for &(s, e, g) in candidates {
+        let first = winners.partition_point(|w| w.1 <= s);
+        let overlapping = || winners[first..].iter().take_while(|w| w.0 < e);
+        if overlapping().any(|w| (w.0, w.1, w.2) == (s, e, g))
+            || !overlapping().all(|w| w.0 == s && w.1 > e && only_glue(e, w.1))
+        {
+            continue;
+        }
+        for &ri in &groups[g] {
+            if !overlapping().any(|w| groups[w.2].contains(&ri)) {
+                hidden.push((s, e, ri));
+            }
+        }
+    }
+    if hidden.is_empty() {
+        return hidden;
+    }
+    // Leftmost-longest per rule.
+    hidden.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)).then(b.1.cmp(&a.1)));
+    hidden.dedup();
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(hidden.len());
+    for h in hidden {
+        if out.last().is_none_or(|l| l.2 != h.2 || h.0 >= l.1) {
+            out.push(h);
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// What may stand in the gap of a gapped trigger: no entity but a place or an event, no
@@ -469,6 +520,28 @@ mod tests {
     //! Whole-document runs, one or more sentences per rule, written for these tests (not
     //! taken from the articles).
     use super::test_support::{claims, has};
+
+    #[test]
+    fn a_trigger_extended_by_function_words_still_fires_for_other_rules() {
+        let text = "President of Peru";
+        let glue = |from: usize, to: usize| text[from..to].trim() == "of";
+        // "President of" (group 0, rule 0) beats "President" (group 1, rule 1).
+        let candidates = [(0, 12, 0), (0, 9, 1)];
+        let winners = [(0, 12, 0)];
+        let hidden = super::hidden_triggers(&candidates, &winners, &[vec![0], vec![1]], glue);
+        assert_eq!(hidden, [(0, 9, 1)]);
+        // A rule that has the longer trigger reads the words once.
+        let shared = [vec![0, 1], vec![1]];
+        assert!(super::hidden_triggers(&candidates, &winners, &shared, glue).is_empty());
+        // A content word makes another predicate: "member" in "member of the board".
+        let content = |_: usize, _: usize| false;
+        let groups = [vec![0], vec![1]];
+        assert!(super::hidden_triggers(&candidates, &winners, &groups, content).is_empty());
+        // So does a longer trigger starting before: "Director" in "Standing Director".
+        let candidates = [(0, 17, 0), (9, 17, 1)];
+        let winners = [(0, 17, 0)];
+        assert!(super::hidden_triggers(&candidates, &winners, &groups, glue).is_empty());
+    }
 
     #[test]
     fn a_leader_description_may_carry_one_modifier() {

@@ -215,6 +215,14 @@ impl<T: Copy> PhraseSet<T> {
         leftmost_longest_tied(found)
     }
 
+    /// Every match at word boundaries, overlapping ones too, sorted by start and then by
+    /// length, longest first.
+    pub fn find_overlapping(&self, text: &str) -> Vec<(usize, usize, T)> {
+        let [mut found] = self.candidates(text, |_| 0);
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        found
+    }
+
     /// [`PhraseSet::find`] for each group of phrases on its own (`group` of a payload, below
     /// `N`), the text scanned once for all of them.
     pub fn find_groups<const N: usize>(

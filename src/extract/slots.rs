@@ -95,7 +95,7 @@ impl Ctx<'_> {
     /// Where an aside set off by commas that opens `text[from..to]` ends (after its closing
     /// comma): ", by contrast, " of at most `[limits] aside_words` words, or an apposition
     /// opened by a determiner (", the region's main forum, ") of at most twice as many;
-    /// naming no entity but an owner. A slot's gap skips it; a list's does not.
+    /// naming no entity but an owner or by an adjective. A slot's gap skips it; a list's does not.
     fn aside_end(&self, from: usize, to: usize) -> Option<usize> {
         let most = self.k.rules.limits.aside_words?;
         let gap = self.text.get(from..to)?;
@@ -103,12 +103,13 @@ impl Ctx<'_> {
         let inner_start = from + open + gap.trim_start().strip_prefix(',').map(|_| 1)?;
         let close = inner_start + memchr::memchr(b',', &self.text.as_bytes()[inner_start..to])?;
         let inner = &self.text[inner_start..close];
-        // A possessive inside describes, it is no slot's: ", the organisation's main body,".
+        // A possessive or an adjective inside describes, it is no slot's: ", the
+        // organisation's main body,", ", a former Belgian colony,".
         let first = self.mentions.partition_point(|m| m.end <= from);
         let named = self.mentions[first..]
             .iter()
             .take_while(|m| m.start < close)
-            .any(|m| !self.text[m.end..].starts_with(['\'', '’']));
+            .any(|m| m.form != Form::Demonym && !self.text[m.end..].starts_with(['\'', '’']));
         let mut ws = words(inner, JOINERS);
         let determined = ws.next().is_some_and(|w| {
             (self.k.rules.discovery.determiners.iter()).any(|d| w.text.eq_ignore_ascii_case(d))
@@ -258,6 +259,47 @@ impl Ctx<'_> {
             .max()?;
         let close = before[open + 2..].find(", ")? + open + 2;
         Some((sent.start + open, sent.start + close + 1))
+    }
+
+    /// The span (from its opening comma to after its closing one) of an apposition that
+    /// names an entity and closes before `ts`: ", a close ally of Russia," after the mention
+    /// it describes. It is opened by a determiner and holds a common noun, which tells it
+    /// from a list item (", the United States,"); the entity inside is no slot's.
+    fn closed_apposition(&self, si: usize, ts: usize) -> Option<(usize, usize)> {
+        let sent = self.sentences[si];
+        let before = &self.text.as_bytes()[sent.start..ts];
+        let close = sent.start + memchr::memrchr(b',', before)?;
+        let open = sent.start + memchr::memrchr(b',', &before[..close - sent.start])?;
+        let inner = &self.text[open + 1..close];
+        let discovery = &self.k.rules.discovery;
+        let mut ws = words(inner, JOINERS);
+        let determined = ws.next().is_some_and(|w| {
+            (discovery.determiners.iter()).any(|d| w.text.eq_ignore_ascii_case(d))
+        });
+        let mut count = 1;
+        let mut noun = false;
+        for w in ws {
+            count += 1;
+            noun |= w.text.starts_with(|c: char| c.is_lowercase())
+                && !self.k.glue.contains(&w.text.to_lowercase());
+        }
+        let head = self.mentions.partition_point(|m| m.end <= open);
+        let described = head > 0 && {
+            let m = self.mentions[head - 1];
+            m.start >= sent.start && self.text[m.end..open].trim().is_empty()
+        };
+        let named = self.mentions[head..]
+            .iter()
+            .take_while(|m| m.start < close)
+            .any(|m| m.start > open);
+        let most = 2 * self.k.rules.limits.aside_words?;
+        (determined
+            && noun
+            && described
+            && named
+            && count <= most
+            && !inner.contains([';', '(', ')']))
+        .then_some((open, close + 1))
     }
 
     /// Where the clause holding `te` ends: at the first clause boundary after it that opens
@@ -556,12 +598,16 @@ impl Ctx<'_> {
                 // article there opens an apposition of the clause's last mention instead
                 // ("A, who took over from B, the head of C": B is the head), for near and
                 // loose slots alike.
-                let relative = self.closed_relative_clause(si, ts).filter(|&(_, b)| {
-                    !words(&self.text[b..ts], JOINERS).any(|w| {
-                        (self.k.rules.discovery.determiners.iter())
-                            .any(|d| w.text.eq_ignore_ascii_case(d))
-                    })
-                });
+                // An apposition that names an entity is read as such a clause: in "Armenia,
+                // a close ally of Russia, quit" Armenia quit.
+                let relative = (self.closed_relative_clause(si, ts))
+                    .or_else(|| self.closed_apposition(si, ts))
+                    .filter(|&(_, b)| {
+                        !words(&self.text[b..ts], JOINERS).any(|w| {
+                            (self.k.rules.discovery.determiners.iter())
+                                .any(|d| w.text.eq_ignore_ascii_case(d))
+                        })
+                    });
                 let outside =
                     |m: &Mention| relative.is_none_or(|(a, b)| m.end <= a || m.start >= b);
                 let gap_from = |m: &Mention| match relative {
@@ -933,6 +979,21 @@ mod tests {
         ));
         assert!(
             !has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+        // An adjective of a country describes; a country's name is a slot's.
+        let found = claims(&format!(
+            "{opening} Chile, a former Spanish colony, quit in 2019."
+        ));
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
+            "{found:?}"
+        );
+        let found = claims(&format!(
+            "{opening} Chile, a neighbour of Spain, quit in 2019."
+        ));
+        assert!(
+            !has(&found, "spain", "member-of", "african-union"),
             "{found:?}"
         );
     }

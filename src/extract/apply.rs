@@ -184,6 +184,12 @@ impl Ctx<'_> {
         let Some(subject) = self.fill(&rule.subject, Some(rule.relation), si, ts, te) else {
             return;
         };
+        if rule.subject.find == Find::Before
+            && !subject.from_context
+            && self.object_of_preposition(si, &subject.mentions, ts)
+        {
+            return;
+        }
         // Read the sentence only once the subject is there: "'s" triggers everywhere.
         if !rule.sentence_has.is_empty() {
             let sent = self.sentences[si];

@@ -514,6 +514,8 @@ struct RulesFile {
     list_adjuncts: WordList,
     #[serde(default)]
     months: Option<toml::Spanned<MonthNames>>,
+    #[serde(default)]
+    prepositions: WordList,
 }
 
 /// `[months]`: twelve entries per language, in calendar order.
@@ -572,6 +574,9 @@ pub struct RuleSet {
     pub list_adjuncts: Vec<String>,
     /// Month names (`[months]`): dates, time adjuncts in lists, words that open sentences.
     pub months: super::temporal::Months,
+    /// Prepositions (lowercase) whose object is no subject before a trigger: "Talks *with*
+    /// Fiji were suspended".
+    pub prepositions: Vec<String>,
 }
 
 /// `[shared_subject]`: "A was received by B and then held talks with C" — a conjunction and
@@ -861,6 +866,7 @@ impl RuleSet {
         (self.auxiliaries).extend(lower(file.auxiliaries.words));
         (self.list_asides).extend(lower(file.list_asides.words));
         (self.list_adjuncts).extend(lower(file.list_adjuncts.words));
+        (self.prepositions).extend(lower(file.prepositions.words));
         (self.relatives.person).extend(lower(file.relatives.person));
         (self.relatives.other).extend(lower(file.relatives.other));
         Ok(())

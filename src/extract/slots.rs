@@ -302,6 +302,34 @@ impl Ctx<'_> {
         .then_some((open, close + 1))
     }
 
+    /// Whether `subject`, found before the trigger at `ts`, is the object of a preposition
+    /// in the same phrase as the trigger: in "Talks *with* Fiji were suspended" the talks
+    /// were, not Fiji (the word right before the first mention is one of `[prepositions]`,
+    /// and no comma stands between the last mention and the trigger: "talks with Rutte, who
+    /// heads NATO" still names its subject).
+    pub(super) fn object_of_preposition(&self, si: usize, subject: &[Mention], ts: usize) -> bool {
+        let (Some(first), Some(last)) = (
+            subject.iter().min_by_key(|m| m.start),
+            subject.iter().max_by_key(|m| m.end),
+        ) else {
+            return false;
+        };
+        let sent = self.sentences[si];
+        if first.start < sent.start || last.end > ts || self.text[last.end..ts].contains(',') {
+            return false;
+        }
+        let before = &self.text[sent.start..first.start];
+        let head = before.trim_end_matches(' ');
+        if head.len() == before.len() {
+            return false;
+        }
+        let word = head
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        !word.is_empty() && (self.k.rules.prepositions.iter()).any(|p| word.eq_ignore_ascii_case(p))
+    }
+
     /// Where the clause holding `te` ends: at the first clause boundary after it that opens
     /// a clause with a predicate of its own ("met A and B, and C, who ..., held talks").
     pub(super) fn clause_end(&self, si: usize, te: usize) -> usize {

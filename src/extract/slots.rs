@@ -58,6 +58,13 @@ impl Ctx<'_> {
         let tail = tail
             .rfind(['"', '”', '“', '—', '–', ';', ':'])
             .map_or(tail, |i| &tail[i..]);
+        // Nor out of an aside set off by commas right before the trigger: in "Ruto, whose
+        // country is not a member, met Ramaphosa" the "not" is the aside's; in "Peru has
+        // not, however, joined" the words around the aside still negate.
+        let tail = match tail.trim_end().strip_suffix(',') {
+            Some(open) => &tail[..open.rfind(',').unwrap_or(0)],
+            None => tail,
+        };
         // The last four words, without allocating: this runs at every trigger.
         let mut window = [""; 4];
         let mut n = 0;
@@ -990,6 +997,20 @@ mod tests {
         );
         assert!(
             has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_negation_inside_an_aside_before_the_trigger_is_the_asides() {
+        let found = claims("William Ruto, whose country is not a member, met Cyril Ramaphosa.");
+        assert!(
+            has(&found, "cyril-ramaphosa", "met-with", "william-ruto"),
+            "{found:?}"
+        );
+        let found = claims("Peru has not, however, joined the African Union.");
+        assert!(
+            !has(&found, "peru", "member-of", "african-union"),
             "{found:?}"
         );
     }

@@ -837,7 +837,8 @@ impl Ctx<'_> {
     }
 
     /// The organization the document has named most (twice at least) in the last
-    /// `[limits] topic_sentences` sentences before `si`; ties go to the latest named.
+    /// `[limits] topic_sentences` sentences before `si`; ties go to the latest named. Else
+    /// the one its title names.
     fn topic(&self, slot: &Slot, si: usize) -> Option<Filled> {
         let reach = self.k.rules.limits.topic_sentences?;
         if !slot.kinds.contains(&EntityKind::Organization) {
@@ -859,9 +860,33 @@ impl Ctx<'_> {
                 *c = (c.0 + 1, a + i);
             }
         }
-        let &(n, last) = counts.values().max()?;
-        (n >= 2).then(|| Filled {
-            mentions: vec![self.mentions[last]],
+        if let Some(&(n, last)) = counts.values().max()
+            && n >= 2
+        {
+            return Some(Filled {
+                mentions: vec![self.mentions[last]],
+                from_context: true,
+            });
+        }
+        self.title_organization(slot, si)
+    }
+
+    /// The one organization a document's title names ("Key facts: the Association of
+    /// Southeast Asian Nations"): the topic of the sentences after it, though named once.
+    fn title_organization(&self, slot: &Slot, si: usize) -> Option<Filled> {
+        let title = self.sentences.first().filter(|s| s.heading && si > 0)?;
+        let mut named = self
+            .mentions
+            .iter()
+            .take_while(|m| m.start < title.end)
+            .filter(|m| {
+                m.form == Form::Name
+                    && self.ents.kind(m.entity) == EntityKind::Organization
+                    && self.allowed(slot, m)
+            });
+        let first = *named.next()?;
+        named.all(|m| m.entity == first.entity).then(|| Filled {
+            mentions: vec![first],
             from_context: true,
         })
     }
@@ -997,6 +1022,22 @@ mod tests {
         );
         assert!(
             has(&found, "estonia", "member-of", "nordic-council"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_organization_a_title_names_is_the_topic_of_what_follows() {
+        let text = "Key facts: the African Union\n\nFounded: 2002, Durban\nMembers (3): Ghana, Kenya, Mali\n";
+        let found = claims(text);
+        assert!(
+            has(&found, "kenya", "member-of", "african-union"),
+            "{found:?}"
+        );
+        // Not when the title names two.
+        let found = claims(&text.replace("Union\n", "Union and NATO\n"));
+        assert!(
+            !has(&found, "kenya", "member-of", "african-union"),
             "{found:?}"
         );
     }

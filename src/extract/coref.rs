@@ -71,15 +71,23 @@ pub(super) fn resolve<'a>(
                 // Islands Forum) is understood from much further back than a bare "the bloc".
                 let near = sentences[si.saturating_sub(reach.window * 2)].start;
                 let far = sentences[si.saturating_sub(reach.window * reach.noun_reach)].start;
-                Some(salient_organization(
-                    sentences,
-                    mentions,
-                    start,
-                    &noun,
-                    (near, far),
-                    &kind_of,
-                    &label_of,
-                ))
+                Some(
+                    salient_organization(
+                        sentences,
+                        mentions,
+                        start,
+                        &noun,
+                        (near, far),
+                        &kind_of,
+                        &label_of,
+                    )
+                    .or_else(|| {
+                        (si > 0)
+                            .then(|| title_organization(sentences, mentions, &kind_of))
+                            .flatten()
+                            .map(|m| m.entity)
+                    }),
+                )
             }
             Number::It => Some(organization_pronoun(
                 sentences, si, start, mentions, &resolved, &kind_of,
@@ -318,6 +326,23 @@ fn organization_pronoun(
     let first = before.first()?;
     (kind_of(first.entity) == EntityKind::Organization && orgs(&before).len() == 1)
         .then_some(first.entity)
+}
+
+/// The one organization a document's title (a heading as its first sentence) names by
+/// name ("Key facts: the Association of Southeast Asian Nations"): the topic of the text
+/// after it, though named once.
+pub(super) fn title_organization(
+    sentences: &[Sentence],
+    mentions: &[Mention],
+    kind_of: &impl Fn(usize) -> EntityKind,
+) -> Option<Mention> {
+    let title = sentences.first().filter(|s| s.heading)?;
+    let mut named = mentions
+        .iter()
+        .take_while(|m| m.start < title.end)
+        .filter(|m| m.form == Form::Name && kind_of(m.entity) == EntityKind::Organization);
+    let first = *named.next()?;
+    named.all(|m| m.entity == first.entity).then_some(first)
 }
 
 /// The organization a description refers to: looking back from `start`, the nearest

@@ -871,22 +871,12 @@ impl Ctx<'_> {
         self.title_organization(slot, si)
     }
 
-    /// The one organization a document's title names ("Key facts: the Association of
-    /// Southeast Asian Nations"): the topic of the sentences after it, though named once.
+    /// The one organization a document's title names: the topic of the sentences after it.
     fn title_organization(&self, slot: &Slot, si: usize) -> Option<Filled> {
-        let title = self.sentences.first().filter(|s| s.heading && si > 0)?;
-        let mut named = self
-            .mentions
-            .iter()
-            .take_while(|m| m.start < title.end)
-            .filter(|m| {
-                m.form == Form::Name
-                    && self.ents.kind(m.entity) == EntityKind::Organization
-                    && self.allowed(slot, m)
-            });
-        let first = *named.next()?;
-        named.all(|m| m.entity == first.entity).then(|| Filled {
-            mentions: vec![first],
+        let kind = |e: usize| self.ents.kind(e);
+        let found = super::coref::title_organization(self.sentences, &self.mentions, &kind)?;
+        (si > 0 && self.allowed(slot, &found)).then(|| Filled {
+            mentions: vec![found],
             from_context: true,
         })
     }
@@ -1032,6 +1022,13 @@ mod tests {
         let found = claims(text);
         assert!(
             has(&found, "kenya", "member-of", "african-union"),
+            "{found:?}"
+        );
+        // A description refers to it too.
+        let found =
+            claims("Key facts: the African Union\n\nMali was suspended from the bloc in 2021.\n");
+        assert!(
+            has(&found, "mali", "member-of", "african-union"),
             "{found:?}"
         );
         // Not when the title names two.

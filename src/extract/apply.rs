@@ -174,6 +174,11 @@ impl Ctx<'_> {
         negated: &dyn Fn() -> bool,
         claims: &mut BTreeSet<RawClaim>,
     ) {
+        if rule.opens_line
+            && (self.text[self.sentences[si].start.min(ts)..ts]).contains(char::is_alphanumeric)
+        {
+            return;
+        }
         if rule
             .unless
             .as_ref()

@@ -236,6 +236,10 @@ pub struct Rule {
     /// "Kazakhstan's Tokayev" names a leader only where the sentence speaks of leaders.
     #[serde(default)]
     pub sentence_has: Vec<String>,
+    /// The trigger must open its line or sentence (after a list marker): a key-facts line
+    /// "Observers (2): A, B", not "... and three observers: A, B" inside prose.
+    #[serde(default)]
+    pub opens_line: bool,
 }
 
 fn explicit() -> Tier {

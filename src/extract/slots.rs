@@ -642,7 +642,8 @@ impl Ctx<'_> {
                 // "Berdimuhamedov, who ran Turkmenistan until 2022, now chairs the council"
                 // the gap is "now", and Turkmenistan is not the subject.
                 // Only where the main clause resumes with its predicate after the clause: an
-                // article there opens an apposition of the clause's last mention instead
+                // article right after it opens an apposition of the clause's last mention
+                // instead
                 // ("A, who took over from B, the head of C": B is the head), for near and
                 // loose slots alike.
                 // An apposition that names an entity is read as such a clause: in "Armenia,
@@ -650,8 +651,8 @@ impl Ctx<'_> {
                 let relative = (self.closed_relative_clause(si, ts))
                     .or_else(|| self.closed_apposition(si, ts))
                     .filter(|&(_, b)| {
-                        !words(&self.text[b..ts], JOINERS).any(|w| {
-                            (self.k.rules.discovery.determiners.iter())
+                        words(&self.text[b..ts], JOINERS).next().is_none_or(|w| {
+                            !(self.k.rules.discovery.determiners.iter())
                                 .any(|d| w.text.eq_ignore_ascii_case(d))
                         })
                     });
@@ -1047,6 +1048,18 @@ mod tests {
         let found = claims(&text.replace("Union\n", "Union and NATO\n"));
         assert!(
             !has(&found, "kenya", "member-of", "african-union"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_predicate_after_a_relative_clause_may_hold_an_article() {
+        let found = claims(
+            "The African Union met in Accra. Chile, which was cut off by its neighbours, \
+             remains a full member.",
+        );
+        assert!(
+            has(&found, "chile", "member-of", "african-union"),
             "{found:?}"
         );
     }

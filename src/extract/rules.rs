@@ -803,7 +803,7 @@ impl RuleSet {
                 .map_err(|n| RulesError::List {
                     position,
                     list: "months",
-                    message: format!("{n} names; expected twelve per language"),
+                    message: format!("{n} names, expected twelve per language (a multiple of 12)"),
                 })?;
         }
         self.discovery.extend(file.discovery);
@@ -980,7 +980,7 @@ mod tests {
         let err = RuleSet::default().add_toml("r.toml", text).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "r.toml:4:1: [months]: 2 names; expected twelve per language"
+            "r.toml:4:1: [months]: 2 names, expected twelve per language (a multiple of 12)"
         );
         let french = "[months]\nnames = [\"janvier|janv\", \"février|févr\", \"mars\", \"avril\", \"mai\", \"juin\", \"juillet\", \"août\", \"septembre|sept\", \"octobre\", \"novembre\", \"décembre\"]\n";
         let mut set = RuleSet::builtin();

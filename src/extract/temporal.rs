@@ -33,7 +33,7 @@ impl Months {
     /// returned as the error).
     pub fn extend(&mut self, entries: impl IntoIterator<Item = String>) -> Result<(), usize> {
         let entries: Vec<String> = entries.into_iter().map(|n| n.to_lowercase()).collect();
-        if entries.len() % 12 != 0 {
+        if !entries.len().is_multiple_of(12) {
             return Err(entries.len());
         }
         for (i, entry) in entries.iter().enumerate() {

@@ -402,7 +402,7 @@ pub fn check_rules(text: &str) {
     let mut rules = builtin_rules().clone();
     match rules.add_toml("fuzz.toml", text) {
         Err(RulesError::Syntax(e)) => assert_syntax_inside(text, &e, "rules error"),
-        Err(RulesError::Invalid { position, .. }) => {
+        Err(RulesError::Invalid { position, .. } | RulesError::List { position, .. }) => {
             assert_position_inside(text, position.line, position.column, "rules error")
         }
         Err(RulesError::Io { .. }) => panic!("no file was read"),

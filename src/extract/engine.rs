@@ -158,7 +158,10 @@ pub(super) fn run(doc: &Document, k: &Knowledge) -> Extraction {
     let only_glue = |from: usize, to: usize| {
         words(&text[from..to], JOINERS).all(|w| k.glue.contains(&w.text.to_lowercase()))
     };
-    let hidden = hidden_triggers(&candidates, &triggers, &k.groups, only_glue);
+    let mut hidden = hidden_triggers(&candidates, &triggers, &k.groups, only_glue);
+    // The longer trigger's preposition says where its object stands ("suspended *from* X"):
+    // a rule that would look for it in earlier sentences reads those words another way.
+    hidden.retain(|&(_, _, ri)| !k.rules.rules[ri].reads_context());
     // One scan finds every coreference phrase; titles ("the crown prince") go to
     // `titled`, the rest to `coref`.
     let (mut titles, mut phrases) = (Vec::new(), Vec::new());

@@ -161,6 +161,16 @@ pub enum Fallback {
     Context,
 }
 
+impl Rule {
+    /// Whether a slot of the rule may be filled from earlier sentences (`find = "context"`
+    /// or `fallback = "context"`).
+    pub fn reads_context(&self) -> bool {
+        std::iter::once(&self.subject)
+            .chain(self.object.as_ref())
+            .any(|s| s.find == Find::Context || s.fallback == Some(Fallback::Context))
+    }
+}
+
 fn default_forms() -> Vec<FormName> {
     vec![FormName::Name, FormName::Coref]
 }

@@ -505,24 +505,28 @@ impl Ctx<'_> {
         // "A, B" is an apposition; "A, B, C" (a key-facts line "Members: A, B, C, D") is a
         // list even without a conjunction, and so is "A, B" right after a colon that ends
         // its line ("Observers (2): A, B").
-        let first = out.iter().map(|m| m.start).min().unwrap_or(0);
-        let line_end = self.text[first..]
-            .find('\n')
-            .map_or(self.text.len(), |i| first + i);
-        let colon_list = forward
-            && self.text[..first].trim_end_matches(' ').ends_with(':')
-            && out.iter().all(|m| m.end <= line_end)
-            && self.text[out.last().map_or(first, |m| m.end)..line_end]
-                .trim()
-                .trim_end_matches('.')
-                .is_empty();
+        // (Looked at only when the list would be cut, and only up to `limit`: a one-line page
+        // of megabytes must not be searched for its line's end at every list.)
+        let colon_list = || {
+            let first = out.iter().map(|m| m.start).min().unwrap_or(0);
+            let last = out.iter().map(|m| m.end).max().unwrap_or(first);
+            let bound = limit.max(last).min(self.text.len());
+            let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[last..bound])
+                .map_or(bound, |i| last + i);
+            forward
+                && self.text[..first].trim_end_matches(' ').ends_with(':')
+                && self.text[last..line_end]
+                    .trim()
+                    .trim_end_matches('.')
+                    .is_empty()
+        };
         let distinct = {
             let mut ids: Vec<usize> = out.iter().map(|m| m.entity).collect();
             ids.sort_unstable();
             ids.dedup();
             ids.len()
         };
-        if !any_conj && !colon_list && distinct < 3 {
+        if !any_conj && distinct < 3 && !colon_list() {
             let head = out[0].entity;
             let same_span = (out[0].start, out[0].end);
             out.retain(|m| m.entity == head || (m.start, m.end) == same_span);
